@@ -63,8 +63,7 @@ class BencodeWriter {
   }
 
   bool End() {
-    if (!ok_ || depth_ == 0 || (InDict() && !expect_key_) ||
-        !Append("e", 1)) {
+    if (!ok_ || depth_ == 0 || (InDict() && !expect_key_) || !Append("e", 1)) {
       return Fail();
     }
     --depth_;
@@ -116,9 +115,7 @@ class BencodeWriter {
   int depth() const { return depth_; }
 
  private:
-  bool InDict() const {
-    return depth_ > 0 && (dict_mask_ >> (depth_ - 1)) & 1;
-  }
+  bool InDict() const { return depth_ > 0 && (dict_mask_ >> (depth_ - 1)) & 1; }
 
   // A value may not stand where a dictionary key is expected.
   bool BeforeValue() const { return ok_ && !(InDict() && expect_key_); }

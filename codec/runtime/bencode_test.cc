@@ -65,9 +65,9 @@ TEST(BencodeWriterTest, WritesAnnounceResponse) {
   EXPECT_TRUE(w.String(peers));
   EXPECT_TRUE(w.End());
   ASSERT_TRUE(w.ok());
-  EXPECT_EQ(Written(buf, w),
-            "d8:completei5e10:incompletei0e8:intervali1800e5:peers6:" + peers +
-                "e");
+  EXPECT_EQ(
+      Written(buf, w),
+      "d8:completei5e10:incompletei0e8:intervali1800e5:peers6:" + peers + "e");
 }
 
 TEST(BencodeWriterTest, IntegerExtremesAndEmptyValues) {
@@ -268,7 +268,10 @@ TEST(ParseBencodeTest, Bep3Examples) {
 }
 
 TEST(ParseBencodeTest, EmptyValuesAndBinaryStrings) {
-  auto v = ParseBencode(absl::string_view("l0:lede3:\x00\xFF\x80" "e", 13));
+  auto v =
+      ParseBencode(absl::string_view("l0:lede3:\x00\xFF\x80"
+                                     "e",
+                                     13));
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(*v, V::List({V::String(""), V::List(), V::Dict(),
                          V::String(std::string("\x00\xFF\x80", 3))}));
@@ -334,8 +337,13 @@ TEST(ParseBencodeTest, RejectsBadDicts) {
   ExpectInvalid("d3:cow3:moo", "unterminated");
   // Keys are compared as unsigned bytes: 0xFF sorts after 'a', so this order
   // is invalid even though it is correct for signed char comparison.
-  ExpectInvalid("d1:\xFF" "i1e1:ai2ee", "signed-order keys");
-  EXPECT_TRUE(ParseBencode("d1:ai2e1:\xFF" "i1ee").ok());
+  ExpectInvalid(
+      "d1:\xFF"
+      "i1e1:ai2ee",
+      "signed-order keys");
+  EXPECT_TRUE(ParseBencode("d1:ai2e1:\xFF"
+                           "i1ee")
+                  .ok());
   // A prefix sorts before its extensions.
   EXPECT_TRUE(ParseBencode("d1:ai1e2:aai2ee").ok());
   ExpectInvalid("d2:aai2e1:ai1ee", "extension before prefix");
@@ -383,7 +391,7 @@ TEST(ParseBencodeTest, DepthLimit) {
 TEST(ParseBencodeTest, ItemLimit) {
   BencodeLimits limits;
   limits.max_items = 3;
-  EXPECT_TRUE(ParseBencode("li1ei2ee", limits).ok());     // list + 2 = 3
+  EXPECT_TRUE(ParseBencode("li1ei2ee", limits).ok());  // list + 2 = 3
   ExpectInvalid("li1ei2ei3ee", "4 items > 3", limits);
   EXPECT_TRUE(ParseBencode("d1:ai1e1:bi2ee", limits).ok());  // dict + 2
   ExpectInvalid("d1:ai1e1:bi2e1:ci3ee", "4 items > 3", limits);
@@ -423,8 +431,8 @@ TEST(SerializeBencodeTest, RoundTrips) {
 }
 
 TEST(SerializeBencodeTest, SerializesBuiltValue) {
-  const V v = V::Dict({{"a", V::List({V::Int(-1), V::String("xy")})},
-                       {"b", V::Dict()}});
+  const V v = V::Dict(
+      {{"a", V::List({V::Int(-1), V::String("xy")})}, {"b", V::Dict()}});
   EXPECT_EQ(SerializeBencode(v), "d1:ali-1e2:xye1:bdee");
   auto back = ParseBencode(SerializeBencode(v));
   ASSERT_TRUE(back.ok());

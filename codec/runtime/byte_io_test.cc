@@ -12,10 +12,10 @@ namespace {
 
 // BEP 15 connect request: protocol_id 0x41727101980, action 0 (connect),
 // transaction_id 0xDEADBEEF.
-constexpr std::array<uint8_t, 16> kConnectRequest = {
-    0x00, 0x00, 0x04, 0x17, 0x27, 0x10, 0x19, 0x80,  //
-    0x00, 0x00, 0x00, 0x00,                          //
-    0xDE, 0xAD, 0xBE, 0xEF};
+constexpr std::array<uint8_t, 16> kConnectRequest = {0x00, 0x00, 0x04, 0x17,
+                                                     0x27, 0x10, 0x19, 0x80,  //
+                                                     0x00, 0x00, 0x00, 0x00,  //
+                                                     0xDE, 0xAD, 0xBE, 0xEF};
 
 TEST(ByteReaderTest, DecodesBep15ConnectRequest) {
   ByteReader r(kConnectRequest);

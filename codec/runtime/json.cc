@@ -63,7 +63,8 @@ void AppendEscaped(uint8_t b, std::string* out) {
 // JsonScanner
 
 JsonScanner::JsonScanner(absl::string_view text, int max_depth)
-    : text_(text), max_depth_(max_depth < 0 ? 0 : static_cast<size_t>(max_depth)) {}
+    : text_(text),
+      max_depth_(max_depth < 0 ? 0 : static_cast<size_t>(max_depth)) {}
 
 Token JsonScanner::Fail(absl::string_view message) {
   if (state_ != State::kFailed) {
@@ -117,7 +118,8 @@ Token JsonScanner::Next() {
       if (c == (object ? '}' : ']')) {
         return Close(object ? Token::kEndObject : Token::kEndArray);
       }
-      if (c != ',') return Fail(object ? "expected ',' or '}'" : "expected ',' or ']'");
+      if (c != ',')
+        return Fail(object ? "expected ',' or '}'" : "expected ',' or ']'");
       ++pos_;
       SkipWhitespace();
       token_start_ = pos_;
@@ -286,8 +288,8 @@ bool JsonScanner::ScanUnicodeEscape() {
   if (cp >= 0xD800 && cp <= 0xDBFF) {
     uint32_t low;
     if (text_.size() - pos_ < 2 || text_[pos_] != '\\' ||
-        text_[pos_ + 1] != 'u' || !read_hex4(pos_ + 2, &low) ||
-        low < 0xDC00 || low > 0xDFFF) {
+        text_[pos_ + 1] != 'u' || !read_hex4(pos_ + 2, &low) || low < 0xDC00 ||
+        low > 0xDFFF) {
       Fail("high surrogate not followed by a low surrogate");
       return false;
     }

@@ -92,18 +92,18 @@ TEST(Latin1Test, AllBytesRoundTrip) {
 TEST(IsValidUtf8Test, AcceptsWellFormed) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xC3\xBF"));              // U+00FF
-  EXPECT_TRUE(IsValidUtf8("\xE0\xA0\x80"));          // U+0800
-  EXPECT_TRUE(IsValidUtf8("\xED\x9F\xBF"));          // U+D7FF
-  EXPECT_TRUE(IsValidUtf8("\xEE\x80\x80"));          // U+E000
-  EXPECT_TRUE(IsValidUtf8("\xEF\xBF\xBF"));          // U+FFFF
-  EXPECT_TRUE(IsValidUtf8("\xF0\x90\x80\x80"));      // U+10000
-  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF
+  EXPECT_TRUE(IsValidUtf8("\xC3\xBF"));          // U+00FF
+  EXPECT_TRUE(IsValidUtf8("\xE0\xA0\x80"));      // U+0800
+  EXPECT_TRUE(IsValidUtf8("\xED\x9F\xBF"));      // U+D7FF
+  EXPECT_TRUE(IsValidUtf8("\xEE\x80\x80"));      // U+E000
+  EXPECT_TRUE(IsValidUtf8("\xEF\xBF\xBF"));      // U+FFFF
+  EXPECT_TRUE(IsValidUtf8("\xF0\x90\x80\x80"));  // U+10000
+  EXPECT_TRUE(IsValidUtf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
   EXPECT_TRUE(IsValidUtf8(absl::string_view("\0", 1)));
 }
 
 TEST(IsValidUtf8Test, RejectsIllFormed) {
-  EXPECT_FALSE(IsValidUtf8("\x80"));              // stray continuation
+  EXPECT_FALSE(IsValidUtf8("\x80"));  // stray continuation
   EXPECT_FALSE(IsValidUtf8("\xBF"));
   EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
   EXPECT_FALSE(IsValidUtf8("\xC1\x81"));          // overlong
@@ -129,9 +129,8 @@ TEST(IsValidUtf8Test, EveryPrefixOfMultibyteSequenceIsHandled) {
   // Prefixes that end inside a sequence are invalid; the rest are valid.
   const std::vector<size_t> boundaries = {0, 1, 3, 6, 10, 11};
   for (size_t len = 0; len <= s.size(); ++len) {
-    const bool at_boundary =
-        std::find(boundaries.begin(), boundaries.end(), len) !=
-        boundaries.end();
+    const bool at_boundary = std::find(boundaries.begin(), boundaries.end(),
+                                       len) != boundaries.end();
     EXPECT_EQ(IsValidUtf8(absl::string_view(s).substr(0, len)), at_boundary)
         << "len=" << len;
   }

@@ -18,8 +18,7 @@ inline int HexValue(char c) {
 
 inline bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-         c == '~';
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 }  // namespace
@@ -64,7 +63,8 @@ bool PercentDecodeToString(absl::string_view in, size_t max_len,
 void PercentEncode(absl::string_view bytes, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   size_t extra = 0;
-  for (char c : bytes) extra += IsUnreserved(static_cast<unsigned char>(c)) ? 1 : 3;
+  for (char c : bytes)
+    extra += IsUnreserved(static_cast<unsigned char>(c)) ? 1 : 3;
   out->reserve(out->size() + extra);
   for (char c : bytes) {
     const auto b = static_cast<unsigned char>(c);

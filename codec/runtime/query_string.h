@@ -89,9 +89,10 @@ bool ParseDecimal(absl::string_view text, T* out) {
   if (text.empty()) return false;
   // Accumulate the magnitude unsigned; a negative value may reach |min()|,
   // which is one more than max().
-  const U limit = negative ? static_cast<U>(static_cast<U>(
-                                 std::numeric_limits<T>::max()) + 1)
-                           : static_cast<U>(std::numeric_limits<T>::max());
+  const U limit =
+      negative
+          ? static_cast<U>(static_cast<U>(std::numeric_limits<T>::max()) + 1)
+          : static_cast<U>(std::numeric_limits<T>::max());
   U mag = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return false;

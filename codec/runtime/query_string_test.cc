@@ -54,7 +54,8 @@ TEST(QueryReaderTest, SplitsAnnounceQuery) {
   EXPECT_EQ(pairs[1].first, "peer_id");
   EXPECT_EQ(pairs[1].second, "-qB4500-abcdefghijkl");
   EXPECT_EQ(pairs[2].second, "6881");
-  EXPECT_EQ(pairs[7], (std::pair<std::string, std::string>("event", "started")));
+  EXPECT_EQ(pairs[7],
+            (std::pair<std::string, std::string>("event", "started")));
 }
 
 TEST(QueryReaderTest, EdgeCases) {
@@ -90,7 +91,9 @@ TEST(PercentDecodeTest, DecodesLibtorrentInfoHash) {
 TEST(PercentDecodeTest, HexCaseAndPlus) {
   std::string out;
   ASSERT_TRUE(PercentDecodeToString("%ff%FF%aB%00a+b%2B", 100, &out));
-  EXPECT_EQ(out, std::string("\xFF\xFF\xAB\x00" "a b+", 8));
+  EXPECT_EQ(out, std::string("\xFF\xFF\xAB\x00"
+                             "a b+",
+                             8));
   ASSERT_TRUE(PercentDecodeToString("", 100, &out));
   EXPECT_EQ(out, "");
   ASSERT_TRUE(PercentDecodeToString("plain", 5, &out));
@@ -127,8 +130,8 @@ TEST(PercentDecodeTest, OverflowNeverWritesPastCapacity) {
 
   // A 21-byte "info_hash" must not fit a 20-byte field.
   std::string out;
-  EXPECT_FALSE(PercentDecodeToString(std::string(kEncodedInfoHash) + "%00",
-                                     20, &out));
+  EXPECT_FALSE(
+      PercentDecodeToString(std::string(kEncodedInfoHash) + "%00", 20, &out));
   // Encoded text longer than max_len may still decode to within max_len.
   ASSERT_TRUE(PercentDecodeToString(kEncodedInfoHash, 20, &out));
   EXPECT_EQ(out, InfoHashBytes());
