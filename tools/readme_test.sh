@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README.md must open with the two commands that work on a fresh machine; .ci/run
+# runs the second one, so it reads it from README.md.
+set -euo pipefail
+readme="$1"
+first_commands="$(grep -E '^    ' "${readme}" | head -n 2)"
+expected="    tools/setup.sh && bazel run //tracker:aquatic -- udp
+    tools/setup.sh && bazel test //..."
+if [[ "${first_commands}" != "${expected}" ]]; then
+  echo "README.md must open with:"; echo "${expected}"; echo "found:"; echo "${first_commands}"
+  exit 1
+fi
+echo "README commands OK"
