@@ -1,0 +1,282 @@
+#include "tools/codecgen/udp_emitter.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
+#include "tools/codecgen/names.h"
+
+namespace aquatic::codecgen {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using Kind = UdpLayoutField::Kind;
+
+std::string UnsignedType(uint32_t width) { return absl::StrCat("uint", width * 8, "_t"); }
+
+std::string CppType(const UdpLayoutField& entry) {
+  switch (entry.kind) {
+    case Kind::kInteger:
+      return absl::StrCat(entry.is_signed ? "int" : "uint", entry.width * 8, "_t");
+    case Kind::kEnum:
+      return entry.field->enum_type()->name();
+    case Kind::kBytes:
+      return absl::StrCat("std::array<uint8_t, ", entry.width, ">");
+    case Kind::kRepeated:
+      return absl::StrCat("::aquatic::codec::FixedVector<", entry.field->message_type()->name(),
+                          ", ", entry.max_count, ">");
+    case Kind::kRest:
+      return "absl::string_view";
+  }
+  return "?";
+}
+
+std::string ConstantName(const FieldDescriptor& field) {
+  return "k" + SnakeToCamel(field.name());
+}
+
+// `p + 12`, or `p` for offset 0.
+std::string At(absl::string_view base, uint32_t offset) {
+  return offset == 0 ? std::string(base) : absl::StrCat(base, " + ", offset);
+}
+
+std::string LoadExpression(const UdpLayoutField& entry, absl::string_view base) {
+  const std::string load =
+      absl::StrCat("::aquatic::codec::LoadU", entry.width * 8, "(", At(base, entry.offset), ")");
+  if (entry.kind == Kind::kEnum) {
+    return absl::StrCat(entry.field->enum_type()->name(), "FromWire(", load, ")");
+  }
+  if (entry.is_signed) return absl::StrCat("static_cast<", CppType(entry), ">(", load, ")");
+  return load;
+}
+
+void EmitStore(const UdpLayoutField& entry, absl::string_view base, absl::string_view value,
+               absl::string_view indent, std::string* out) {
+  const std::string at = At(base, entry.offset);
+  if (entry.kind == Kind::kBytes) {
+    absl::StrAppend(out, indent, "std::memcpy(", at, ", ", value, ".data(), ", entry.width,
+                    ");\n");
+    return;
+  }
+  absl::StrAppend(out, indent, "::aquatic::codec::StoreU", entry.width * 8, "(", at,
+                  ", static_cast<", UnsignedType(entry.width), ">(", value, "));\n");
+}
+
+void EmitLoad(const UdpLayoutField& entry, absl::string_view base, absl::string_view target,
+              absl::string_view indent, std::string* out) {
+  if (entry.kind == Kind::kBytes) {
+    absl::StrAppend(out, indent, "std::memcpy(", target, ".data(), ", At(base, entry.offset),
+                    ", ", entry.width, ");\n");
+    return;
+  }
+  absl::StrAppend(out, indent, target, " = ", LoadExpression(entry, base), ";\n");
+}
+
+std::string Comment(const FieldDescriptor& field) {
+  google::protobuf::SourceLocation location;
+  if (!field.GetSourceLocation(&location) || location.leading_comments.empty()) return "";
+  std::string comment;
+  size_t start = 0;
+  const std::string& text = location.leading_comments;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    absl::StrAppend(&comment, "  //", text.substr(start, end - start), "\n");
+    start = end + 1;
+  }
+  return comment;
+}
+
+}  // namespace
+
+void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
+  const std::string name = layout.message->name();
+  absl::StrAppend(out, "struct ", name, " {\n");
+  if (layout.element) {
+    absl::StrAppend(out, "  // Bytes of one element on the wire.\n",
+                    "  static constexpr size_t kSize = ", layout.fixed_size, ";\n");
+  } else {
+    absl::StrAppend(out, "  // Bytes before any repeated or variable-length part.\n",
+                    "  static constexpr size_t kFixedSize = ", layout.fixed_size, ";\n");
+    if (layout.tail.has_value()) {
+      const UdpLayoutField& tail = *layout.tail;
+      const std::string tail_bytes =
+          tail.kind == Kind::kRepeated
+              ? absl::StrCat(tail.max_count, " * ", tail.field->message_type()->name(), "::kSize")
+              : absl::StrCat(tail.max_count);
+      absl::StrAppend(out, "  // Largest valid message.\n",
+                      "  static constexpr size_t kMaxSize = kFixedSize + ", tail_bytes, ";\n");
+    } else if (!layout.allow_trailing_bytes) {
+      absl::StrAppend(out, "  static constexpr size_t kMaxSize = kFixedSize;\n");
+    }
+  }
+  for (const UdpLayoutField& entry : layout.fixed) {
+    if (!entry.constant.has_value()) continue;
+    absl::StrAppend(out, "  // Always this value on the wire.\n", "  static constexpr ",
+                    CppType(entry), " ", ConstantName(*entry.field), " = 0x",
+                    absl::Hex(*entry.constant), ";\n");
+  }
+  absl::StrAppend(out, "\n");
+  auto emit_member = [&](const UdpLayoutField& entry) {
+    if (entry.constant.has_value()) return;
+    absl::StrAppend(out, Comment(*entry.field));
+    std::string init = "{}";
+    if (entry.kind == Kind::kEnum) {
+      init = absl::StrCat(" = ", entry.field->enum_type()->name(),
+                          "::", EnumConstantName(*entry.field->enum_type()->value(0)));
+    } else if (entry.kind == Kind::kInteger) {
+      init = " = 0";
+    }
+    if (entry.kind == Kind::kRest) {
+      absl::StrAppend(out, "  // Points into the parsed buffer (or the caller's data).\n");
+    }
+    absl::StrAppend(out, "  ", CppType(entry), " ", entry.field->name(), init, ";\n");
+  };
+  for (const UdpLayoutField& entry : layout.fixed) emit_member(entry);
+  if (layout.tail.has_value()) emit_member(*layout.tail);
+
+  // Equality, for tests and fuzz round trips.
+  absl::StrAppend(out, "\n  friend bool operator==(const ", name, "& a, const ", name,
+                  "& b) {\n    return true");
+  auto compare = [&](const UdpLayoutField& entry) {
+    if (entry.constant.has_value()) return;
+    absl::StrAppend(out, " &&\n           a.", entry.field->name(), " == b.",
+                    entry.field->name());
+  };
+  for (const UdpLayoutField& entry : layout.fixed) compare(entry);
+  if (layout.tail.has_value()) compare(*layout.tail);
+  absl::StrAppend(out, ";\n  }\n  friend bool operator!=(const ", name, "& a, const ", name,
+                  "& b) { return !(a == b); }\n};\n\n");
+}
+
+void EmitUdpDeclarations(const UdpLayout& layout, std::string* out) {
+  if (layout.element) return;
+  const std::string name = layout.message->name();
+  absl::StrAppend(
+      out,
+      absl::Substitute(
+          "// Parses one $0 from `wire`. Never reads outside `wire`; on error `out`\n"
+          "// is unspecified.\n"
+          "absl::Status Parse(absl::Span<const uint8_t> wire, $0* out);\n"
+          "// Bytes Serialize will write for `message`.\n"
+          "size_t SerializedSize(const $0& message);\n"
+          "// Writes `message` to the start of `out`; returns the bytes written.\n"
+          "absl::StatusOr<size_t> Serialize(const $0& message, absl::Span<uint8_t> out);\n\n",
+          name));
+}
+
+void EmitUdpElementHelpers(const UdpLayout& layout, std::string* out) {
+  if (!layout.element) return;
+  const std::string name = layout.message->name();
+  absl::StrAppend(out, "void Load", name, "(const uint8_t* p, ", name, "* out) {\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "  ", out);
+  }
+  absl::StrAppend(out, "}\n\nvoid Store", name, "(const ", name, "& in, uint8_t* p) {\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    EmitStore(entry, "p", absl::StrCat("in.", entry.field->name()), "  ", out);
+  }
+  absl::StrAppend(out, "}\n\n");
+}
+
+void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
+  if (layout.element) return;
+  const std::string name = layout.message->name();
+  const std::optional<UdpLayoutField>& tail = layout.tail;
+
+  // Parse.
+  absl::StrAppend(out, "absl::Status Parse(absl::Span<const uint8_t> wire, ", name,
+                  "* out) {\n");
+  absl::StrAppend(out, "  if (wire.size() < ", name, "::kFixedSize) {\n",
+                  "    return ::aquatic::codec::TooShortError(\"", name, "\", wire.size(), ",
+                  name, "::kFixedSize);\n  }\n");
+  if (!tail.has_value() && !layout.allow_trailing_bytes) {
+    absl::StrAppend(out, "  if (wire.size() != ", name, "::kFixedSize) {\n",
+                    "    return ::aquatic::codec::TrailingBytesError(\"", name,
+                    "\", wire.size(), ", name, "::kFixedSize);\n  }\n");
+  }
+  absl::StrAppend(out, "  const uint8_t* const p = wire.data();\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    if (!entry.constant.has_value()) continue;
+    const std::string constant = absl::StrCat(name, "::", ConstantName(*entry.field));
+    absl::StrAppend(out, "  if (const auto value = ", LoadExpression(entry, "p"),
+                    "; value != ", constant, ") {\n",
+                    "    return ::aquatic::codec::WrongConstantError(\"", name, "\", \"",
+                    entry.field->name(), "\", value, ", constant, ");\n  }\n");
+  }
+  for (const UdpLayoutField& entry : layout.fixed) {
+    if (entry.constant.has_value()) continue;
+    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "  ", out);
+  }
+  if (tail.has_value()) {
+    const std::string field = tail->field->name();
+    absl::StrAppend(out, "  const size_t rest = wire.size() - ", name, "::kFixedSize;\n");
+    if (tail->kind == Kind::kRepeated) {
+      const std::string element = tail->field->message_type()->name();
+      absl::StrAppend(
+          out, "  if (rest % ", element, "::kSize != 0 || rest / ", element, "::kSize > ",
+          tail->max_count, ") {\n", "    return ::aquatic::codec::BadRepeatedError(\"", name,
+          "\", \"", field, "\", rest, ", element, "::kSize, ", tail->max_count, ");\n  }\n",
+          "  out->", field, ".resize(rest / ", element, "::kSize);\n",
+          "  for (size_t i = 0; i < out->", field, ".size(); ++i) {\n", "    Load", element,
+          "(p + ", name, "::kFixedSize + i * ", element, "::kSize, &out->", field, "[i]);\n",
+          "  }\n");
+    } else {
+      absl::StrAppend(out, "  if (rest > ", tail->max_count, ") {\n",
+                      "    return ::aquatic::codec::TooLongError(\"", name, "\", \"", field,
+                      "\", rest, ", tail->max_count, ");\n  }\n", "  out->", field,
+                      " = absl::string_view(reinterpret_cast<const char*>(p + ", name,
+                      "::kFixedSize), rest);\n");
+    }
+  }
+  absl::StrAppend(out, "  return absl::OkStatus();\n}\n\n");
+
+  // SerializedSize.
+  absl::StrAppend(out, "size_t SerializedSize(const ", name, "& message) {\n");
+  if (!tail.has_value()) {
+    absl::StrAppend(out, "  static_cast<void>(message);\n  return ", name, "::kFixedSize;\n");
+  } else if (tail->kind == Kind::kRepeated) {
+    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
+                    ".size() * ", tail->field->message_type()->name(), "::kSize;\n");
+  } else {
+    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
+                    ".size();\n");
+  }
+  absl::StrAppend(out, "}\n\n");
+
+  // Serialize.
+  absl::StrAppend(out, "absl::StatusOr<size_t> Serialize(const ", name,
+                  "& message, absl::Span<uint8_t> out) {\n");
+  if (tail.has_value() && tail->kind == Kind::kRest) {
+    absl::StrAppend(out, "  if (message.", tail->field->name(), ".size() > ", tail->max_count,
+                    ") {\n", "    return ::aquatic::codec::TooLongError(\"", name, "\", \"",
+                    tail->field->name(), "\", message.", tail->field->name(), ".size(), ",
+                    tail->max_count, ");\n  }\n");
+  }
+  absl::StrAppend(out, "  const size_t size = SerializedSize(message);\n",
+                  "  if (out.size() < size) {\n",
+                  "    return ::aquatic::codec::BufferTooSmallError(\"", name,
+                  "\", size, out.size());\n  }\n", "  uint8_t* const p = out.data();\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    const std::string value = entry.constant.has_value()
+                                  ? absl::StrCat(name, "::", ConstantName(*entry.field))
+                                  : absl::StrCat("message.", entry.field->name());
+    EmitStore(entry, "p", value, "  ", out);
+  }
+  if (tail.has_value()) {
+    const std::string field = tail->field->name();
+    if (tail->kind == Kind::kRepeated) {
+      const std::string element = tail->field->message_type()->name();
+      absl::StrAppend(out, "  for (size_t i = 0; i < message.", field, ".size(); ++i) {\n",
+                      "    Store", element, "(message.", field, "[i], p + ", name,
+                      "::kFixedSize + i * ", element, "::kSize);\n  }\n");
+    } else {
+      absl::StrAppend(out, "  if (!message.", field, ".empty()) {\n",
+                      "    std::memcpy(p + ", name, "::kFixedSize, message.", field,
+                      ".data(), message.", field, ".size());\n  }\n");
+    }
+  }
+  absl::StrAppend(out, "  return size;\n}\n\n");
+}
+
+}  // namespace aquatic::codecgen
