@@ -35,7 +35,10 @@ def _codec_sources_impl(ctx):
         progress_message = "Generating codec for %s" % ctx.label,
     )
     return [
-        DefaultInfo(files = depset(headers + sources)),
+        DefaultInfo(
+            files = depset(headers + sources),
+            runfiles = ctx.runfiles(files = headers + sources),
+        ),
         OutputGroupInfo(headers = depset(headers), sources = depset(sources)),
     ]
 
