@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -11,20 +12,21 @@
 #include <google/protobuf/io/zero_copy_stream.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "codec/schema/options.pb.h"
 #include "tools/codecgen/names.h"
-#include "tools/codecgen/udp_emitter.h"
-#include "tools/codecgen/udp_layout.h"
+#include "tools/codecgen/message_emitter.h"
 
 namespace aquatic::codecgen {
 namespace {
 
 using google::protobuf::Descriptor;
 using google::protobuf::EnumDescriptor;
+using google::protobuf::EnumValueDescriptor;
 using google::protobuf::FileDescriptor;
 
 std::string IncludeGuard(absl::string_view header_path) {
@@ -37,9 +39,40 @@ std::string IncludeGuard(absl::string_view header_path) {
   return guard + "_";
 }
 
-// enum class with the wire values, and a total mapping from wire values:
+// Spellings of enum values on text wires, from (query_name) / (json_name).
+struct EnumSpelling {
+  const char* suffix;  // FromQuery / QueryName
+  std::string (*name_of)(const EnumValueDescriptor&);
+};
+
+std::string QueryNameOf(const EnumValueDescriptor& value) {
+  return value.options().HasExtension(codec::schema::query_name)
+             ? value.options().GetExtension(codec::schema::query_name)
+             : std::string();
+}
+
+std::string JsonNameOf(const EnumValueDescriptor& value) {
+  return value.options().HasExtension(codec::schema::json_name)
+             ? value.options().GetExtension(codec::schema::json_name)
+             : std::string();
+}
+
+constexpr EnumSpelling kSpellings[] = {{"Query", &QueryNameOf}, {"Json", &JsonNameOf}};
+
+bool HasSpelling(const EnumDescriptor& enum_type, const EnumSpelling& spelling) {
+  for (int i = 0; i < enum_type.value_count(); ++i) {
+    if (enum_type.value(i)->options().HasExtension(
+            spelling.name_of == &QueryNameOf ? codec::schema::query_name
+                                             : codec::schema::json_name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// enum class with the wire values, and total mappings from wire values:
 // values without a constant become the first constant.
-void EmitEnum(const EnumDescriptor& enum_type, std::string* header) {
+void EmitEnum(const EnumDescriptor& enum_type, std::string* header, std::string* source) {
   const std::string name = enum_type.name();
   absl::StrAppend(header, "enum class ", name, " : uint32_t {\n");
   for (int i = 0; i < enum_type.value_count(); ++i) {
@@ -55,26 +88,71 @@ void EmitEnum(const EnumDescriptor& enum_type, std::string* header) {
                     "::", EnumConstantName(*enum_type.value(i)), ";\n");
   }
   absl::StrAppend(header, "    default: return ", name, "::", fallback, ";\n  }\n}\n\n");
+
+  for (const EnumSpelling& spelling : kSpellings) {
+    if (!HasSpelling(enum_type, spelling)) continue;
+    absl::StrAppend(header, "// By its ", spelling.suffix, " spelling; other text maps to ", name,
+                    "::", fallback, ".\n", name, " ", name, "From", spelling.suffix,
+                    "(absl::string_view text);\n", "absl::string_view ", name,
+                    spelling.suffix, "Name(", name, " value);\n\n");
+    absl::StrAppend(source, name, " ", name, "From", spelling.suffix,
+                    "(absl::string_view text) {\n");
+    for (int i = 0; i < enum_type.value_count(); ++i) {
+      const std::string spelled = spelling.name_of(*enum_type.value(i));
+      if (spelled.empty() && i != 0) continue;
+      absl::StrAppend(source, "  if (text == \"", absl::CEscape(spelled), "\") return ", name,
+                      "::", EnumConstantName(*enum_type.value(i)), ";\n");
+    }
+    absl::StrAppend(source, "  return ", name, "::", fallback, ";\n}\n\n",
+                    "absl::string_view ", name, spelling.suffix, "Name(", name,
+                    " value) {\n  switch (value) {\n");
+    for (int i = 0; i < enum_type.value_count(); ++i) {
+      absl::StrAppend(source, "    case ", name, "::", EnumConstantName(*enum_type.value(i)),
+                      ": return \"", absl::CEscape(spelling.name_of(*enum_type.value(i))),
+                      "\";\n");
+    }
+    absl::StrAppend(source, "  }\n  return \"\";\n}\n\n");
+  }
+}
+
+void AppendIncludes(const std::set<std::string>& includes, std::string* out) {
+  // System headers first, then project headers, as the style guide orders them.
+  bool any_system = false;
+  for (const std::string& include : includes) {
+    if (include[0] == '<') {
+      absl::StrAppend(out, "#include ", include, "\n");
+      any_system = true;
+    }
+  }
+  if (any_system) out->push_back('\n');
+  for (const std::string& include : includes) {
+    if (include[0] != '<') absl::StrAppend(out, "#include ", include, "\n");
+  }
 }
 
 }  // namespace
 
 bool GenerateCode(const FileDescriptor& file, const std::string& include_prefix,
                   GeneratedCode* code, std::string* error) {
-  std::vector<UdpLayout> layouts;
+  std::vector<std::unique_ptr<MessageEmitter>> emitters;
+  std::set<std::string> header_includes = {"<cstdint>"};
+  std::set<std::string> source_includes;
   for (int i = 0; i < file.message_type_count(); ++i) {
-    const Descriptor& message = *file.message_type(i);
-    const codec::schema::MessageCodec& options = message.options().GetExtension(codec::schema::codec);
-    if (options.wire() != codec::schema::WIRE_UDP) {
-      *error = absl::StrCat(message.full_name(), ": no supported (codec).wire option");
+    absl::StatusOr<std::unique_ptr<MessageEmitter>> emitter = MakeEmitter(*file.message_type(i));
+    if (!emitter.ok()) {
+      *error = std::string(emitter.status().message());
       return false;
     }
-    absl::StatusOr<UdpLayout> layout = BuildUdpLayout(message);
-    if (!layout.ok()) {
-      *error = std::string(layout.status().message());
-      return false;
+    for (const std::string& include : (*emitter)->HeaderIncludes()) header_includes.insert(include);
+    for (const std::string& include : (*emitter)->SourceIncludes()) source_includes.insert(include);
+    emitters.push_back(*std::move(emitter));
+  }
+  for (int i = 0; i < file.enum_type_count(); ++i) {
+    for (const EnumSpelling& spelling : kSpellings) {
+      if (HasSpelling(*file.enum_type(i), spelling)) {
+        header_includes.insert("\"absl/strings/string_view.h\"");
+      }
     }
-    layouts.push_back(*std::move(layout));
   }
 
   const std::string base = FileBaseName(file);
@@ -88,33 +166,33 @@ bool GenerateCode(const FileDescriptor& file, const std::string& include_prefix,
       absl::StrCat("// Generated by tools/codecgen from ", file.name(), ". Do not edit:\n",
                    "// change the schema instead.\n");
 
+  std::string enum_definitions;
   std::string& h = code->header;
   h.clear();
-  absl::StrAppend(&h, banner, "#ifndef ", guard, "\n#define ", guard, "\n\n",
-                  "#include <array>\n#include <cstddef>\n#include <cstdint>\n\n",
-                  "#include \"absl/status/status.h\"\n", "#include \"absl/status/statusor.h\"\n",
-                  "#include \"absl/strings/string_view.h\"\n", "#include \"absl/types/span.h\"\n",
-                  "#include \"codec/runtime/fixed_vector.h\"\n\n", "namespace ", ns, " {\n\n");
-  for (int i = 0; i < file.enum_type_count(); ++i) EmitEnum(*file.enum_type(i), &h);
-  // Elements first: messages hold them.
-  for (const UdpLayout& layout : layouts) {
-    if (layout.element) EmitUdpStruct(layout, &h);
+  absl::StrAppend(&h, banner, "#ifndef ", guard, "\n#define ", guard, "\n\n");
+  AppendIncludes(header_includes, &h);
+  absl::StrAppend(&h, "\nnamespace ", ns, " {\n\n");
+  for (int i = 0; i < file.enum_type_count(); ++i) {
+    EmitEnum(*file.enum_type(i), &h, &enum_definitions);
   }
-  for (const UdpLayout& layout : layouts) {
-    if (!layout.element) EmitUdpStruct(layout, &h);
+  // Nested messages first: the others hold them.
+  for (const auto& emitter : emitters) {
+    if (emitter->nested()) emitter->EmitStruct(&h);
   }
-  for (const UdpLayout& layout : layouts) EmitUdpDeclarations(layout, &h);
+  for (const auto& emitter : emitters) {
+    if (!emitter->nested()) emitter->EmitStruct(&h);
+  }
+  for (const auto& emitter : emitters) emitter->EmitDeclarations(&h);
   absl::StrAppend(&h, "}  // namespace ", ns, "\n\n#endif  // ", guard, "\n");
 
   std::string& cc = code->source;
   cc.clear();
-  absl::StrAppend(&cc, banner, "#include \"", header_path, "\"\n\n", "#include <cstring>\n\n",
-                  "#include \"codec/runtime/big_endian.h\"\n",
-                  "#include \"codec/runtime/codec_status.h\"\n\n", "namespace ", ns,
-                  " {\nnamespace {\n\n");
-  for (const UdpLayout& layout : layouts) EmitUdpElementHelpers(layout, &cc);
-  absl::StrAppend(&cc, "}  // namespace\n\n");
-  for (const UdpLayout& layout : layouts) EmitUdpDefinitions(layout, &cc);
+  absl::StrAppend(&cc, banner, "#include \"", header_path, "\"\n\n");
+  AppendIncludes(source_includes, &cc);
+  absl::StrAppend(&cc, "\nnamespace ", ns, " {\nnamespace {\n\n");
+  for (const auto& emitter : emitters) emitter->EmitHelpers(&cc);
+  absl::StrAppend(&cc, "}  // namespace\n\n", enum_definitions);
+  for (const auto& emitter : emitters) emitter->EmitDefinitions(&cc);
   absl::StrAppend(&cc, "}  // namespace ", ns, "\n");
   return true;
 }

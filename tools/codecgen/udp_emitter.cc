@@ -1,10 +1,14 @@
 #include "tools/codecgen/udp_emitter.h"
 
+#include <utility>
+#include <vector>
+
 #include <google/protobuf/descriptor.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 #include "tools/codecgen/names.h"
+#include "tools/codecgen/udp_layout.h"
 
 namespace aquatic::codecgen {
 namespace {
@@ -86,8 +90,6 @@ std::string Comment(const FieldDescriptor& field) {
   }
   return comment;
 }
-
-}  // namespace
 
 void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
   const std::string name = layout.message->name();
@@ -277,6 +279,37 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
     }
   }
   absl::StrAppend(out, "  return size;\n}\n\n");
+}
+
+class UdpEmitter : public MessageEmitter {
+ public:
+  explicit UdpEmitter(UdpLayout layout) : layout_(std::move(layout)) {}
+
+  bool nested() const override { return layout_.element; }
+  std::vector<std::string> HeaderIncludes() const override {
+    return {"<array>", "<cstddef>", "<cstdint>", "\"absl/status/status.h\"",
+            "\"absl/status/statusor.h\"", "\"absl/strings/string_view.h\"",
+            "\"absl/types/span.h\"", "\"codec/runtime/fixed_vector.h\""};
+  }
+  std::vector<std::string> SourceIncludes() const override {
+    return {"<cstring>", "\"codec/runtime/big_endian.h\"", "\"codec/runtime/codec_status.h\""};
+  }
+  void EmitStruct(std::string* out) const override { EmitUdpStruct(layout_, out); }
+  void EmitDeclarations(std::string* out) const override { EmitUdpDeclarations(layout_, out); }
+  void EmitHelpers(std::string* out) const override { EmitUdpElementHelpers(layout_, out); }
+  void EmitDefinitions(std::string* out) const override { EmitUdpDefinitions(layout_, out); }
+
+ private:
+  UdpLayout layout_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MessageEmitter>> MakeUdpEmitter(
+    const google::protobuf::Descriptor& message) {
+  absl::StatusOr<UdpLayout> layout = BuildUdpLayout(message);
+  if (!layout.ok()) return layout.status();
+  return std::make_unique<UdpEmitter>(*std::move(layout));
 }
 
 }  // namespace aquatic::codecgen

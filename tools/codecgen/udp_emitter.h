@@ -3,23 +3,15 @@
 #ifndef AQUATIC_TOOLS_CODECGEN_UDP_EMITTER_H_
 #define AQUATIC_TOOLS_CODECGEN_UDP_EMITTER_H_
 
-#include <string>
+#include <memory>
 
-#include "tools/codecgen/udp_layout.h"
+#include "absl/status/statusor.h"
+#include "tools/codecgen/message_emitter.h"
 
 namespace aquatic::codecgen {
 
-// The struct definition (header).
-void EmitUdpStruct(const UdpLayout& layout, std::string* out);
-
-// Parse/Serialize declarations (header); nothing for elements.
-void EmitUdpDeclarations(const UdpLayout& layout, std::string* out);
-
-// Element load/store helpers (source, anonymous namespace).
-void EmitUdpElementHelpers(const UdpLayout& layout, std::string* out);
-
-// Parse/Serialize definitions (source); nothing for elements.
-void EmitUdpDefinitions(const UdpLayout& layout, std::string* out);
+absl::StatusOr<std::unique_ptr<MessageEmitter>> MakeUdpEmitter(
+    const google::protobuf::Descriptor& message);
 
 }  // namespace aquatic::codecgen
 

@@ -1,0 +1,24 @@
+#include "tools/codecgen/message_emitter.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include "absl/strings/str_cat.h"
+#include "codec/schema/options.pb.h"
+#include "tools/codecgen/udp_emitter.h"
+
+namespace aquatic::codecgen {
+
+absl::StatusOr<std::unique_ptr<MessageEmitter>> MakeEmitter(
+    const google::protobuf::Descriptor& message) {
+  const codec::schema::MessageCodec& options =
+      message.options().GetExtension(codec::schema::codec);
+  switch (options.wire()) {
+    case codec::schema::WIRE_UDP:
+      return MakeUdpEmitter(message);
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat(message.full_name(), ": no supported (codec).wire option"));
+  }
+}
+
+}  // namespace aquatic::codecgen
