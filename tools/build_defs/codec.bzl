@@ -60,9 +60,13 @@ _codec_sources = rule(
 )
 
 _CODEC_RUNTIME_DEPS = [
+    "//codec/runtime:bencode",
+    "//codec/runtime:bencode_fields",
     "//codec/runtime:big_endian",
     "//codec/runtime:codec_status",
     "//codec/runtime:fixed_vector",
+    "//codec/runtime:query_fields",
+    "//codec/runtime:query_string",
     "@com_google_absl//:span",
     "@com_google_absl//:status",
     "@com_google_absl//:statusor",

@@ -190,7 +190,13 @@ bool GenerateCode(const FileDescriptor& file, const std::string& include_prefix,
   absl::StrAppend(&cc, banner, "#include \"", header_path, "\"\n\n");
   AppendIncludes(source_includes, &cc);
   absl::StrAppend(&cc, "\nnamespace ", ns, " {\nnamespace {\n\n");
-  for (const auto& emitter : emitters) emitter->EmitHelpers(&cc);
+  // Nested helpers first: the others call them.
+  for (const auto& emitter : emitters) {
+    if (emitter->nested()) emitter->EmitHelpers(&cc);
+  }
+  for (const auto& emitter : emitters) {
+    if (!emitter->nested()) emitter->EmitHelpers(&cc);
+  }
   absl::StrAppend(&cc, "}  // namespace\n\n", enum_definitions);
   for (const auto& emitter : emitters) emitter->EmitDefinitions(&cc);
   absl::StrAppend(&cc, "}  // namespace ", ns, "\n");

@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "codec/schema/options.pb.h"
+#include "tools/codecgen/bencode_emitter.h"
+#include "tools/codecgen/query_emitter.h"
 #include "tools/codecgen/udp_emitter.h"
 
 namespace aquatic::codecgen {
@@ -15,6 +17,10 @@ absl::StatusOr<std::unique_ptr<MessageEmitter>> MakeEmitter(
   switch (options.wire()) {
     case codec::schema::WIRE_UDP:
       return MakeUdpEmitter(message);
+    case codec::schema::WIRE_HTTP_QUERY:
+      return MakeQueryEmitter(message);
+    case codec::schema::WIRE_BENCODE:
+      return MakeBencodeEmitter(message);
     default:
       return absl::InvalidArgumentError(
           absl::StrCat(message.full_name(), ": no supported (codec).wire option"));

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
+#include "tools/codecgen/field_types.h"
 #include "tools/codecgen/names.h"
 #include "tools/codecgen/udp_layout.h"
 
@@ -76,21 +77,6 @@ void EmitLoad(const UdpLayoutField& entry, absl::string_view base, absl::string_
   absl::StrAppend(out, indent, target, " = ", LoadExpression(entry, base), ";\n");
 }
 
-std::string Comment(const FieldDescriptor& field) {
-  google::protobuf::SourceLocation location;
-  if (!field.GetSourceLocation(&location) || location.leading_comments.empty()) return "";
-  std::string comment;
-  size_t start = 0;
-  const std::string& text = location.leading_comments;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    absl::StrAppend(&comment, "  //", text.substr(start, end - start), "\n");
-    start = end + 1;
-  }
-  return comment;
-}
-
 void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
   const std::string name = layout.message->name();
   absl::StrAppend(out, "struct ", name, " {\n");
@@ -121,7 +107,7 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
   absl::StrAppend(out, "\n");
   auto emit_member = [&](const UdpLayoutField& entry) {
     if (entry.constant.has_value()) return;
-    absl::StrAppend(out, Comment(*entry.field));
+    absl::StrAppend(out, FieldComment(*entry.field));
     std::string init = "{}";
     if (entry.kind == Kind::kEnum) {
       init = absl::StrCat(" = ", entry.field->enum_type()->name(),
