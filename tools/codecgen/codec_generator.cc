@@ -82,12 +82,24 @@ void EmitEnum(const EnumDescriptor& enum_type, std::string* header, std::string*
   const std::string fallback = EnumConstantName(*enum_type.value(0));
   absl::StrAppend(header, "};\n\n", "// Values without a constant map to ", name,
                   "::", fallback, ".\n", "inline ", name, " ", name,
-                  "FromWire(uint64_t value) {\n", "  switch (value) {\n");
+                  "FromWire(uint64_t value) {\n");
+  // Constants numbered 0..N without gaps: one comparison instead of a switch
+  // (this sits on the UDP announce path).
+  bool dense = true;
   for (int i = 0; i < enum_type.value_count(); ++i) {
-    absl::StrAppend(header, "    case ", enum_type.value(i)->number(), ": return ", name,
-                    "::", EnumConstantName(*enum_type.value(i)), ";\n");
+    if (enum_type.value(i)->number() != i) dense = false;
   }
-  absl::StrAppend(header, "    default: return ", name, "::", fallback, ";\n  }\n}\n\n");
+  if (dense) {
+    absl::StrAppend(header, "  return value < ", enum_type.value_count(), " ? static_cast<", name,
+                    ">(value) : ", name, "::", fallback, ";\n}\n\n");
+  } else {
+    absl::StrAppend(header, "  switch (value) {\n");
+    for (int i = 0; i < enum_type.value_count(); ++i) {
+      absl::StrAppend(header, "    case ", enum_type.value(i)->number(), ": return ", name,
+                      "::", EnumConstantName(*enum_type.value(i)), ";\n");
+    }
+    absl::StrAppend(header, "    default: return ", name, "::", fallback, ";\n  }\n}\n\n");
+  }
 
   for (const EnumSpelling& spelling : kSpellings) {
     if (!HasSpelling(enum_type, spelling)) continue;

@@ -77,6 +77,143 @@ void EmitLoad(const UdpLayoutField& entry, absl::string_view base, absl::string_
   absl::StrAppend(out, indent, target, " = ", LoadExpression(entry, base), ";\n");
 }
 
+// Element structs carry their own load/store, inline: messages call them in
+// their loops.
+void EmitUdpElementMembers(const UdpLayout& layout, std::string* out) {
+  const std::string name = layout.message->name();
+  absl::StrAppend(out, "\n  // Reads one element at `p` (kSize bytes, already bounds-checked).\n",
+                  "  static void LoadFrom(const uint8_t* p, ", name, "* out) {\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "    ", out);
+  }
+  absl::StrAppend(out, "  }\n  // Writes this element at `p` (kSize bytes, already bounds-checked).\n",
+                  "  void StoreTo(uint8_t* p) const {\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    EmitStore(entry, "p", entry.field->name(), "    ", out);
+  }
+  absl::StrAppend(out, "  }\n");
+}
+
+void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
+  if (layout.element) return;
+  const std::string name = layout.message->name();
+  const std::optional<UdpLayoutField>& tail = layout.tail;
+
+  // Parse.
+  absl::StrAppend(out, "inline absl::Status Parse(absl::Span<const uint8_t> wire, ", name,
+                  "* out) {\n");
+  absl::StrAppend(out, "  if (wire.size() < ", name, "::kFixedSize) {\n",
+                  "    return ::aquatic::codec::TooShortError(\"", name, "\", wire.size(), ",
+                  name, "::kFixedSize);\n  }\n");
+  if (!tail.has_value() && !layout.allow_trailing_bytes) {
+    absl::StrAppend(out, "  if (wire.size() != ", name, "::kFixedSize) {\n",
+                    "    return ::aquatic::codec::TrailingBytesError(\"", name,
+                    "\", wire.size(), ", name, "::kFixedSize);\n  }\n");
+  }
+  absl::StrAppend(out, "  const uint8_t* const p = wire.data();\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    if (!entry.constant.has_value()) continue;
+    const std::string constant = absl::StrCat(name, "::", ConstantName(*entry.field));
+    absl::StrAppend(out, "  if (const auto value = ", LoadExpression(entry, "p"),
+                    "; value != ", constant, ") {\n",
+                    "    return ::aquatic::codec::WrongConstantError(\"", name, "\", \"",
+                    entry.field->name(), "\", value, ", constant, ");\n  }\n");
+  }
+  for (const UdpLayoutField& entry : layout.fixed) {
+    if (entry.constant.has_value()) continue;
+    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "  ", out);
+  }
+  if (tail.has_value()) {
+    const std::string field = tail->field->name();
+    absl::StrAppend(out, "  const size_t rest = wire.size() - ", name, "::kFixedSize;\n");
+    if (tail->kind == Kind::kRepeated) {
+      const std::string element = tail->field->message_type()->name();
+      absl::StrAppend(
+          out, "  if (rest % ", element, "::kSize != 0 || rest / ", element, "::kSize > ",
+          tail->max_count, ") {\n", "    return ::aquatic::codec::BadRepeatedError(\"", name,
+          "\", \"", field, "\", rest, ", element, "::kSize, ", tail->max_count, ");\n  }\n",
+          "  out->", field, ".resize(rest / ", element, "::kSize);\n",
+          "  for (size_t i = 0; i < out->", field, ".size(); ++i) {\n", "    ", element,
+          "::LoadFrom(p + ", name, "::kFixedSize + i * ", element, "::kSize, &out->", field,
+          "[i]);\n",
+          "  }\n");
+    } else {
+      absl::StrAppend(out, "  if (rest > ", tail->max_count, ") {\n",
+                      "    return ::aquatic::codec::TooLongError(\"", name, "\", \"", field,
+                      "\", rest, ", tail->max_count, ");\n  }\n", "  out->", field,
+                      " = absl::string_view(reinterpret_cast<const char*>(p + ", name,
+                      "::kFixedSize), rest);\n");
+    }
+  }
+  absl::StrAppend(out, "  return absl::OkStatus();\n}\n\n");
+
+  // SerializedSize.
+  absl::StrAppend(out, "inline size_t SerializedSize(const ", name, "& message) {\n");
+  if (!tail.has_value()) {
+    absl::StrAppend(out, "  static_cast<void>(message);\n  return ", name, "::kFixedSize;\n");
+  } else if (tail->kind == Kind::kRepeated) {
+    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
+                    ".size() * ", tail->field->message_type()->name(), "::kSize;\n");
+  } else {
+    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
+                    ".size();\n");
+  }
+  absl::StrAppend(out, "}\n\n");
+
+  // Serialize.
+  absl::StrAppend(out, "inline absl::StatusOr<size_t> Serialize(const ", name,
+                  "& message, absl::Span<uint8_t> out) {\n");
+  if (tail.has_value() && tail->kind == Kind::kRest) {
+    absl::StrAppend(out, "  if (message.", tail->field->name(), ".size() > ", tail->max_count,
+                    ") {\n", "    return ::aquatic::codec::TooLongError(\"", name, "\", \"",
+                    tail->field->name(), "\", message.", tail->field->name(), ".size(), ",
+                    tail->max_count, ");\n  }\n");
+  }
+  absl::StrAppend(out, "  const size_t size = SerializedSize(message);\n",
+                  "  if (out.size() < size) {\n",
+                  "    return ::aquatic::codec::BufferTooSmallError(\"", name,
+                  "\", size, out.size());\n  }\n", "  uint8_t* const p = out.data();\n");
+  for (const UdpLayoutField& entry : layout.fixed) {
+    const std::string value = entry.constant.has_value()
+                                  ? absl::StrCat(name, "::", ConstantName(*entry.field))
+                                  : absl::StrCat("message.", entry.field->name());
+    EmitStore(entry, "p", value, "  ", out);
+  }
+  if (tail.has_value()) {
+    const std::string field = tail->field->name();
+    if (tail->kind == Kind::kRepeated) {
+      const std::string element = tail->field->message_type()->name();
+      absl::StrAppend(out, "  for (size_t i = 0; i < message.", field, ".size(); ++i) {\n",
+                      "    message.", field, "[i].StoreTo(p + ", name, "::kFixedSize + i * ",
+                      element, "::kSize);\n  }\n");
+    } else {
+      absl::StrAppend(out, "  if (!message.", field, ".empty()) {\n",
+                      "    std::memcpy(p + ", name, "::kFixedSize, message.", field,
+                      ".data(), message.", field, ".size());\n  }\n");
+    }
+  }
+  absl::StrAppend(out, "  return size;\n}\n\n");
+}
+
+// Parse/Serialize are emitted inline in the header, with a comment each: the
+// socket workers' receive loop inlines them like hand-written code.
+void EmitUdpDeclarations(const UdpLayout& layout, std::string* out) {
+  if (layout.element) return;
+  const std::string name = layout.message->name();
+  absl::StrAppend(
+      out,
+      absl::Substitute(
+          "// Parses one $0 from `wire`. Never reads outside `wire`; on error `out`\n"
+          "// is unspecified.\n"
+          "absl::Status Parse(absl::Span<const uint8_t> wire, $0* out);\n"
+          "// Bytes Serialize will write for `message`.\n"
+          "size_t SerializedSize(const $0& message);\n"
+          "// Writes `message` to the start of `out`; returns the bytes written.\n"
+          "absl::StatusOr<size_t> Serialize(const $0& message, absl::Span<uint8_t> out);\n\n",
+          name));
+  EmitUdpDefinitions(layout, out);
+}
+
 void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
   const std::string name = layout.message->name();
   absl::StrAppend(out, "struct ", name, " {\n");
@@ -124,6 +261,7 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
   if (layout.tail.has_value()) emit_member(*layout.tail);
 
   // Equality, for tests and fuzz round trips.
+  if (layout.element) EmitUdpElementMembers(layout, out);
   absl::StrAppend(out, "\n  friend bool operator==(const ", name, "& a, const ", name,
                   "& b) {\n    return true");
   auto compare = [&](const UdpLayoutField& entry) {
@@ -137,136 +275,6 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
                   "& b) { return !(a == b); }\n};\n\n");
 }
 
-void EmitUdpDeclarations(const UdpLayout& layout, std::string* out) {
-  if (layout.element) return;
-  const std::string name = layout.message->name();
-  absl::StrAppend(
-      out,
-      absl::Substitute(
-          "// Parses one $0 from `wire`. Never reads outside `wire`; on error `out`\n"
-          "// is unspecified.\n"
-          "absl::Status Parse(absl::Span<const uint8_t> wire, $0* out);\n"
-          "// Bytes Serialize will write for `message`.\n"
-          "size_t SerializedSize(const $0& message);\n"
-          "// Writes `message` to the start of `out`; returns the bytes written.\n"
-          "absl::StatusOr<size_t> Serialize(const $0& message, absl::Span<uint8_t> out);\n\n",
-          name));
-}
-
-void EmitUdpElementHelpers(const UdpLayout& layout, std::string* out) {
-  if (!layout.element) return;
-  const std::string name = layout.message->name();
-  absl::StrAppend(out, "void Load", name, "(const uint8_t* p, ", name, "* out) {\n");
-  for (const UdpLayoutField& entry : layout.fixed) {
-    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "  ", out);
-  }
-  absl::StrAppend(out, "}\n\nvoid Store", name, "(const ", name, "& in, uint8_t* p) {\n");
-  for (const UdpLayoutField& entry : layout.fixed) {
-    EmitStore(entry, "p", absl::StrCat("in.", entry.field->name()), "  ", out);
-  }
-  absl::StrAppend(out, "}\n\n");
-}
-
-void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
-  if (layout.element) return;
-  const std::string name = layout.message->name();
-  const std::optional<UdpLayoutField>& tail = layout.tail;
-
-  // Parse.
-  absl::StrAppend(out, "absl::Status Parse(absl::Span<const uint8_t> wire, ", name,
-                  "* out) {\n");
-  absl::StrAppend(out, "  if (wire.size() < ", name, "::kFixedSize) {\n",
-                  "    return ::aquatic::codec::TooShortError(\"", name, "\", wire.size(), ",
-                  name, "::kFixedSize);\n  }\n");
-  if (!tail.has_value() && !layout.allow_trailing_bytes) {
-    absl::StrAppend(out, "  if (wire.size() != ", name, "::kFixedSize) {\n",
-                    "    return ::aquatic::codec::TrailingBytesError(\"", name,
-                    "\", wire.size(), ", name, "::kFixedSize);\n  }\n");
-  }
-  absl::StrAppend(out, "  const uint8_t* const p = wire.data();\n");
-  for (const UdpLayoutField& entry : layout.fixed) {
-    if (!entry.constant.has_value()) continue;
-    const std::string constant = absl::StrCat(name, "::", ConstantName(*entry.field));
-    absl::StrAppend(out, "  if (const auto value = ", LoadExpression(entry, "p"),
-                    "; value != ", constant, ") {\n",
-                    "    return ::aquatic::codec::WrongConstantError(\"", name, "\", \"",
-                    entry.field->name(), "\", value, ", constant, ");\n  }\n");
-  }
-  for (const UdpLayoutField& entry : layout.fixed) {
-    if (entry.constant.has_value()) continue;
-    EmitLoad(entry, "p", absl::StrCat("out->", entry.field->name()), "  ", out);
-  }
-  if (tail.has_value()) {
-    const std::string field = tail->field->name();
-    absl::StrAppend(out, "  const size_t rest = wire.size() - ", name, "::kFixedSize;\n");
-    if (tail->kind == Kind::kRepeated) {
-      const std::string element = tail->field->message_type()->name();
-      absl::StrAppend(
-          out, "  if (rest % ", element, "::kSize != 0 || rest / ", element, "::kSize > ",
-          tail->max_count, ") {\n", "    return ::aquatic::codec::BadRepeatedError(\"", name,
-          "\", \"", field, "\", rest, ", element, "::kSize, ", tail->max_count, ");\n  }\n",
-          "  out->", field, ".resize(rest / ", element, "::kSize);\n",
-          "  for (size_t i = 0; i < out->", field, ".size(); ++i) {\n", "    Load", element,
-          "(p + ", name, "::kFixedSize + i * ", element, "::kSize, &out->", field, "[i]);\n",
-          "  }\n");
-    } else {
-      absl::StrAppend(out, "  if (rest > ", tail->max_count, ") {\n",
-                      "    return ::aquatic::codec::TooLongError(\"", name, "\", \"", field,
-                      "\", rest, ", tail->max_count, ");\n  }\n", "  out->", field,
-                      " = absl::string_view(reinterpret_cast<const char*>(p + ", name,
-                      "::kFixedSize), rest);\n");
-    }
-  }
-  absl::StrAppend(out, "  return absl::OkStatus();\n}\n\n");
-
-  // SerializedSize.
-  absl::StrAppend(out, "size_t SerializedSize(const ", name, "& message) {\n");
-  if (!tail.has_value()) {
-    absl::StrAppend(out, "  static_cast<void>(message);\n  return ", name, "::kFixedSize;\n");
-  } else if (tail->kind == Kind::kRepeated) {
-    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
-                    ".size() * ", tail->field->message_type()->name(), "::kSize;\n");
-  } else {
-    absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
-                    ".size();\n");
-  }
-  absl::StrAppend(out, "}\n\n");
-
-  // Serialize.
-  absl::StrAppend(out, "absl::StatusOr<size_t> Serialize(const ", name,
-                  "& message, absl::Span<uint8_t> out) {\n");
-  if (tail.has_value() && tail->kind == Kind::kRest) {
-    absl::StrAppend(out, "  if (message.", tail->field->name(), ".size() > ", tail->max_count,
-                    ") {\n", "    return ::aquatic::codec::TooLongError(\"", name, "\", \"",
-                    tail->field->name(), "\", message.", tail->field->name(), ".size(), ",
-                    tail->max_count, ");\n  }\n");
-  }
-  absl::StrAppend(out, "  const size_t size = SerializedSize(message);\n",
-                  "  if (out.size() < size) {\n",
-                  "    return ::aquatic::codec::BufferTooSmallError(\"", name,
-                  "\", size, out.size());\n  }\n", "  uint8_t* const p = out.data();\n");
-  for (const UdpLayoutField& entry : layout.fixed) {
-    const std::string value = entry.constant.has_value()
-                                  ? absl::StrCat(name, "::", ConstantName(*entry.field))
-                                  : absl::StrCat("message.", entry.field->name());
-    EmitStore(entry, "p", value, "  ", out);
-  }
-  if (tail.has_value()) {
-    const std::string field = tail->field->name();
-    if (tail->kind == Kind::kRepeated) {
-      const std::string element = tail->field->message_type()->name();
-      absl::StrAppend(out, "  for (size_t i = 0; i < message.", field, ".size(); ++i) {\n",
-                      "    Store", element, "(message.", field, "[i], p + ", name,
-                      "::kFixedSize + i * ", element, "::kSize);\n  }\n");
-    } else {
-      absl::StrAppend(out, "  if (!message.", field, ".empty()) {\n",
-                      "    std::memcpy(p + ", name, "::kFixedSize, message.", field,
-                      ".data(), message.", field, ".size());\n  }\n");
-    }
-  }
-  absl::StrAppend(out, "  return size;\n}\n\n");
-}
-
 class UdpEmitter : public MessageEmitter {
  public:
   explicit UdpEmitter(UdpLayout layout) : layout_(std::move(layout)) {}
@@ -275,15 +283,15 @@ class UdpEmitter : public MessageEmitter {
   std::vector<std::string> HeaderIncludes() const override {
     return {"<array>", "<cstddef>", "<cstdint>", "\"absl/status/status.h\"",
             "\"absl/status/statusor.h\"", "\"absl/strings/string_view.h\"",
-            "\"absl/types/span.h\"", "\"codec/runtime/fixed_vector.h\""};
+            "\"absl/types/span.h\"", "\"codec/runtime/fixed_vector.h\"", "<cstring>",
+            "\"codec/runtime/big_endian.h\"", "\"codec/runtime/codec_status.h\""};
   }
-  std::vector<std::string> SourceIncludes() const override {
-    return {"<cstring>", "\"codec/runtime/big_endian.h\"", "\"codec/runtime/codec_status.h\""};
-  }
+  std::vector<std::string> SourceIncludes() const override { return {}; }
   void EmitStruct(std::string* out) const override { EmitUdpStruct(layout_, out); }
   void EmitDeclarations(std::string* out) const override { EmitUdpDeclarations(layout_, out); }
-  void EmitHelpers(std::string* out) const override { EmitUdpElementHelpers(layout_, out); }
-  void EmitDefinitions(std::string* out) const override { EmitUdpDefinitions(layout_, out); }
+  // Everything is inline in the header (EmitStruct, EmitDeclarations).
+  void EmitHelpers(std::string* out) const override {}
+  void EmitDefinitions(std::string* out) const override {}
 
  private:
   UdpLayout layout_;
