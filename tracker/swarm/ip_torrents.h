@@ -1,0 +1,162 @@
+// IpTorrentEngine<Data>: the swarm engine of the UDP and HTTP trackers. Peers
+// are keyed by (IP, port); IPv4 and IPv6 peers live in separate swarms of the
+// same torrent and are never returned to each other; the completed-download
+// count is per torrent. `Data` is the per-peer extra (empty for UDP, the peer
+// id for HTTP's non-compact responses).
+//
+// Thread-safe: socket workers call it concurrently (one lock per shard).
+#ifndef AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_
+#define AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "tracker/swarm/info_hash.h"
+#include "tracker/swarm/peer_address.h"
+#include "tracker/swarm/swarm.h"
+#include "tracker/swarm/torrent_map.h"
+
+namespace aquatic::swarm {
+
+// Counters kept per shard, summed for statistics.
+struct IpSwarmStats {
+  int64_t peers_ipv4 = 0;
+  int64_t peers_ipv6 = 0;
+  int64_t seeders = 0;
+  uint64_t completed = 0;
+  int64_t torrents = 0;
+
+  IpSwarmStats& operator+=(const IpSwarmStats& other) {
+    peers_ipv4 += other.peers_ipv4;
+    peers_ipv6 += other.peers_ipv6;
+    seeders += other.seeders;
+    completed += other.completed;
+    torrents += other.torrents;
+    return *this;
+  }
+};
+
+template <typename Data>
+struct IpTorrent {
+  Swarm<PeerAddressV4, Data> ipv4;
+  Swarm<PeerAddressV6, Data> ipv6;
+  uint64_t completed = 0;
+
+  bool empty() const { return ipv4.empty() && ipv6.empty(); }
+};
+
+// Swarm counts as a tracker reports them.
+struct TorrentCounts {
+  uint32_t seeders = 0;
+  uint32_t leechers = 0;
+  uint64_t completed = 0;
+};
+
+template <typename Data>
+class IpTorrentEngine {
+ public:
+  template <typename Address>
+  using SwarmOf = Swarm<Address, Data>;
+  template <typename Address>
+  using Announce = typename SwarmOf<Address>::Announce;
+  template <typename Address>
+  using Peer = typename SwarmOf<Address>::Peer;
+
+  explicit IpTorrentEngine(size_t shard_count) : torrents_(shard_count) {}
+
+  // Applies the announce and calls `emit(const Peer<Address>&)` for up to
+  // `max_peers` other peers of the same address family (none after
+  // event=stopped). Returns the counts of that family's swarm and the
+  // torrent's completed count.
+  template <typename Address, typename Emit>
+  TorrentCounts AnnounceAndSelect(const InfoHash& info_hash, const Announce<Address>& announce,
+                                  size_t max_peers, uint64_t random, Emit&& emit) {
+    return torrents_.Update(info_hash, [&](IpTorrent<Data>& torrent, ShardStats& stats) {
+      SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
+      if (torrent.empty()) ++stats.torrents;
+      const auto change = swarm.Apply(announce);
+      if constexpr (Address::kIpSize == 4) {
+        stats.peers_ipv4 += change.peers;
+      } else {
+        stats.peers_ipv6 += change.peers;
+      }
+      stats.seeders += change.seeders;
+      if (change.completed) {
+        ++torrent.completed;
+        ++stats.completed;
+      }
+      if (announce.event != PeerEvent::kStopped) {
+        swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
+      }
+      if (torrent.empty()) --stats.torrents;
+      return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
+    });
+  }
+
+  // Both address families together; zeros for an unknown torrent.
+  TorrentCounts Scrape(const InfoHash& info_hash) const {
+    return torrents_.Read(info_hash, [](const IpTorrent<Data>* torrent) {
+      if (torrent == nullptr) return TorrentCounts{};
+      return TorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),
+                           torrent->ipv4.leechers() + torrent->ipv6.leechers(),
+                           torrent->completed};
+    });
+  }
+
+  // Removes peers that last announced before `cutoff`, then empty torrents.
+  void RemoveStale(uint32_t cutoff) {
+    torrents_.ForEachShard([cutoff](auto& torrents, ShardStats& stats) {
+      for (auto it = torrents.begin(); it != torrents.end();) {
+        const auto v4 = it->second.ipv4.RemoveStale(cutoff);
+        const auto v6 = it->second.ipv6.RemoveStale(cutoff);
+        stats.peers_ipv4 += v4.peers;
+        stats.peers_ipv6 += v6.peers;
+        stats.seeders += v4.seeders + v6.seeders;
+        if (it->second.empty()) {
+          --stats.torrents;
+          torrents.erase(it++);
+        } else {
+          ++it;
+        }
+      }
+    });
+  }
+
+  IpSwarmStats Stats() const {
+    IpSwarmStats total;
+    torrents_.ForEachShard([&total](const auto&, const ShardStats& stats) { total += stats; });
+    return total;
+  }
+
+  // Calls `visit(const InfoHash&, TorrentCounts)` for every torrent, one shard
+  // locked at a time (HTTP full scrape).
+  template <typename Visit>
+  void ForEachTorrent(Visit&& visit) const {
+    torrents_.ForEachShard([&visit](const auto& torrents, const ShardStats&) {
+      for (const auto& [info_hash, torrent] : torrents) {
+        visit(info_hash, TorrentCounts{torrent.ipv4.seeders() + torrent.ipv6.seeders(),
+                                       torrent.ipv4.leechers() + torrent.ipv6.leechers(),
+                                       torrent.completed});
+      }
+    });
+  }
+
+ private:
+  using ShardStats = IpSwarmStats;
+
+  template <typename Address>
+  static SwarmOf<Address>& SwarmFor(IpTorrent<Data>& torrent) {
+    if constexpr (Address::kIpSize == 4) {
+      return torrent.ipv4;
+    } else {
+      return torrent.ipv6;
+    }
+  }
+
+  ShardedTorrentMap<IpTorrent<Data>, ShardStats> torrents_;
+};
+
+}  // namespace aquatic::swarm
+
+#endif  // AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_

@@ -1,0 +1,186 @@
+#include "tracker/swarm/ip_torrents.h"
+
+#include <set>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace aquatic::swarm {
+namespace {
+
+struct NoData {};
+using Engine = IpTorrentEngine<NoData>;
+
+InfoHash Hash(uint8_t n) {
+  InfoHash hash{};
+  hash.fill(n);
+  return hash;
+}
+
+PeerAddressV4 V4(uint8_t last, uint16_t port = 6881) {
+  return PeerAddressV4{{127, 0, 0, last}, port};
+}
+
+PeerAddressV6 V6(uint8_t last, uint16_t port = 6881) {
+  PeerAddressV6 address;
+  address.ip[15] = last;
+  address.port = port;
+  return address;
+}
+
+template <typename Address>
+Engine::Announce<Address> Announce(Address key, bool seeder, PeerEvent event = PeerEvent::kNone,
+                                   uint32_t now = 1) {
+  Engine::Announce<Address> announce;
+  announce.key = key;
+  announce.seeder = seeder;
+  announce.event = event;
+  announce.now = now;
+  return announce;
+}
+
+template <typename AnnounceType, typename Address = decltype(AnnounceType::key)>
+std::vector<Address> AnnounceAndCollect(Engine& engine, const InfoHash& hash,
+                                        const AnnounceType& announce, size_t max_peers = 50,
+                                        uint64_t random = 0, TorrentCounts* counts = nullptr) {
+  std::vector<Address> peers;
+  TorrentCounts result = engine.AnnounceAndSelect<Address>(
+      hash, announce, max_peers, random,
+      [&](const Engine::Peer<Address>& peer) { peers.push_back(peer.key); });
+  if (counts != nullptr) *counts = result;
+  return peers;
+}
+
+TEST(IpTorrentEngineTest, SelectionExcludesTheAnnouncer) {
+  Engine engine(4);
+  for (uint8_t i = 1; i <= 5; ++i) AnnounceAndCollect(engine, Hash(1), Announce(V4(i), false));
+  for (uint64_t random = 0; random < 10; ++random) {
+    const std::vector<PeerAddressV4> peers =
+        AnnounceAndCollect(engine, Hash(1), Announce(V4(3), false), 50, random);
+    EXPECT_EQ(peers.size(), 4u);
+    for (const PeerAddressV4& peer : peers) EXPECT_NE(peer, V4(3));
+  }
+}
+
+TEST(IpTorrentEngineTest, SelectionIsCappedAndVariesWithTheRandomStart) {
+  Engine engine(1);
+  for (uint8_t i = 1; i <= 100; ++i) AnnounceAndCollect(engine, Hash(1), Announce(V4(i), false));
+  std::set<PeerAddressV4> seen;
+  for (uint64_t random = 0; random < 100; random += 7) {
+    const auto peers = AnnounceAndCollect(engine, Hash(1), Announce(V4(200), false), 10, random);
+    EXPECT_EQ(peers.size(), 10u);
+    seen.insert(peers.begin(), peers.end());
+  }
+  EXPECT_EQ(seen.size(), 100u);  // every peer is reachable
+  EXPECT_TRUE(AnnounceAndCollect(engine, Hash(1), Announce(V4(200), false), 0).empty());
+}
+
+TEST(IpTorrentEngineTest, SeedersGetNoSeeders) {
+  Engine engine(1);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(3), false));
+  const auto for_seeder = AnnounceAndCollect(engine, Hash(1), Announce(V4(4), true));
+  ASSERT_EQ(for_seeder.size(), 1u);
+  EXPECT_EQ(for_seeder[0], V4(3));
+  const auto for_leecher = AnnounceAndCollect(engine, Hash(1), Announce(V4(5), false));
+  EXPECT_EQ(for_leecher.size(), 4u);
+}
+
+TEST(IpTorrentEngineTest, CountsFollowEveryEventOrder) {
+  Engine engine(2);
+  TorrentCounts counts;
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false, PeerEvent::kStarted), 50, 0, &counts);
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 1u);
+  // Re-announce without event: still one leecher.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false), 50, 0, &counts);
+  EXPECT_EQ(counts.leechers, 1u);
+  // Completed: becomes a seeder and counts one download.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted), 50, 0, &counts);
+  EXPECT_EQ(counts.seeders, 1u);
+  EXPECT_EQ(counts.leechers, 0u);
+  EXPECT_EQ(counts.completed, 1u);
+  // A second completed from the same peer is not another download.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted), 50, 0, &counts);
+  EXPECT_EQ(counts.completed, 1u);
+  // Back to leeching (e.g. a re-check), then stopped: gone, completed stays.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false), 50, 0, &counts);
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 1u);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true, PeerEvent::kCompleted), 50, 0, &counts);
+  EXPECT_EQ(counts.completed, 2u);
+  const auto after_stop =
+      AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false, PeerEvent::kStopped), 50, 0, &counts);
+  EXPECT_TRUE(after_stop.empty());
+  EXPECT_EQ(counts.leechers, 0u);
+  EXPECT_EQ(counts.seeders, 1u);
+  const TorrentCounts scraped = engine.Scrape(Hash(1));
+  EXPECT_EQ(scraped.seeders, 1u);
+  EXPECT_EQ(scraped.leechers, 0u);
+  EXPECT_EQ(scraped.completed, 2u);
+  // Stopping an unknown peer or torrent changes nothing and leaves no torrent.
+  AnnounceAndCollect(engine, Hash(9), Announce(V4(1), false, PeerEvent::kStopped));
+  EXPECT_EQ(engine.Stats().torrents, 1);
+  const IpSwarmStats stats = engine.Stats();
+  EXPECT_EQ(stats.peers_ipv4, 1);
+  EXPECT_EQ(stats.seeders, 1);
+  EXPECT_EQ(stats.completed, 2u);
+}
+
+TEST(IpTorrentEngineTest, Ipv4AndIpv6AreNeverMixed) {
+  Engine engine(1);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false));
+  AnnounceAndCollect(engine, Hash(1), Announce(V6(1), false));
+  const auto v4_peers = AnnounceAndCollect(engine, Hash(1), Announce(V4(2), false));
+  ASSERT_EQ(v4_peers.size(), 1u);
+  EXPECT_EQ(v4_peers[0], V4(1));
+  const auto v6_peers = AnnounceAndCollect(engine, Hash(1), Announce(V6(2), false));
+  ASSERT_EQ(v6_peers.size(), 1u);
+  EXPECT_EQ(v6_peers[0], V6(1));
+  // Scrape sums both families.
+  EXPECT_EQ(engine.Scrape(Hash(1)).leechers, 4u);
+  EXPECT_EQ(engine.Stats().peers_ipv4, 2);
+  EXPECT_EQ(engine.Stats().peers_ipv6, 2);
+}
+
+TEST(IpTorrentEngineTest, SamePortDifferentIpsAreDifferentPeers) {
+  Engine engine(1);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1, 1000), false));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1, 1001), false));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2, 1000), false));
+  EXPECT_EQ(engine.Scrape(Hash(1)).leechers, 3u);
+}
+
+TEST(IpTorrentEngineTest, CleaningRemovesStalePeersAndEmptyTorrents) {
+  Engine engine(3);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kNone, /*now=*/10));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), false, PeerEvent::kNone, /*now=*/50));
+  AnnounceAndCollect(engine, Hash(2), Announce(V6(1), false, PeerEvent::kNone, /*now=*/10));
+  engine.RemoveStale(/*cutoff=*/20);
+  const TorrentCounts counts = engine.Scrape(Hash(1));
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 1u);
+  const TorrentCounts gone = engine.Scrape(Hash(2));
+  EXPECT_EQ(gone.leechers, 0u);
+  const IpSwarmStats stats = engine.Stats();
+  EXPECT_EQ(stats.torrents, 1);
+  EXPECT_EQ(stats.peers_ipv4, 1);
+  EXPECT_EQ(stats.peers_ipv6, 0);
+  EXPECT_EQ(stats.seeders, 0);
+}
+
+TEST(IpTorrentEngineTest, UnknownTorrentScrapesAsZeros) {
+  Engine engine(2);
+  const TorrentCounts counts = engine.Scrape(Hash(7));
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 0u);
+  EXPECT_EQ(counts.completed, 0u);
+}
+
+TEST(SwarmTest, Ipv4PeerPacksInto12Bytes) {
+  EXPECT_EQ(sizeof(Engine::Peer<PeerAddressV4>), 12u);
+}
+
+}  // namespace
+}  // namespace aquatic::swarm
