@@ -1,0 +1,71 @@
+// AccessList: which info hashes a tracker serves ([access_list] mode and
+// path): all (off), only those listed (allow), all but those listed (deny).
+// The file holds one info hash a line as 40 hex digits; blank lines and lines
+// starting with '#' are skipped.
+//
+// AccessListHolder shares the current list with the socket workers and swaps
+// in a new one on reload (SIGUSR1) without stopping them; a bad file on reload
+// keeps the old list.
+#ifndef AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
+#define AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tracker/swarm/info_hash.h"
+
+namespace aquatic {
+
+enum class AccessListMode { kOff, kAllow, kDeny };
+
+class AccessList {
+ public:
+  // Reads `path` unless `mode` is kOff. Errors name the file and line.
+  static absl::StatusOr<std::shared_ptr<const AccessList>> Load(AccessListMode mode,
+                                                                const std::string& path);
+  // Parses file contents (`source` names them in errors).
+  static absl::StatusOr<std::shared_ptr<const AccessList>> Parse(AccessListMode mode,
+                                                                 absl::string_view contents,
+                                                                 absl::string_view source);
+
+  bool Allows(const swarm::InfoHash& info_hash) const {
+    switch (mode_) {
+      case AccessListMode::kOff: return true;
+      case AccessListMode::kAllow: return hashes_.contains(info_hash);
+      case AccessListMode::kDeny: return !hashes_.contains(info_hash);
+    }
+    return true;
+  }
+  size_t size() const { return hashes_.size(); }
+  AccessListMode mode() const { return mode_; }
+
+ private:
+  AccessListMode mode_ = AccessListMode::kOff;
+  absl::flat_hash_set<swarm::InfoHash> hashes_;
+};
+
+class AccessListHolder {
+ public:
+  AccessListHolder(AccessListMode mode, std::string path, std::shared_ptr<const AccessList> list)
+      : mode_(mode), path_(std::move(path)), list_(std::move(list)) {}
+
+  // For the workers: a snapshot that stays valid while they hold it.
+  std::shared_ptr<const AccessList> Get() const { return std::atomic_load(&list_); }
+
+  // Re-reads the file; on error the current list stays and the error is
+  // returned for logging.
+  absl::Status Reload();
+
+ private:
+  AccessListMode mode_;
+  std::string path_;
+  std::shared_ptr<const AccessList> list_;
+};
+
+}  // namespace aquatic
+
+#endif  // AQUATIC_TRACKER_BASE_ACCESS_LIST_H_

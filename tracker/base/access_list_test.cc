@@ -1,0 +1,71 @@
+#include "tracker/base/access_list.h"
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace aquatic {
+namespace {
+
+swarm::InfoHash Hash(uint8_t byte) {
+  swarm::InfoHash hash;
+  hash.fill(byte);
+  return hash;
+}
+
+const char kTwoHashes[] =
+    "# allowed torrents\n"
+    "0101010101010101010101010101010101010101\n"
+    "\n"
+    "  ABABABABABABABABABABABABABABABABABABABAB  \r\n";
+
+TEST(AccessListTest, AllowDenyOff) {
+  auto allow = AccessList::Parse(AccessListMode::kAllow, kTwoHashes, "list");
+  ASSERT_TRUE(allow.ok()) << allow.status();
+  EXPECT_EQ((*allow)->size(), 2u);
+  EXPECT_TRUE((*allow)->Allows(Hash(0x01)));
+  EXPECT_TRUE((*allow)->Allows(Hash(0xab)));
+  EXPECT_FALSE((*allow)->Allows(Hash(0x02)));
+  auto deny = AccessList::Parse(AccessListMode::kDeny, kTwoHashes, "list");
+  ASSERT_TRUE(deny.ok());
+  EXPECT_FALSE((*deny)->Allows(Hash(0x01)));
+  EXPECT_TRUE((*deny)->Allows(Hash(0x02)));
+  auto off = AccessList::Parse(AccessListMode::kOff, "garbage", "list");
+  ASSERT_TRUE(off.ok());
+  EXPECT_TRUE((*off)->Allows(Hash(0x01)));
+}
+
+TEST(AccessListTest, BadLinesNameFileAndLine) {
+  auto bad = AccessList::Parse(AccessListMode::kAllow, "0101010101010101010101010101010101010101\nxyz\n",
+                               "hashes.txt");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "hashes.txt:2: not an info hash of 40 hex digits: 'xyz'");
+  EXPECT_FALSE(AccessList::Load(AccessListMode::kAllow, "/nonexistent/list").ok());
+}
+
+TEST(AccessListTest, ReloadSwapsAndKeepsTheOldListOnError) {
+  const std::string path = std::string(testing::TempDir()) + "/access_list_test.txt";
+  std::ofstream(path) << "0101010101010101010101010101010101010101\n";
+  auto initial = AccessList::Load(AccessListMode::kAllow, path);
+  ASSERT_TRUE(initial.ok());
+  AccessListHolder holder(AccessListMode::kAllow, path, *initial);
+  std::shared_ptr<const AccessList> snapshot = holder.Get();
+  EXPECT_TRUE(snapshot->Allows(Hash(0x01)));
+
+  std::ofstream(path) << "0202020202020202020202020202020202020202\n";
+  ASSERT_TRUE(holder.Reload().ok());
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
+  EXPECT_FALSE(holder.Get()->Allows(Hash(0x01)));
+  // A worker's old snapshot stays usable.
+  EXPECT_TRUE(snapshot->Allows(Hash(0x01)));
+
+  std::ofstream(path) << "not a hash\n";
+  EXPECT_FALSE(holder.Reload().ok());
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));  // old list kept
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace aquatic

@@ -1,0 +1,59 @@
+#include "tracker/base/statistics_report.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tracker/base/clock.h"
+
+namespace aquatic {
+
+std::string FormatStatisticsLine(absl::string_view protocol,
+                                 const std::vector<StatisticsRow>& rows) {
+  std::string line = absl::StrCat("aquatic ", protocol, ":");
+  for (const StatisticsRow& row : rows) {
+    if (row.per_second >= 0) {
+      absl::StrAppendFormat(&line, " %s %.0f/s", row.label, row.per_second);
+    } else {
+      absl::StrAppendFormat(&line, " %s %.0f", row.label, row.value);
+    }
+  }
+  return line;
+}
+
+std::string FormatStatisticsHtml(absl::string_view protocol,
+                                 const std::vector<StatisticsRow>& rows) {
+  std::string html = absl::StrCat(
+      "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>aquatic ", protocol,
+      " statistics</title>\n<style>body{font-family:sans-serif}td,th{padding:2px 12px;"
+      "text-align:right}th:first-child,td:first-child{text-align:left}</style></head>\n"
+      "<body><h1>aquatic ",
+      protocol, "</h1>\n<p>Updated at Unix time ", UnixSeconds(),
+      ".</p>\n<table><tr><th>metric</th><th>total</th><th>per second</th></tr>\n");
+  for (const StatisticsRow& row : rows) {
+    absl::StrAppendFormat(&html, "<tr><td>%s</td><td>%.0f</td><td>%s</td></tr>\n", row.label,
+                          row.value,
+                          row.per_second >= 0 ? absl::StrFormat("%.1f", row.per_second) : "");
+  }
+  absl::StrAppend(&html, "</table></body></html>\n");
+  return html;
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!file) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
+    file.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    if (!file) return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat(path, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace aquatic
