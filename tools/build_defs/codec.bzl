@@ -65,6 +65,8 @@ _CODEC_RUNTIME_DEPS = [
     "//codec/runtime:big_endian",
     "//codec/runtime:codec_status",
     "//codec/runtime:fixed_vector",
+    "//codec/runtime:json",
+    "//codec/runtime:json_fields",
     "//codec/runtime:query_fields",
     "//codec/runtime:query_string",
     "@com_google_absl//:span",

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "codec/schema/options.pb.h"
 #include "tools/codecgen/bencode_emitter.h"
+#include "tools/codecgen/json_emitter.h"
 #include "tools/codecgen/query_emitter.h"
 #include "tools/codecgen/udp_emitter.h"
 
@@ -17,6 +18,8 @@ absl::StatusOr<std::unique_ptr<MessageEmitter>> MakeEmitter(
   switch (options.wire()) {
     case codec::schema::WIRE_UDP:
       return MakeUdpEmitter(message);
+    case codec::schema::WIRE_JSON:
+      return MakeJsonEmitter(message);
     case codec::schema::WIRE_HTTP_QUERY:
       return MakeQueryEmitter(message);
     case codec::schema::WIRE_BENCODE:
