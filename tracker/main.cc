@@ -16,6 +16,8 @@
 #include "tracker/base/config/config_comments.h"
 #include "tracker/base/config/protocol_config.h"
 #include "tracker/base/config/toml_config.h"
+#include "tracker/base/config/udp.pb.h"
+#include "tracker/udp/udp_tracker.h"
 #include "tracker/version.h"
 
 namespace aquatic {
@@ -120,6 +122,16 @@ int Run(int argc, char** argv) {
   if (options.print_effective) {
     std::fputs(config::PrintTomlConfig(**loaded, config::ConfigComments::Embedded()).c_str(),
                stdout);
+    return 0;
+  }
+
+  if (protocol == config::Protocol::kUdp) {
+    absl::Status status =
+        udp::RunUdpTracker(static_cast<const config::UdpConfig&>(**loaded));
+    if (!status.ok()) {
+      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
+      return kExitRuntimeError;
+    }
     return 0;
   }
 

@@ -73,6 +73,19 @@ uint16_t SocketAddress::port() const {
   return 0;
 }
 
+absl::Span<const uint8_t> SocketAddress::ip_bytes() const {
+  if (is_ipv4()) {
+    return absl::Span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr),
+        4);
+  }
+  if (is_ipv6()) {
+    return absl::Span<const uint8_t>(
+        reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr.s6_addr, 16);
+  }
+  return {};
+}
+
 std::string SocketAddress::ToString() const {
   char ip[INET6_ADDRSTRLEN] = {};
   if (is_ipv4()) {

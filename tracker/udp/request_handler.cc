@@ -1,0 +1,203 @@
+#include "tracker/udp/request_handler.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "codec/runtime/big_endian.h"
+#include "codec/udp/udp.codec.h"
+#include "codec/udp/udp_request.h"
+#include "tracker/udp/udp_metrics.h"
+
+namespace aquatic::udp {
+
+namespace wire = ::aquatic::codec::udp;
+
+// Everything an announce needs besides the response buffer.
+struct AnnounceContext {
+  const wire::AnnounceRequest& request;
+  const SocketAddress& source;
+  uint32_t now;
+  size_t ip_index;
+};
+
+namespace {
+
+swarm::PeerEvent ToPeerEvent(wire::AnnounceEvent event) {
+  switch (event) {
+    case wire::AnnounceEvent::kStarted: return swarm::PeerEvent::kStarted;
+    case wire::AnnounceEvent::kStopped: return swarm::PeerEvent::kStopped;
+    case wire::AnnounceEvent::kCompleted: return swarm::PeerEvent::kCompleted;
+    case wire::AnnounceEvent::kNone: break;
+  }
+  return swarm::PeerEvent::kNone;
+}
+
+// The connection-id input for a source: its IP address only. The port is
+// left out on purpose: libtorrent caches connection ids per tracker for the
+// whole process, so its sessions on other ports reuse one id, and an IP is
+// all that spoofing protection needs (as in opentracker).
+size_t AddressKey(const SocketAddress& source, uint8_t (&key)[16]) {
+  const absl::Span<const uint8_t> ip = source.ip_bytes();
+  std::memcpy(key, ip.data(), ip.size());
+  return ip.size();
+}
+
+template <typename Message>
+size_t SerializeInto(const Message& message, absl::Span<uint8_t> response) {
+  absl::StatusOr<size_t> written = wire::Serialize(message, response);
+  return written.ok() ? *written : 0;
+}
+
+}  // namespace
+
+UdpRequestHandler::UdpRequestHandler(const UdpProtocolSettings& settings,
+                                     UdpTorrentEngine* engine, const ConnectionIds* connection_ids,
+                                     const AccessListHolder* access_list, Metrics* metrics,
+                                     size_t worker_index, uint64_t random_seed)
+    : settings_(settings),
+      engine_(engine),
+      connection_ids_(connection_ids),
+      access_list_(access_list),
+      metrics_(metrics),
+      worker_index_(worker_index),
+      random_(random_seed),
+      request_(std::make_unique<wire::Request>()),
+      v4_response_(std::make_unique<wire::AnnounceResponseV4>()),
+      v6_response_(std::make_unique<wire::AnnounceResponseV6>()),
+      scrape_response_(std::make_unique<wire::ScrapeResponse>()) {}
+
+UdpRequestHandler::~UdpRequestHandler() = default;
+
+size_t UdpRequestHandler::ErrorReply(uint32_t transaction_id, absl::string_view message,
+                                     size_t ip_index, absl::Span<uint8_t> response) {
+  wire::ErrorResponse error;
+  error.transaction_id = transaction_id;
+  error.message = message;
+  metrics_->Add(worker_index_, kErrorResponses + ip_index);
+  return SerializeInto(error, response);
+}
+
+size_t UdpRequestHandler::Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source,
+                                 uint32_t now, uint64_t unix_now, absl::Span<uint8_t> response) {
+  const size_t ip_index = source.is_ipv6() ? 1 : 0;
+  metrics_->Add(worker_index_, kBytesReceived + ip_index, datagram.size());
+  const size_t response_size = Respond(datagram, source, now, unix_now, response);
+  if (response_size > 0) metrics_->Add(worker_index_, kBytesSent + ip_index, response_size);
+  return response_size;
+}
+
+size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source,
+                                  uint32_t now, uint64_t unix_now, absl::Span<uint8_t> response) {
+  const size_t ip_index = source.is_ipv6() ? 1 : 0;
+  uint8_t address_key[16];
+  const absl::Span<const uint8_t> address(address_key, AddressKey(source, address_key));
+
+  wire::Request& request = *request_;
+  wire::RequestError error;
+  if (!wire::ParseRequest(datagram, &request, &error)) {
+    // BEP 15 allows an error reply when the transaction id can be read; only
+    // answer clients that hold a valid connection id, so that spoofed
+    // garbage cannot make the tracker send datagrams to third parties.
+    if (error.transaction_id.has_value() &&
+        connection_ids_->IsValid(codec::LoadU64(datagram.data()), address, unix_now)) {
+      return ErrorReply(*error.transaction_id, "invalid request", ip_index, response);
+    }
+    metrics_->Add(worker_index_, kDropped + ip_index);
+    return 0;
+  }
+
+  switch (request.kind) {
+    case wire::RequestKind::kConnect: {
+      metrics_->Add(worker_index_, kConnectRequests + ip_index);
+      wire::ConnectResponse connect;
+      connect.transaction_id = request.connect.transaction_id;
+      connect.connection_id = connection_ids_->Issue(address, unix_now);
+      metrics_->Add(worker_index_, kConnectResponses + ip_index);
+      return SerializeInto(connect, response);
+    }
+    case wire::RequestKind::kAnnounce: {
+      metrics_->Add(worker_index_, kAnnounceRequests + ip_index);
+      const wire::AnnounceRequest& announce = request.announce;
+      if (!connection_ids_->IsValid(announce.connection_id, address, unix_now)) {
+        metrics_->Add(worker_index_, kDropped + ip_index);
+        return 0;
+      }
+      if (!access_list_->Get()->Allows(announce.info_hash)) {
+        return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
+      }
+      const AnnounceContext context{announce, source, now, ip_index};
+      return source.is_ipv6() ? HandleAnnounce<swarm::PeerAddressV6>(context, response)
+                              : HandleAnnounce<swarm::PeerAddressV4>(context, response);
+    }
+    case wire::RequestKind::kScrape: {
+      metrics_->Add(worker_index_, kScrapeRequests + ip_index);
+      const wire::ScrapeRequest& scrape = request.scrape;
+      if (!connection_ids_->IsValid(scrape.connection_id, address, unix_now)) {
+        metrics_->Add(worker_index_, kDropped + ip_index);
+        return 0;
+      }
+      if (scrape.info_hashes.size() > settings_.max_scrape_torrents) {
+        return ErrorReply(scrape.transaction_id, "too many info hashes in one scrape", ip_index,
+                          response);
+      }
+      wire::ScrapeResponse& scrape_response = *scrape_response_;
+      scrape_response.transaction_id = scrape.transaction_id;
+      scrape_response.torrents.clear();
+      const std::shared_ptr<const AccessList> access_list = access_list_->Get();
+      for (const wire::ScrapeInfoHash& hash : scrape.info_hashes) {
+        // Unknown and denied torrents answer zeros: clients expect one entry
+        // per requested hash, in order.
+        const swarm::TorrentCounts counts = access_list->Allows(hash.info_hash)
+                                                ? engine_->Scrape(hash.info_hash)
+                                                : swarm::TorrentCounts{};
+        scrape_response.torrents.push_back(wire::TorrentScrapeStatistics{
+            counts.seeders, static_cast<uint32_t>(counts.completed), counts.leechers});
+      }
+      metrics_->Add(worker_index_, kScrapeResponses + ip_index);
+      return SerializeInto(scrape_response, response);
+    }
+  }
+  return 0;
+}
+
+template <typename Address>
+size_t UdpRequestHandler::HandleAnnounce(const AnnounceContext& context,
+                                         absl::Span<uint8_t> response) {
+  const wire::AnnounceRequest& request = context.request;
+  UdpTorrentEngine::Announce<Address> announce;
+  // BEP 15's ip_address field is ignored: the source address is the peer.
+  const absl::Span<const uint8_t> ip = context.source.ip_bytes();
+  std::copy(ip.begin(), ip.end(), announce.key.ip.begin());
+  announce.key.port = request.port;
+  announce.seeder = request.left == 0;
+  announce.event = ToPeerEvent(request.event);
+  announce.now = context.now;
+  const size_t max_peers =
+      request.num_want <= 0
+          ? settings_.max_response_peers
+          : std::min<size_t>(static_cast<size_t>(request.num_want), settings_.max_response_peers);
+
+  auto respond = [&](auto& wire_response) {
+    using WirePeer = std::decay_t<decltype(wire_response.peers[0])>;
+    wire_response.transaction_id = request.transaction_id;
+    wire_response.interval = settings_.peer_announce_interval;
+    wire_response.peers.clear();
+    const swarm::TorrentCounts counts = engine_->AnnounceAndSelect<Address>(
+        request.info_hash, announce, max_peers, random_.Next(),
+        [&wire_response](const UdpTorrentEngine::Peer<Address>& peer) {
+          wire_response.peers.push_back(WirePeer{peer.key.ip, peer.key.port});
+        });
+    wire_response.seeders = counts.seeders;
+    wire_response.leechers = counts.leechers;
+    metrics_->Add(worker_index_, kAnnounceResponses + context.ip_index);
+    return SerializeInto(wire_response, response);
+  };
+  if constexpr (Address::kIpSize == 4) {
+    return respond(*v4_response_);
+  } else {
+    return respond(*v6_response_);
+  }
+}
+
+}  // namespace aquatic::udp

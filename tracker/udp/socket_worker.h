@@ -1,0 +1,49 @@
+// UdpSocketWorker: one thread serving its own SO_REUSEPORT sockets (IPv4
+// and/or IPv6): receives datagrams in batches with recvmmsg, answers them
+// through its UdpRequestHandler, and sends the answers in batches with
+// sendmmsg.
+#ifndef AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_
+#define AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "tracker/base/socket_address.h"
+#include "tracker/udp/request_handler.h"
+
+namespace aquatic::udp {
+
+// A non-blocking UDP socket bound to `address` with SO_REUSEPORT (and
+// IPV6_V6ONLY for IPv6), asking for a `recv_buffer_size` receive buffer.
+absl::StatusOr<int> BindUdpSocket(const SocketAddress& address, uint64_t recv_buffer_size);
+
+// The receive buffer the kernel actually granted a socket, in bytes.
+uint64_t GrantedRecvBuffer(int fd);
+
+// The port a bound socket ended up on.
+uint16_t BoundPort(int fd);
+
+class UdpSocketWorker {
+ public:
+  // Takes ownership of `fds`.
+  UdpSocketWorker(std::vector<int> fds, std::unique_ptr<UdpRequestHandler> handler);
+  ~UdpSocketWorker();
+
+  // Serves until `stop` becomes true (checked at least every 100 ms).
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  void Drain(int fd);
+
+  std::vector<int> fds_;
+  std::unique_ptr<UdpRequestHandler> handler_;
+  struct Buffers;
+  std::unique_ptr<Buffers> buffers_;
+};
+
+}  // namespace aquatic::udp
+
+#endif  // AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_

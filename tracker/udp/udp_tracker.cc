@@ -1,0 +1,236 @@
+#include "tracker/udp/udp_tracker.h"
+
+#include <cstdio>
+#include <random>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "tracker/base/clock.h"
+#include "tracker/base/control_loop.h"
+#include "tracker/base/log.h"
+#include "tracker/base/privileges.h"
+#include "tracker/base/socket_address.h"
+#include "tracker/base/statistics_report.h"
+#include "tracker/udp/udp_metrics.h"
+
+namespace aquatic::udp {
+namespace {
+
+// Enough shards that workers rarely meet on one lock.
+constexpr size_t kShardsPerWorker = 64;
+
+AccessListMode ToAccessListMode(config::AccessListMode mode) {
+  switch (mode) {
+    case config::ACCESS_LIST_MODE_ALLOW: return AccessListMode::kAllow;
+    case config::ACCESS_LIST_MODE_DENY: return AccessListMode::kDeny;
+    default: return AccessListMode::kOff;
+  }
+}
+
+// Binds one socket per worker for `text`, all on the port the first one got
+// (so port 0 gives every worker the same random port).
+absl::Status BindFamily(const std::string& text, uint64_t recv_buffer_size, size_t workers,
+                        std::vector<std::vector<int>>* fds, uint16_t* port) {
+  absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+  if (!address.ok()) return address.status();
+  std::string bound_text = text;
+  for (size_t i = 0; i < workers; ++i) {
+    if (i == 1 && address->port() == 0) {
+      absl::StatusOr<SocketAddress> fixed = SocketAddress::Parse(
+          absl::StrCat(text.substr(0, text.rfind(':')), ":", *port));
+      if (!fixed.ok()) return fixed.status();
+      address = *fixed;
+    }
+    absl::StatusOr<int> fd = BindUdpSocket(*address, recv_buffer_size);
+    if (!fd.ok()) return fd.status();
+    if (i == 0) {
+      *port = BoundPort(*fd);
+      const uint64_t granted = GrantedRecvBuffer(*fd);
+      if (recv_buffer_size > 0 && granted < recv_buffer_size) {
+        AQUATIC_LOG(kWarn, "[network] socket_recv_buffer_size: asked for ", recv_buffer_size,
+                    " bytes, the kernel granted ", granted,
+                    " (raise net.core.rmem_max to get more)");
+      }
+    }
+    (*fds)[i].push_back(*fd);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+UdpTracker::UdpTracker(const config::UdpConfig& config) : config_(config) {}
+
+UdpTracker::~UdpTracker() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<UdpTracker>> UdpTracker::Create(const config::UdpConfig& config) {
+  std::unique_ptr<UdpTracker> tracker(new UdpTracker(config));
+  tracker->worker_count_ = config.socket_workers() == 0
+                               ? std::max(1u, std::thread::hardware_concurrency())
+                               : config.socket_workers();
+  const size_t workers = tracker->worker_count_;
+  tracker->engine_ = std::make_unique<UdpTorrentEngine>(workers * kShardsPerWorker);
+  tracker->connection_ids_ =
+      std::make_unique<ConnectionIds>(config.cleaning().max_connection_age());
+  const AccessListMode mode = ToAccessListMode(config.access_list().mode());
+  absl::StatusOr<std::shared_ptr<const AccessList>> list =
+      AccessList::Load(mode, config.access_list().path());
+  if (!list.ok()) {
+    return absl::Status(list.status().code(),
+                        absl::StrCat("[access_list] path: ", list.status().message()));
+  }
+  tracker->access_list_ =
+      std::make_unique<AccessListHolder>(mode, config.access_list().path(), *std::move(list));
+  tracker->metrics_ = std::make_unique<Metrics>(UdpMetricSpecs(), workers);
+
+  std::vector<std::vector<int>> fds(workers);
+  const config::ListenAddresses& listen = config.network().listen();
+  const uint64_t recv_buffer = config.network().socket_recv_buffer_size();
+  if (listen.use_ipv4()) {
+    absl::Status status =
+        BindFamily(listen.address_ipv4(), recv_buffer, workers, &fds, &tracker->ipv4_port_);
+    if (!status.ok()) return status;
+  }
+  if (listen.use_ipv6()) {
+    absl::Status status =
+        BindFamily(listen.address_ipv6(), recv_buffer, workers, &fds, &tracker->ipv6_port_);
+    if (!status.ok()) return status;
+  }
+
+  UdpProtocolSettings settings;
+  settings.max_scrape_torrents = config.protocol().max_scrape_torrents();
+  settings.max_response_peers = config.protocol().max_response_peers();
+  settings.peer_announce_interval = config.protocol().peer_announce_interval();
+  std::random_device seed;
+  for (size_t i = 0; i < workers; ++i) {
+    auto handler = std::make_unique<UdpRequestHandler>(
+        settings, tracker->engine_.get(), tracker->connection_ids_.get(),
+        tracker->access_list_.get(), tracker->metrics_.get(), i,
+        (static_cast<uint64_t>(seed()) << 32) | seed());
+    tracker->workers_.push_back(
+        std::make_unique<UdpSocketWorker>(std::move(fds[i]), std::move(handler)));
+  }
+  tracker->last_totals_.assign(kUdpCounterCount, 0);
+  tracker->last_report_time_ = SecondsSinceStart();
+  return tracker;
+}
+
+absl::Status UdpTracker::Start() {
+  if (config_.statistics().run_prometheus_endpoint()) {
+    absl::StatusOr<SocketAddress> address =
+        SocketAddress::Parse(config_.statistics().prometheus_endpoint_address());
+    if (!address.ok()) return address.status();
+    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
+    if (!endpoint.ok()) return endpoint.status();
+    prometheus_ = *std::move(endpoint);
+  }
+  for (auto& worker : workers_) {
+    threads_.emplace_back([this, raw = worker.get()] { raw->Run(stop_); });
+  }
+  return absl::OkStatus();
+}
+
+void UdpTracker::Stop() {
+  stop_ = true;
+  for (std::thread& thread : threads_) thread.join();
+  threads_.clear();
+  prometheus_.reset();
+}
+
+void UdpTracker::Clean() {
+  const uint32_t now = SecondsSinceStart();
+  const uint32_t max_age = config_.cleaning().max_peer_age();
+  engine_->RemoveStale(now > max_age ? now - max_age : 0);
+}
+
+void UdpTracker::ReloadAccessList() {
+  absl::Status status = access_list_->Reload();
+  if (status.ok()) {
+    AQUATIC_LOG(kInfo, "access list reloaded: ", access_list_->Get()->size(), " info hashes");
+  } else {
+    AQUATIC_LOG(kError, "access list reload failed, keeping the old list: ", status.message());
+  }
+}
+
+std::string UdpTracker::RenderPrometheus() const {
+  const swarm::IpSwarmStats stats = engine_->Stats();
+  const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
+  return metrics_->RenderPrometheus({
+      {{"aquatic_torrents", "Torrents with at least one peer.", ""},
+       static_cast<double>(stats.torrents)},
+      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"4\""},
+       static_cast<double>(stats.peers_ipv4)},
+      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"6\""},
+       static_cast<double>(stats.peers_ipv6)},
+      {{"aquatic_seeders", "Peers that have the whole torrent.", ""},
+       static_cast<double>(stats.seeders)},
+      {{"aquatic_leechers", "Peers still downloading.", ""},
+       static_cast<double>(peers - stats.seeders)},
+      {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
+       static_cast<double>(stats.completed)},
+  });
+}
+
+void UdpTracker::ReportStatistics() {
+  const uint32_t now = SecondsSinceStart();
+  const double elapsed = now > last_report_time_ ? now - last_report_time_ : 1;
+  last_report_time_ = now;
+  auto rate = [&](size_t counter) {
+    uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
+    const uint64_t previous = last_totals_[counter];
+    last_totals_[counter] = total;
+    return StatisticsRow{"", static_cast<double>(total), (total - previous) / elapsed};
+  };
+  std::vector<StatisticsRow> rows;
+  for (auto [label, counter] : std::initializer_list<std::pair<const char*, size_t>>{
+           {"requests connect", kConnectRequests},
+           {"requests announce", kAnnounceRequests},
+           {"requests scrape", kScrapeRequests},
+           {"responses announce", kAnnounceResponses},
+           {"responses error", kErrorResponses},
+           {"dropped", kDropped}}) {
+    StatisticsRow row = rate(counter);
+    row.label = label;
+    rows.push_back(row);
+  }
+  const swarm::IpSwarmStats stats = engine_->Stats();
+  rows.push_back({"torrents", static_cast<double>(stats.torrents), -1});
+  rows.push_back({"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1});
+  rows.push_back({"seeders", static_cast<double>(stats.seeders), -1});
+  if (config_.statistics().print_to_stdout()) {
+    std::printf("%s\n", FormatStatisticsLine("udp", rows).c_str());
+    std::fflush(stdout);
+  }
+  if (config_.statistics().write_html_to_file()) {
+    absl::Status status = WriteFileAtomically(config_.statistics().html_file_path(),
+                                              FormatStatisticsHtml("udp", rows));
+    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
+  }
+}
+
+absl::Status RunUdpTracker(const config::UdpConfig& config) {
+  SetLogLevel(static_cast<LogLevel>(config.log_level()));
+  BlockControlSignals();
+  absl::StatusOr<std::unique_ptr<UdpTracker>> tracker = UdpTracker::Create(config);
+  if (!tracker.ok()) return tracker.status();
+  if (config.privileges().drop_privileges()) {
+    absl::Status status =
+        DropPrivileges(config.privileges().chroot_path(), config.privileges().user());
+    if (!status.ok()) return status;
+  }
+  if (absl::Status status = (*tracker)->Start(); !status.ok()) return status;
+  AQUATIC_LOG(kInfo, "udp tracker serving: ipv4 port ", (*tracker)->ipv4_port(), ", ipv6 port ",
+              (*tracker)->ipv6_port());
+  std::vector<PeriodicTask> tasks = {
+      {config.cleaning().torrent_cleaning_interval(), [&] { (*tracker)->Clean(); }}};
+  if (config.statistics().print_to_stdout() || config.statistics().write_html_to_file()) {
+    tasks.push_back({config.statistics().interval(), [&] { (*tracker)->ReportStatistics(); }});
+  }
+  const int signal = RunControlLoop(tasks, [&] { (*tracker)->ReloadAccessList(); });
+  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
+  (*tracker)->Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace aquatic::udp
