@@ -42,6 +42,7 @@ class UdpTracker {
   // Bound ports (useful with port 0 in tests); 0 when that family is off.
   uint16_t ipv4_port() const { return ipv4_port_; }
   uint16_t ipv6_port() const { return ipv6_port_; }
+  uint16_t prometheus_port() const { return prometheus_ ? prometheus_->port() : 0; }
   std::string RenderPrometheus() const;
   const Metrics& metrics() const { return *metrics_; }
   UdpTorrentEngine& engine() { return *engine_; }
