@@ -1,0 +1,47 @@
+#include "tracker/base/asio/tls_context.h"
+
+#include <openssl/ssl.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace aquatic {
+
+absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Load(std::string certificate_path,
+                                                               std::string private_key_path) {
+  std::unique_ptr<TlsContexts> contexts(
+      new TlsContexts(std::move(certificate_path), std::move(private_key_path)));
+  if (absl::Status status = contexts->Reload(); !status.ok()) return status;
+  return contexts;
+}
+
+absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> TlsContexts::Build() const {
+  auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
+  SSL_CTX* native = context->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION);
+  boost::system::error_code error;
+  context->use_certificate_chain_file(certificate_path_, error);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat("[network] tls_certificate_path: '",
+                                                   certificate_path_, "': ", error.message()));
+  }
+  context->use_private_key_file(private_key_path_, boost::asio::ssl::context::pem, error);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat("[network] tls_private_key_path: '",
+                                                   private_key_path_, "': ", error.message()));
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return absl::InvalidArgumentError(
+        "[network] tls_private_key_path: the key does not match the certificate");
+  }
+  return context;
+}
+
+absl::Status TlsContexts::Reload() {
+  absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> context = Build();
+  if (!context.ok()) return context.status();
+  std::atomic_store(&current_, *std::move(context));
+  return absl::OkStatus();
+}
+
+}  // namespace aquatic

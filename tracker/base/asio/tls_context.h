@@ -1,0 +1,44 @@
+// TlsContexts: the TLS server context of the HTTP and WebTorrent trackers
+// (BoringSSL through Asio), built from PEM files: the certificate chain (leaf
+// first) and its private key. TLS 1.2 and 1.3 only.
+//
+// Reload() (on SIGUSR1) builds a new context from the files and swaps it in
+// for new connections; open connections keep theirs. A bad file at reload
+// keeps the current context.
+#ifndef AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
+#define AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace aquatic {
+
+class TlsContexts {
+ public:
+  static absl::StatusOr<std::unique_ptr<TlsContexts>> Load(std::string certificate_path,
+                                                           std::string private_key_path);
+
+  std::shared_ptr<boost::asio::ssl::context> Current() const {
+    return std::atomic_load(&current_);
+  }
+  absl::Status Reload();
+
+ private:
+  TlsContexts(std::string certificate_path, std::string private_key_path)
+      : certificate_path_(std::move(certificate_path)),
+        private_key_path_(std::move(private_key_path)) {}
+  absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> Build() const;
+
+  std::string certificate_path_;
+  std::string private_key_path_;
+  std::shared_ptr<boost::asio::ssl::context> current_;
+};
+
+}  // namespace aquatic
+
+#endif  // AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
