@@ -16,7 +16,9 @@
 #include "tracker/base/config/config_comments.h"
 #include "tracker/base/config/protocol_config.h"
 #include "tracker/base/config/toml_config.h"
+#include "tracker/base/config/http.pb.h"
 #include "tracker/base/config/udp.pb.h"
+#include "tracker/http/http_tracker.h"
 #include "tracker/udp/udp_tracker.h"
 #include "tracker/version.h"
 
@@ -128,6 +130,16 @@ int Run(int argc, char** argv) {
   if (protocol == config::Protocol::kUdp) {
     absl::Status status =
         udp::RunUdpTracker(static_cast<const config::UdpConfig&>(**loaded));
+    if (!status.ok()) {
+      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
+      return kExitRuntimeError;
+    }
+    return 0;
+  }
+
+  if (protocol == config::Protocol::kHttp) {
+    absl::Status status =
+        http::RunHttpTracker(static_cast<const config::HttpConfig&>(**loaded));
     if (!status.ok()) {
       std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
       return kExitRuntimeError;
