@@ -319,7 +319,8 @@ absl::Status HttpTracker::Start() {
 
 void HttpTracker::Stop() {
   if (!state_) return;
-  state_->io->Stop();
+  // Create may have failed before the workers existed.
+  if (state_->io) state_->io->Stop();
   state_->prometheus.reset();
 }
 
