@@ -1,0 +1,62 @@
+// Fuzz target: the HTTP tracker's request path (codec + access list + swarm
+// engine) as a session calls it with a request target.
+//
+// Input: one flags byte (bit 0: IPv6 peer, bit 1: no usable reverse-proxy
+// address), then the request target. State persists across inputs.
+//
+// Invariants: /announce and /scrape always get 200 with a bencoded response
+// or failure that parses; anything else is a 404.
+#include <cstdint>
+#include <string>
+
+#include "codec/http/http.codec.h"
+#include "fuzz/fuzz_check.h"
+#include "tracker/http/http_metrics.h"
+#include "tracker/http/request_handler.h"
+
+namespace {
+
+using namespace aquatic;  // NOLINT: fuzz target brevity
+namespace wire = aquatic::codec::http;
+
+struct State {
+  http::HttpTorrentEngine engine{4};
+  AccessListHolder access_list{AccessListMode::kDeny, "",
+                               *AccessList::Parse(AccessListMode::kDeny,
+                                                  "6464646464646464646464646464646464646464\n",
+                                                  "fuzz")};
+  Metrics metrics{http::HttpMetricSpecs(), 1};
+  http::HttpRequestHandler handler{
+      http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true}, &engine, &access_list,
+      &metrics, 0, 7};
+  uint32_t now = 1;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static State* const state = new State();
+  if (size == 0) return 0;
+  const uint8_t flags = data[0];
+  const std::string target(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::optional<SocketAddress> peer;
+  if (!(flags & 2)) peer = *SocketAddress::Parse((flags & 1) ? "[::1]:0" : "127.0.0.1:0");
+  state->now += flags >> 6;
+  // Keep the swarms small: full scrapes walk all of them.
+  if (state->engine.Stats().torrents > 1000) state->engine.RemoveStale(UINT32_MAX);
+  const http::HttpAnswer answer = state->handler.Handle(target, peer, state->now);
+
+  const std::string path = target.substr(0, target.find('?'));
+  if (path != "/announce" && path != "/scrape") {
+    FUZZ_CHECK(answer.status == 404);
+    return 0;
+  }
+  FUZZ_CHECK(answer.status == 200);
+  wire::FailureResponse failure;
+  wire::AnnounceResponse announce;
+  wire::ScrapeResponse scrape;
+  FUZZ_CHECK(wire::Parse(answer.body, &failure).ok() ||
+             (path == "/announce" && wire::Parse(answer.body, &announce).ok()) ||
+             (path == "/scrape" && wire::Parse(answer.body, &scrape).ok()));
+  return 0;
+}
