@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!(flags & 2)) peer = *SocketAddress::Parse((flags & 1) ? "[::1]:0" : "127.0.0.1:0");
   state->now += flags >> 6;
   // Keep the swarms small: full scrapes walk all of them.
-  if (state->engine.Stats().torrents > 1000) state->engine.RemoveStale(UINT32_MAX);
+  if (state->engine.Stats().torrents > 64) state->engine.RemoveStale(UINT32_MAX);
   const http::HttpAnswer answer = state->handler.Handle(target, peer, state->now);
 
   const std::string path = target.substr(0, target.find('?'));
