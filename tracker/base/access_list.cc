@@ -52,6 +52,7 @@ absl::Status AccessListHolder::Reload() {
   absl::StatusOr<std::shared_ptr<const AccessList>> list = AccessList::Load(mode_, path_);
   if (!list.ok()) return list.status();
   std::atomic_store(&list_, *std::move(list));
+  generation_.fetch_add(1, std::memory_order_release);
   return absl::OkStatus();
 }
 

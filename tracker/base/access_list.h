@@ -9,6 +9,7 @@
 #ifndef AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 #define AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -56,6 +57,11 @@ class AccessListHolder {
   // For the workers: a snapshot that stays valid while they hold it.
   std::shared_ptr<const AccessList> Get() const { return std::atomic_load(&list_); }
 
+  // Bumped by every successful reload. Workers keep a snapshot and compare
+  // generations (one relaxed load) instead of copying the shared_ptr, whose
+  // atomic load takes a lock, on every request.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+
   // Re-reads the file; on error the current list stays and the error is
   // returned for logging.
   absl::Status Reload();
@@ -63,6 +69,29 @@ class AccessListHolder {
  private:
   AccessListMode mode_;
   std::string path_;
+  std::shared_ptr<const AccessList> list_;
+  std::atomic<uint64_t> generation_{0};
+};
+
+// A worker's view of an AccessListHolder: refreshes its snapshot only after a
+// reload. Not thread-safe; one per worker.
+class CachedAccessList {
+ public:
+  explicit CachedAccessList(const AccessListHolder* holder)
+      : holder_(holder), generation_(holder->generation()), list_(holder->Get()) {}
+
+  const AccessList& Current() {
+    const uint64_t generation = holder_->generation();
+    if (generation != generation_) {
+      list_ = holder_->Get();
+      generation_ = generation;
+    }
+    return *list_;
+  }
+
+ private:
+  const AccessListHolder* holder_;
+  uint64_t generation_;
   std::shared_ptr<const AccessList> list_;
 };
 

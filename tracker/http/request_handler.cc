@@ -112,7 +112,7 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view target, const SocketAd
   if (absl::Status status = wire::Parse(target, &request); !status.ok()) {
     return Fail(absl::StrCat("invalid announce: ", status.message()), ip_index);
   }
-  if (!access_list_->Get()->Allows(request.info_hash)) {
+  if (!access_list_.Current().Allows(request.info_hash)) {
     return Fail("info hash not allowed", ip_index);
   }
   const size_t max_peers =
@@ -198,13 +198,13 @@ HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index)
                                ")"),
                   ip_index);
     }
-    const std::shared_ptr<const AccessList> access_list = access_list_->Get();
+    const AccessList& access_list = access_list_.Current();
     for (const auto& info_hash : request.info_hashes) {
       // Keys of a bencoded dict are unique: a repeated hash is listed once.
       const bool seen = std::any_of(response.files.begin(), response.files.end(),
                                     [&](const wire::ScrapeFile& f) { return f.info_hash == info_hash; });
       if (seen) continue;
-      add(info_hash, access_list->Allows(info_hash) ? engine_->Scrape(info_hash)
+      add(info_hash, access_list.Allows(info_hash) ? engine_->Scrape(info_hash)
                                                     : swarm::TorrentCounts{});
     }
   }

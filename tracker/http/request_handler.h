@@ -65,7 +65,7 @@ class HttpRequestHandler {
 
   HttpProtocolSettings settings_;
   HttpTorrentEngine* engine_;
-  const AccessListHolder* access_list_;
+  CachedAccessList access_list_;
   Metrics* metrics_;
   size_t worker_index_;
   FastRandom random_;

@@ -64,6 +64,13 @@ class Swarm {
       return change;
     }
     if (!found) {
+      if (peers_.size() == peers_.capacity()) {
+        // Grow by a quarter instead of doubling: most swarms are small and
+        // memory per peer matters more than a few extra reallocations.
+        const size_t index = static_cast<size_t>(it - peers_.begin());
+        peers_.reserve(peers_.size() + peers_.size() / 4 + 2);
+        it = peers_.begin() + static_cast<std::ptrdiff_t>(index);
+      }
       Peer peer;
       static_cast<Data&>(peer) = announce.data;
       peer.key = announce.key;

@@ -123,7 +123,7 @@ size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const Sock
         metrics_->Add(worker_index_, kDropped + ip_index);
         return 0;
       }
-      if (!access_list_->Get()->Allows(announce.info_hash)) {
+      if (!access_list_.Current().Allows(announce.info_hash)) {
         return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
       }
       const AnnounceContext context{announce, source, now, ip_index};
@@ -144,11 +144,11 @@ size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const Sock
       wire::ScrapeResponse& scrape_response = *scrape_response_;
       scrape_response.transaction_id = scrape.transaction_id;
       scrape_response.torrents.clear();
-      const std::shared_ptr<const AccessList> access_list = access_list_->Get();
+      const AccessList& access_list = access_list_.Current();
       for (const wire::ScrapeInfoHash& hash : scrape.info_hashes) {
         // Unknown and denied torrents answer zeros: clients expect one entry
         // per requested hash, in order.
-        const swarm::TorrentCounts counts = access_list->Allows(hash.info_hash)
+        const swarm::TorrentCounts counts = access_list.Allows(hash.info_hash)
                                                 ? engine_->Scrape(hash.info_hash)
                                                 : swarm::TorrentCounts{};
         scrape_response.torrents.push_back(wire::TorrentScrapeStatistics{

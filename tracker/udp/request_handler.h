@@ -67,7 +67,7 @@ class UdpRequestHandler {
   UdpProtocolSettings settings_;
   UdpTorrentEngine* engine_;
   const ConnectionIds* connection_ids_;
-  const AccessListHolder* access_list_;
+  CachedAccessList access_list_;
   Metrics* metrics_;
   size_t worker_index_;
   FastRandom random_;
