@@ -1,6 +1,8 @@
 #include "tracker/udp/socket_worker.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/time.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -85,6 +87,17 @@ UdpSocketWorker::~UdpSocketWorker() {
 }
 
 void UdpSocketWorker::Run(const std::atomic<bool>& stop) {
+  if (fds_.size() == 1) {
+    // One socket: block in recvmmsg itself (MSG_WAITFORONE returns as soon as
+    // one datagram is there, with whatever else is queued), saving the poll
+    // call per batch. A receive timeout bounds the wait so `stop` is seen.
+    const int fd = fds_[0];
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    const timeval wake{0, kPollMilliseconds * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof(wake));
+    while (!stop.load(std::memory_order_relaxed)) ReceiveBatch(fd, MSG_WAITFORONE);
+    return;
+  }
   std::vector<pollfd> polled;
   for (int fd : fds_) polled.push_back(pollfd{fd, POLLIN, 0});
   while (!stop.load(std::memory_order_relaxed)) {
@@ -96,15 +109,21 @@ void UdpSocketWorker::Run(const std::atomic<bool>& stop) {
 }
 
 void UdpSocketWorker::Drain(int fd) {
-  Buffers& b = *buffers_;
   for (int round = 0; round < kBatchesPerWakeup; ++round) {
+    if (ReceiveBatch(fd, MSG_DONTWAIT) < static_cast<int>(kBatch)) return;
+  }
+}
+
+int UdpSocketWorker::ReceiveBatch(int fd, int flags) {
+  Buffers& b = *buffers_;
+  {
     for (size_t i = 0; i < kBatch; ++i) {
       b.in[i].msg_hdr.msg_name = &b.in_addr[i];
       b.in[i].msg_hdr.msg_namelen = sizeof(b.in_addr[i]);
       b.in[i].msg_hdr.msg_flags = 0;
     }
-    const int received = recvmmsg(fd, b.in, kBatch, MSG_DONTWAIT, nullptr);
-    if (received <= 0) return;
+    const int received = recvmmsg(fd, b.in, kBatch, flags, nullptr);
+    if (received <= 0) return 0;
     const uint32_t now = SecondsSinceStart();
     const uint64_t unix_now = UnixSeconds();
     unsigned sends = 0;
@@ -133,7 +152,7 @@ void UdpSocketWorker::Drain(int fd) {
       if (n <= 0) break;  // send buffer full: UDP may drop, the client retries
       sent += static_cast<unsigned>(n);
     }
-    if (static_cast<size_t>(received) < kBatch) return;
+    return received;
   }
 }
 

@@ -36,7 +36,11 @@ class UdpSocketWorker {
   void Run(const std::atomic<bool>& stop);
 
  private:
+  // Receives until the socket is empty (bounded), for the poll loop.
   void Drain(int fd);
+  // One recvmmsg (with `flags`), the answers, one sendmmsg; returns the
+  // datagrams received.
+  int ReceiveBatch(int fd, int flags);
 
   std::vector<int> fds_;
   std::unique_ptr<UdpRequestHandler> handler_;

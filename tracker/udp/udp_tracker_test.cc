@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -102,12 +103,13 @@ wire::AnnounceRequest Announce(uint64_t connection_id, uint8_t hash_byte, uint16
 
 class UdpTrackerTest : public testing::Test {
  protected:
-  void StartTracker(const std::string& access_list_mode = "off") {
+  void StartTracker(const std::string& access_list_mode = "off", bool use_ipv6 = true) {
     config::UdpConfig config;
     config.set_socket_workers(2);
     config.set_log_level(config::LOG_LEVEL_OFF);
     config.mutable_network()->mutable_listen()->set_address_ipv4("127.0.0.1:0");
     config.mutable_network()->mutable_listen()->set_address_ipv6("[::1]:0");
+    config.mutable_network()->mutable_listen()->set_use_ipv6(use_ipv6);
     config.mutable_network()->set_socket_recv_buffer_size(0);
     config.mutable_protocol()->set_max_scrape_torrents(3);
     config.mutable_statistics()->set_run_prometheus_endpoint(true);
@@ -190,6 +192,17 @@ TEST_F(UdpTrackerTest, ConnectAnnounceScrapeOverIpv4AndIpv6) {
   wire::AnnounceResponseV6 response;
   ASSERT_TRUE(reply.has_value() && wire::Parse(*reply, &response).ok());
   EXPECT_TRUE(response.peers.empty());
+}
+
+// With one address family each worker blocks in recvmmsg on its one socket.
+TEST_F(UdpTrackerTest, SingleSocketWorkersServeAndStop) {
+  StartTracker("off", /*use_ipv6=*/false);
+  EXPECT_EQ(tracker_->ipv6_port(), 0);
+  Client client(false, tracker_->ipv4_port());
+  for (int i = 0; i < 20; ++i) EXPECT_NE(client.Connect(), 0u);
+  const auto start = std::chrono::steady_clock::now();
+  tracker_->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
 TEST_F(UdpTrackerTest, StoppedRemovesThePeer) {
