@@ -21,6 +21,7 @@
 #include "tracker/http/http_tracker.h"
 #include "tracker/udp/udp_tracker.h"
 #include "tracker/version.h"
+#include "tracker/ws/ws_tracker.h"
 
 namespace aquatic {
 namespace {
@@ -140,6 +141,14 @@ int Run(int argc, char** argv) {
   if (protocol == config::Protocol::kHttp) {
     absl::Status status =
         http::RunHttpTracker(static_cast<const config::HttpConfig&>(**loaded));
+    if (!status.ok()) {
+      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
+      return kExitRuntimeError;
+    }
+    return 0;
+  }
+  if (protocol == config::Protocol::kWs) {
+    absl::Status status = ws::RunWsTracker(static_cast<const config::WsConfig&>(**loaded));
     if (!status.ok()) {
       std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
       return kExitRuntimeError;

@@ -1,0 +1,294 @@
+#include "tracker/ws/ws_session.h"
+
+#include <chrono>
+#include <deque>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "tracker/base/clock.h"
+#include "tracker/base/log.h"
+#include "tracker/ws/ws_metrics.h"
+
+namespace aquatic::ws {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+
+constexpr size_t kMaxHttpHeaderBytes = 8192;
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // On the session's thread: queue `message` for sending.
+  virtual void Enqueue(std::string message) = 0;
+};
+
+// The connection handle stored in swarms: posts to the connection's
+// io_context, where the session (if still alive) queues the message. Holds
+// the session weakly, so a swarm entry never keeps a connection open.
+class Sink final : public WsPeerSink {
+ public:
+  Sink(net::io_context::executor_type executor, std::weak_ptr<SessionBase> session)
+      : executor_(std::move(executor)), session_(std::move(session)) {}
+
+  void Deliver(std::string message) override {
+    net::post(executor_, [session = session_, message = std::move(message)]() mutable {
+      if (std::shared_ptr<SessionBase> live = session.lock()) live->Enqueue(std::move(message));
+    });
+  }
+
+ private:
+  net::io_context::executor_type executor_;
+  std::weak_ptr<SessionBase> session_;
+};
+
+// One connection: `NextLayer` is beast::tcp_stream (ws://) or
+// beast::ssl_stream<beast::tcp_stream> (wss://).
+template <typename NextLayer>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<NextLayer>> {
+ public:
+  static constexpr bool kTls = !std::is_same_v<NextLayer, beast::tcp_stream>;
+
+  Session(WsWorker& worker, bool ipv6, tcp::socket socket)
+      : worker_(worker), ipv6_(ipv6), ws_(std::move(socket)) {
+    Opened();
+  }
+  Session(WsWorker& worker, bool ipv6, tcp::socket socket,
+          std::shared_ptr<net::ssl::context> tls_context)
+      : worker_(worker),
+        ipv6_(ipv6),
+        tls_context_(std::move(tls_context)),
+        ws_(std::move(socket), *tls_context_) {
+    Opened();
+  }
+
+  ~Session() override {
+    worker_.handler->HandleClose(state_, SecondsSinceStart());
+    --worker_.connections;
+  }
+
+  void Start() {
+    beast::get_lowest_layer(ws_).expires_after(
+        std::chrono::seconds(worker_.settings->handshake_timeout_seconds));
+    if constexpr (kTls) {
+      ws_.next_layer().async_handshake(
+          net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+            if (!ec) self->ReadHttp();
+          });
+    } else {
+      ReadHttp();
+    }
+  }
+
+  void Enqueue(std::string message) override {
+    if (closing_) return;
+    const WsServerSettings& settings = *worker_.settings;
+    if (queue_.size() >= settings.max_queued_messages ||
+        queued_bytes_ + message.size() > settings.max_queued_bytes) {
+      Count(kSlowReaderDisconnects);
+      AQUATIC_LOG(kDebug, "ws: closing a connection whose outgoing queue is full");
+      Abort();
+      return;
+    }
+    queued_bytes_ += message.size();
+    queue_.push_back(std::move(message));
+    if (!writing_) DoWrite();
+  }
+
+ private:
+  void Opened() {
+    ++worker_.connections;
+    Count(kConnectionsAccepted);
+    state_.ipv6 = ipv6_;
+  }
+
+  void Count(size_t counter) { worker_.metrics->Add(worker_.index, counter + (ipv6_ ? 1 : 0)); }
+
+  void ReadHttp() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHttpHeaderBytes);
+    parser_->body_limit(0);
+    http::async_read(ws_.next_layer(), buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                       if (!ec) self->OnHttpRequest();
+                     });
+  }
+
+  void OnHttpRequest() {
+    const http::request<http::empty_body>& request = parser_->get();
+    if (websocket::is_upgrade(request)) {
+      Accept(request);
+      return;
+    }
+    const bool health = worker_.settings->health_checks && request.method() == http::verb::get &&
+                        request.target() == "/health";
+    response_.emplace(health ? http::status::ok : http::status::bad_request, request.version());
+    response_->set(http::field::server, "aquatic-cpp");
+    response_->set(http::field::content_type, "text/plain");
+    response_->body() = health ? "ok\n" : "expected a WebSocket upgrade\n";
+    response_->keep_alive(false);
+    response_->prepare_payload();
+    if (health) Count(kHealthChecks);
+    http::async_write(ws_.next_layer(), *response_,
+                      [self = this->shared_from_this()](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        beast::get_lowest_layer(self->ws_).socket().shutdown(
+                            tcp::socket::shutdown_send, ignored);
+                      });
+  }
+
+  void Accept(const http::request<http::empty_body>& request) {
+    const WsServerSettings& settings = *worker_.settings;
+    beast::get_lowest_layer(ws_).expires_never();
+    websocket::stream_base::timeout timeout;
+    timeout.handshake_timeout = std::chrono::seconds(settings.handshake_timeout_seconds);
+    timeout.idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds);
+    timeout.keep_alive_pings = false;
+    ws_.set_option(timeout);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& response) {
+          response.set(http::field::server, "aquatic-cpp");
+        }));
+    ws_.read_message_max(settings.max_message_size);
+    // Outgoing messages go out in frames of at most max_frame_size bytes.
+    ws_.auto_fragment(true);
+    ws_.write_buffer_bytes(settings.max_frame_size);
+    ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec) self->OnAccepted();
+    });
+  }
+
+  void OnAccepted() {
+    parser_.reset();
+    state_.sink = std::make_shared<Sink>(worker_.io->get_executor(),
+                                         std::weak_ptr<SessionBase>(this->shared_from_this()));
+    DoRead();
+  }
+
+  void DoRead() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
+      self->OnRead(ec);
+    });
+  }
+
+  void OnRead(beast::error_code ec) {
+    // Closed by the peer, idle timeout, a message over read_message_max (Beast
+    // closes with 1009), invalid UTF-8 (1007), or Abort(): the session ends
+    // once its pending write is done.
+    if (ec) return;
+    if (!ws_.got_text()) {
+      Count(kBinaryMessageCloses);
+      closing_ = true;
+      ws_.async_close(websocket::close_reason(websocket::close_code::unknown_data),
+                      [self = this->shared_from_this()](beast::error_code) {});
+      return;
+    }
+    const auto data = buffer_.cdata();
+    const absl::string_view text(static_cast<const char*>(data.data()), data.size());
+    replies_.clear();
+    worker_.handler->HandleMessage(text, state_, SecondsSinceStart(), &replies_);
+    buffer_.consume(buffer_.size());
+    for (std::string& reply : replies_) Enqueue(std::move(reply));
+    replies_.clear();
+    if (!closing_) DoRead();
+  }
+
+  void DoWrite() {
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(net::buffer(queue_.front()),
+                    [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                      self->OnWrite(ec);
+                    });
+  }
+
+  void OnWrite(beast::error_code ec) {
+    writing_ = false;
+    if (ec) {
+      Abort();
+      return;
+    }
+    Count(kMessagesSent);
+    queued_bytes_ -= queue_.front().size();
+    queue_.pop_front();
+    if (!closing_ && !queue_.empty()) DoWrite();
+  }
+
+  // Closes the socket: pending operations fail and the session ends.
+  void Abort() {
+    closing_ = true;
+    beast::get_lowest_layer(ws_).close();
+  }
+
+  WsWorker& worker_;
+  const bool ipv6_;
+  // Before ws_: the stream refers to it.
+  std::shared_ptr<net::ssl::context> tls_context_;
+  websocket::stream<NextLayer> ws_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::empty_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  WsConnectionState state_;
+  std::vector<std::string> replies_;
+  std::deque<std::string> queue_;
+  size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;
+};
+
+void AcceptNext(WsWorker& worker, WsWorker::Listener& listener) {
+  listener.acceptor->async_accept([&worker, &listener](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    if (ec) {
+      // Out of file descriptors, say: try again a little later.
+      AQUATIC_LOG(kWarn, "ws: accept: ", ec.message());
+      auto timer = std::make_shared<net::steady_timer>(*worker.io, std::chrono::milliseconds(100));
+      timer->async_wait([&worker, &listener, timer](beast::error_code wait_error) {
+        if (!wait_error) AcceptNext(worker, listener);
+      });
+      return;
+    }
+    const bool ipv6 = listener.ipv6;
+    if (worker.connections.load(std::memory_order_relaxed) >=
+        static_cast<int64_t>(worker.settings->max_connections)) {
+      worker.metrics->Add(worker.index, kConnectionsRefused + (ipv6 ? 1 : 0));
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      if (worker.tls != nullptr) {
+        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+            worker, ipv6, std::move(socket), worker.tls->Current())
+            ->Start();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(worker, ipv6, std::move(socket))->Start();
+      }
+    }
+    AcceptNext(worker, listener);
+  });
+}
+
+}  // namespace
+
+void StartAccepting(WsWorker& worker) {
+  for (WsWorker::Listener& listener : worker.listeners) AcceptNext(worker, listener);
+}
+
+}  // namespace aquatic::ws

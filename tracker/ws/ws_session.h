@@ -1,0 +1,66 @@
+// The WebSocket side of `aquatic ws`: per socket worker, an accept loop on
+// each of its SO_REUSEPORT acceptors and one session per connection (TLS
+// handshake, an HTTP request that is either GET /health or the WebSocket
+// upgrade, then the message loop). Beast lives only in ws_session.cc.
+//
+// Threading: everything of a worker (acceptors, sessions, handler) runs on
+// that worker's io_context thread. Messages for a connection from other
+// workers (offers, answers) arrive through its WsPeerSink, which posts them
+// to the connection's io_context; the session appends them to a bounded
+// outgoing queue and closes the connection when the queue is full.
+#ifndef AQUATIC_TRACKER_WS_WS_SESSION_H_
+#define AQUATIC_TRACKER_WS_WS_SESSION_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "tracker/base/asio/tls_context.h"
+#include "tracker/base/metrics.h"
+#include "tracker/ws/ws_handler.h"
+
+namespace aquatic::ws {
+
+struct WsServerSettings {
+  uint32_t max_message_size = 65536;
+  uint32_t max_frame_size = 16384;
+  uint32_t max_connections = 4096;
+  uint32_t idle_timeout_seconds = 180;
+  uint32_t handshake_timeout_seconds = 10;
+  bool health_checks = false;
+  // The outgoing queue of a connection: more queued messages or bytes than
+  // this and the connection is closed (a peer that does not read).
+  size_t max_queued_messages = 64;
+  size_t max_queued_bytes = 4 << 20;
+};
+
+// One socket worker's state. Lives until its io_context is destroyed.
+struct WsWorker {
+  size_t index = 0;
+  boost::asio::io_context* io = nullptr;
+  std::unique_ptr<WsRequestHandler> handler;
+  const WsServerSettings* settings = nullptr;
+  // Null for plain ws://.
+  const TlsContexts* tls = nullptr;
+  Metrics* metrics = nullptr;
+  // Open connections of this worker (read by statistics on other threads).
+  std::atomic<int64_t> connections{0};
+  struct Listener {
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+    bool ipv6 = false;
+  };
+  std::vector<Listener> listeners;
+};
+
+// Starts the accept loop of every listener of `worker` (before or after its
+// io_context runs; not concurrently with it).
+void StartAccepting(WsWorker& worker);
+
+}  // namespace aquatic::ws
+
+#endif  // AQUATIC_TRACKER_WS_WS_SESSION_H_

@@ -1,0 +1,145 @@
+// WsTorrentEngine: the swarm engine of the WebTorrent tracker. Peers are keyed
+// by their 20-byte peer id and carry a handle to their connection (WsPeerSink)
+// so offers and answers can be routed to them. IPv4 and IPv6 peers live in
+// separate swarms of the same torrent (as in aquatic), and offers only go
+// between peers of one family. Each torrent also remembers the offers it
+// forwarded until they are answered or age out (max_offer_age), so that only
+// answers to real offers are relayed.
+//
+// Thread-safe: socket workers call it concurrently (one lock per shard, the
+// generic ShardedTorrentMap). No I/O: WsPeerSink::Deliver is the only way out.
+#ifndef AQUATIC_TRACKER_WS_WS_TORRENTS_H_
+#define AQUATIC_TRACKER_WS_WS_TORRENTS_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "tracker/swarm/info_hash.h"
+#include "tracker/swarm/swarm.h"
+#include "tracker/swarm/torrent_map.h"
+
+namespace aquatic::ws {
+
+using PeerId = std::array<uint8_t, 20>;
+using OfferId = std::array<uint8_t, 20>;
+
+// One WebSocket connection as the swarms see it. Deliver() is called from any
+// socket worker thread (never under a shard lock) and must hand the message
+// to the connection's own thread; it drops it if the connection is gone.
+class WsPeerSink {
+ public:
+  virtual ~WsPeerSink() = default;
+  virtual void Deliver(std::string message) = 0;
+};
+
+// The per-peer data stored in a swarm: where to send its offers and answers.
+struct WsPeerData {
+  std::shared_ptr<WsPeerSink> sink;
+};
+
+using WsSwarm = swarm::Swarm<PeerId, WsPeerData>;
+
+// An offer forwarded to `receiver`, waiting for its answer.
+struct PendingOffer {
+  PeerId receiver{};
+  uint32_t created = 0;
+};
+
+struct WsTorrent {
+  WsSwarm ipv4;
+  WsSwarm ipv6;
+  uint64_t completed = 0;
+  // Keyed by (offering peer, offer id).
+  absl::flat_hash_map<std::pair<PeerId, OfferId>, PendingOffer> offers;
+
+  bool empty() const { return ipv4.empty() && ipv6.empty(); }
+  WsSwarm& swarm(bool ipv6_family) { return ipv6_family ? ipv6 : ipv4; }
+};
+
+struct WsSwarmStats {
+  int64_t peers_ipv4 = 0;
+  int64_t peers_ipv6 = 0;
+  int64_t seeders = 0;
+  uint64_t completed = 0;
+  int64_t torrents = 0;
+
+  WsSwarmStats& operator+=(const WsSwarmStats& other) {
+    peers_ipv4 += other.peers_ipv4;
+    peers_ipv6 += other.peers_ipv6;
+    seeders += other.seeders;
+    completed += other.completed;
+    torrents += other.torrents;
+    return *this;
+  }
+  void Count(bool ipv6_family, const WsSwarm::Change& change) {
+    (ipv6_family ? peers_ipv6 : peers_ipv4) += change.peers;
+    seeders += change.seeders;
+  }
+};
+
+struct WsTorrentCounts {
+  uint32_t seeders = 0;
+  uint32_t leechers = 0;
+  uint64_t completed = 0;
+};
+
+class WsTorrentEngine {
+ public:
+  explicit WsTorrentEngine(size_t shard_count) : torrents_(shard_count) {}
+
+  // Runs `update(WsTorrent&, WsSwarmStats&)` under the torrent's shard lock
+  // (see ShardedTorrentMap::Update; an empty torrent is erased afterwards).
+  template <typename UpdateFn>
+  decltype(auto) Update(const swarm::InfoHash& info_hash, UpdateFn&& update) {
+    return torrents_.Update(info_hash, std::forward<UpdateFn>(update));
+  }
+
+  // Both families together; zeros for an unknown torrent.
+  WsTorrentCounts Scrape(const swarm::InfoHash& info_hash) const {
+    return torrents_.Read(info_hash, [](const WsTorrent* torrent) {
+      if (torrent == nullptr) return WsTorrentCounts{};
+      return WsTorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),
+                             torrent->ipv4.leechers() + torrent->ipv6.leechers(),
+                             torrent->completed};
+    });
+  }
+
+  // Removes peers that last announced before `peer_cutoff`, offers forwarded
+  // before `offer_cutoff`, then empty torrents.
+  void Clean(uint32_t peer_cutoff, uint32_t offer_cutoff) {
+    torrents_.ForEachShard([&](auto& torrents, WsSwarmStats& stats) {
+      for (auto it = torrents.begin(); it != torrents.end();) {
+        WsTorrent& torrent = it->second;
+        stats.Count(false, torrent.ipv4.RemoveStale(peer_cutoff));
+        stats.Count(true, torrent.ipv6.RemoveStale(peer_cutoff));
+        absl::erase_if(torrent.offers, [offer_cutoff](const auto& entry) {
+          return entry.second.created < offer_cutoff;
+        });
+        if (torrent.empty()) {
+          --stats.torrents;
+          torrents.erase(it++);
+        } else {
+          ++it;
+        }
+      }
+    });
+  }
+
+  WsSwarmStats Stats() const {
+    WsSwarmStats total;
+    torrents_.ForEachShard([&total](const auto&, const WsSwarmStats& stats) { total += stats; });
+    return total;
+  }
+
+ private:
+  swarm::ShardedTorrentMap<WsTorrent, WsSwarmStats> torrents_;
+};
+
+}  // namespace aquatic::ws
+
+#endif  // AQUATIC_TRACKER_WS_WS_TORRENTS_H_

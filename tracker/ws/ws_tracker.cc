@@ -1,0 +1,271 @@
+#include "tracker/ws/ws_tracker.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "tracker/base/clock.h"
+#include "tracker/base/control_loop.h"
+#include "tracker/base/log.h"
+#include "tracker/base/privileges.h"
+#include "tracker/base/socket_address.h"
+#include "tracker/base/statistics_report.h"
+#include "tracker/ws/ws_metrics.h"
+
+namespace aquatic::ws {
+namespace {
+
+// Enough shards that workers rarely meet on one lock.
+constexpr size_t kShardsPerWorker = 64;
+
+AccessListMode ToAccessListMode(config::AccessListMode mode) {
+  switch (mode) {
+    case config::ACCESS_LIST_MODE_ALLOW: return AccessListMode::kAllow;
+    case config::ACCESS_LIST_MODE_DENY: return AccessListMode::kDeny;
+    default: return AccessListMode::kOff;
+  }
+}
+
+// Opens one acceptor per worker on `text`, all on the port the first one got
+// (so port 0 gives every worker the same random port).
+absl::Status ListenFamily(const std::string& text, bool ipv6, IoWorkers& io,
+                          std::vector<std::unique_ptr<WsWorker>>& workers, uint16_t* port) {
+  absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+  if (!address.ok()) return address.status();
+  for (size_t i = 0; i < workers.size(); ++i) {
+    if (i == 1 && address->port() == 0) {
+      absl::StatusOr<SocketAddress> fixed = SocketAddress::Parse(
+          absl::StrCat(text.substr(0, text.rfind(':')), ":", *port));
+      if (!fixed.ok()) return fixed.status();
+      address = *fixed;
+    }
+    absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
+        OpenReusePortAcceptor(io.context(i), *address);
+    if (!acceptor.ok()) return acceptor.status();
+    if (i == 0) {
+      boost::system::error_code error;
+      *port = (*acceptor)->local_endpoint(error).port();
+    }
+    workers[i]->listeners.push_back({*std::move(acceptor), ipv6});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+WsTracker::WsTracker(const config::WsConfig& config) : config_(config) {}
+
+WsTracker::~WsTracker() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<WsTracker>> WsTracker::Create(const config::WsConfig& config) {
+  std::unique_ptr<WsTracker> tracker(new WsTracker(config));
+  const size_t workers = config.socket_workers() == 0
+                             ? std::max(1u, std::thread::hardware_concurrency())
+                             : config.socket_workers();
+  const config::WsNetworkConfig& network = config.network();
+  if (!network.listen().use_ipv4() && !network.listen().use_ipv6()) {
+    return absl::InvalidArgumentError("[network] use_ipv4 and use_ipv6 are both false");
+  }
+  tracker->engine_ = std::make_unique<WsTorrentEngine>(workers * kShardsPerWorker);
+  const AccessListMode mode = ToAccessListMode(config.access_list().mode());
+  absl::StatusOr<std::shared_ptr<const AccessList>> list =
+      AccessList::Load(mode, config.access_list().path());
+  if (!list.ok()) {
+    return absl::Status(list.status().code(),
+                        absl::StrCat("[access_list] path: ", list.status().message()));
+  }
+  tracker->access_list_ =
+      std::make_unique<AccessListHolder>(mode, config.access_list().path(), *std::move(list));
+  if (network.tls().enable_tls()) {
+    absl::StatusOr<std::unique_ptr<TlsContexts>> tls = TlsContexts::Load(
+        network.tls().tls_certificate_path(), network.tls().tls_private_key_path());
+    if (!tls.ok()) return tls.status();
+    tracker->tls_ = *std::move(tls);
+  }
+  tracker->metrics_ = std::make_unique<Metrics>(WsMetricSpecs(), workers);
+
+  WsServerSettings& server = tracker->server_settings_;
+  server.max_message_size = network.websocket_max_message_size();
+  server.max_frame_size = network.websocket_max_frame_size();
+  server.max_connections = network.max_connections();
+  server.idle_timeout_seconds = config.cleaning().max_connection_idle();
+  server.health_checks = network.enable_http_health_checks();
+
+  WsProtocolSettings protocol;
+  protocol.max_scrape_torrents = config.protocol().max_scrape_torrents();
+  protocol.max_offers = config.protocol().max_offers();
+  protocol.peer_announce_interval = config.protocol().peer_announce_interval();
+
+  tracker->io_ = std::make_unique<IoWorkers>(workers);
+  std::random_device seed;
+  for (size_t i = 0; i < workers; ++i) {
+    auto worker = std::make_unique<WsWorker>();
+    worker->index = i;
+    worker->io = &tracker->io_->context(i);
+    worker->handler = std::make_unique<WsRequestHandler>(
+        protocol, tracker->engine_.get(), tracker->access_list_.get(), tracker->metrics_.get(), i,
+        (static_cast<uint64_t>(seed()) << 32) | seed());
+    worker->settings = &tracker->server_settings_;
+    worker->tls = tracker->tls_.get();
+    worker->metrics = tracker->metrics_.get();
+    tracker->workers_.push_back(std::move(worker));
+  }
+  if (network.listen().use_ipv4()) {
+    absl::Status status = ListenFamily(network.listen().address_ipv4(), false, *tracker->io_,
+                                       tracker->workers_, &tracker->ipv4_port_);
+    if (!status.ok()) return status;
+  }
+  if (network.listen().use_ipv6()) {
+    absl::Status status = ListenFamily(network.listen().address_ipv6(), true, *tracker->io_,
+                                       tracker->workers_, &tracker->ipv6_port_);
+    if (!status.ok()) return status;
+  }
+  tracker->last_totals_.assign(kWsCounterCount, 0);
+  tracker->last_report_time_ = SecondsSinceStart();
+  return tracker;
+}
+
+absl::Status WsTracker::Start() {
+  if (config_.statistics().run_prometheus_endpoint()) {
+    absl::StatusOr<SocketAddress> address =
+        SocketAddress::Parse(config_.statistics().prometheus_endpoint_address());
+    if (!address.ok()) return address.status();
+    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
+    if (!endpoint.ok()) return endpoint.status();
+    prometheus_ = *std::move(endpoint);
+  }
+  for (auto& worker : workers_) StartAccepting(*worker);
+  io_->Start();
+  started_ = true;
+  return absl::OkStatus();
+}
+
+void WsTracker::Stop() {
+  prometheus_.reset();
+  if (io_ == nullptr) return;
+  io_->Stop();
+  // Acceptors before their io_contexts; destroying the io_contexts destroys
+  // the remaining sessions, which take their peers out of the swarms.
+  for (auto& worker : workers_) worker->listeners.clear();
+  io_.reset();
+}
+
+int64_t WsTracker::open_connections() const {
+  int64_t total = 0;
+  for (const auto& worker : workers_) total += worker->connections.load(std::memory_order_relaxed);
+  return total;
+}
+
+void WsTracker::Clean() {
+  const uint32_t now = SecondsSinceStart();
+  const uint32_t max_peer_age = config_.cleaning().max_peer_age();
+  const uint32_t max_offer_age = config_.cleaning().max_offer_age();
+  engine_->Clean(now > max_peer_age ? now - max_peer_age : 0,
+                 now > max_offer_age ? now - max_offer_age : 0);
+}
+
+void WsTracker::Reload() {
+  absl::Status status = access_list_->Reload();
+  if (status.ok()) {
+    AQUATIC_LOG(kInfo, "access list reloaded: ", access_list_->Get()->size(), " info hashes");
+  } else {
+    AQUATIC_LOG(kError, "access list reload failed, keeping the old list: ", status.message());
+  }
+  if (tls_ != nullptr) {
+    status = tls_->Reload();
+    if (status.ok()) {
+      AQUATIC_LOG(kInfo, "TLS certificate reloaded");
+    } else {
+      AQUATIC_LOG(kError, "TLS reload failed, keeping the old certificate: ", status.message());
+    }
+  }
+}
+
+std::string WsTracker::RenderPrometheus() const {
+  const WsSwarmStats stats = engine_->Stats();
+  const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
+  return metrics_->RenderPrometheus({
+      {{"aquatic_torrents", "Torrents with at least one peer.", ""},
+       static_cast<double>(stats.torrents)},
+      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"4\""},
+       static_cast<double>(stats.peers_ipv4)},
+      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"6\""},
+       static_cast<double>(stats.peers_ipv6)},
+      {{"aquatic_seeders", "Peers that have the whole torrent.", ""},
+       static_cast<double>(stats.seeders)},
+      {{"aquatic_leechers", "Peers still downloading.", ""},
+       static_cast<double>(peers - stats.seeders)},
+      {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
+       static_cast<double>(stats.completed)},
+      {{"aquatic_open_connections", "Open WebSocket connections.", ""},
+       static_cast<double>(open_connections())},
+  });
+}
+
+void WsTracker::ReportStatistics() {
+  const uint32_t now = SecondsSinceStart();
+  const double elapsed = now > last_report_time_ ? now - last_report_time_ : 1;
+  last_report_time_ = now;
+  auto rate = [&](size_t counter) {
+    uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
+    const uint64_t previous = last_totals_[counter];
+    last_totals_[counter] = total;
+    return StatisticsRow{"", static_cast<double>(total), (total - previous) / elapsed};
+  };
+  std::vector<StatisticsRow> rows;
+  for (auto [label, counter] : std::initializer_list<std::pair<const char*, size_t>>{
+           {"connections accepted", kConnectionsAccepted},
+           {"requests announce", kAnnounceRequests},
+           {"requests scrape", kScrapeRequests},
+           {"offers relayed", kOffersRelayed},
+           {"answers relayed", kAnswersRelayed},
+           {"responses error", kErrorResponses}}) {
+    StatisticsRow row = rate(counter);
+    row.label = label;
+    rows.push_back(row);
+  }
+  const WsSwarmStats stats = engine_->Stats();
+  rows.push_back({"connections", static_cast<double>(open_connections()), -1});
+  rows.push_back({"torrents", static_cast<double>(stats.torrents), -1});
+  rows.push_back({"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1});
+  rows.push_back({"seeders", static_cast<double>(stats.seeders), -1});
+  if (config_.statistics().print_to_stdout()) {
+    std::printf("%s\n", FormatStatisticsLine("ws", rows).c_str());
+    std::fflush(stdout);
+  }
+  if (config_.statistics().write_html_to_file()) {
+    absl::Status status = WriteFileAtomically(config_.statistics().html_file_path(),
+                                              FormatStatisticsHtml("ws", rows));
+    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
+  }
+}
+
+absl::Status RunWsTracker(const config::WsConfig& config) {
+  SetLogLevel(static_cast<LogLevel>(config.log_level()));
+  BlockControlSignals();
+  absl::StatusOr<std::unique_ptr<WsTracker>> tracker = WsTracker::Create(config);
+  if (!tracker.ok()) return tracker.status();
+  if (config.privileges().drop_privileges()) {
+    absl::Status status =
+        DropPrivileges(config.privileges().chroot_path(), config.privileges().user());
+    if (!status.ok()) return status;
+  }
+  if (absl::Status status = (*tracker)->Start(); !status.ok()) return status;
+  AQUATIC_LOG(kInfo, "ws tracker serving: ipv4 port ", (*tracker)->ipv4_port(), ", ipv6 port ",
+              (*tracker)->ipv6_port(), config.network().tls().enable_tls() ? " (TLS)" : "");
+  std::vector<PeriodicTask> tasks = {
+      {config.cleaning().torrent_cleaning_interval(), [&] { (*tracker)->Clean(); }}};
+  if (config.statistics().print_to_stdout() || config.statistics().write_html_to_file()) {
+    tasks.push_back({config.statistics().interval(), [&] { (*tracker)->ReportStatistics(); }});
+  }
+  const int signal = RunControlLoop(tasks, [&] { (*tracker)->Reload(); });
+  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
+  (*tracker)->Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace aquatic::ws
