@@ -4,7 +4,7 @@
 // empty struct for UDP, the peer id for HTTP, the connection for WebTorrent);
 // empty types cost nothing (empty-base optimization).
 //
-// Peers live in one vector sorted by key: lookups are binary searches, memory
+// Peers live in one array sorted by key: lookups are binary searches, memory
 // is the entries themselves (no per-peer index), and a random selection is a
 // window of consecutive entries from a random start, as opentracker and
 // aquatic do. Seeder and leecher counts are kept exactly. Not thread-safe: the
@@ -15,7 +15,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include "tracker/swarm/compact_vector.h"
 
 namespace aquatic::swarm {
 
@@ -64,13 +64,6 @@ class Swarm {
       return change;
     }
     if (!found) {
-      if (peers_.size() == peers_.capacity()) {
-        // Grow by a quarter instead of doubling: most swarms are small and
-        // memory per peer matters more than a few extra reallocations.
-        const size_t index = static_cast<size_t>(it - peers_.begin());
-        peers_.reserve(peers_.size() + peers_.size() / 4 + 2);
-        it = peers_.begin() + static_cast<std::ptrdiff_t>(index);
-      }
       Peer peer;
       static_cast<Data&>(peer) = announce.data;
       peer.key = announce.key;
@@ -124,7 +117,7 @@ class Swarm {
       }
     }
     if (change.peers != 0) {
-      peers_.erase(std::remove_if(peers_.begin(), peers_.end(), stale), peers_.end());
+      peers_.erase_if(stale);
       seeders_ += change.seeders;
       // Give back memory of swarms that shrank a lot.
       if (peers_.capacity() > 16 && peers_.size() < peers_.capacity() / 4) peers_.shrink_to_fit();
@@ -145,12 +138,14 @@ class Swarm {
   size_t memory_bytes() const { return peers_.capacity() * sizeof(Peer); }
 
  private:
-  typename std::vector<Peer>::iterator LowerBound(const Key& key) {
+  Peer* LowerBound(const Key& key) {
     return std::lower_bound(peers_.begin(), peers_.end(), key,
                             [](const Peer& peer, const Key& k) { return peer.key < k; });
   }
 
-  std::vector<Peer> peers_;
+  // Grows by a quarter (CompactVector): most swarms are small, and memory
+  // per peer matters more than a few extra reallocations.
+  CompactVector<Peer> peers_;
   uint32_t seeders_ = 0;
 };
 
