@@ -17,14 +17,30 @@ struct PeerAddress {
   // Host byte order.
   uint16_t port = 0;
 
+  // Swarm lookups compare addresses in a binary search on every announce:
+  // compare them as integers, not with memcmp calls. Any strict order works
+  // for the sorted swarms, so the integers need no byte swapping.
   friend bool operator==(const PeerAddress& a, const PeerAddress& b) {
-    return a.port == b.port && a.ip == b.ip;
+    return a.port == b.port && a.Word(0) == b.Word(0) && a.Word(1) == b.Word(1);
   }
   friend bool operator!=(const PeerAddress& a, const PeerAddress& b) { return !(a == b); }
-  // Any strict order works for the sorted swarms; this one is cheap.
   friend bool operator<(const PeerAddress& a, const PeerAddress& b) {
-    const int ip_order = std::memcmp(a.ip.data(), b.ip.data(), kIpBytes);
-    return ip_order != 0 ? ip_order < 0 : a.port < b.port;
+    if (a.Word(0) != b.Word(0)) return a.Word(0) < b.Word(0);
+    if (a.Word(1) != b.Word(1)) return a.Word(1) < b.Word(1);
+    return a.port < b.port;
+  }
+
+ private:
+  // The IP as two 64-bit words (an IPv4 address fills the low half of the
+  // first; the second is 0).
+  uint64_t Word(size_t index) const {
+    uint64_t word = 0;
+    if constexpr (kIpBytes == 4) {
+      if (index == 0) std::memcpy(&word, ip.data(), 4);
+    } else {
+      std::memcpy(&word, ip.data() + 8 * index, 8);
+    }
+    return word;
   }
 };
 

@@ -11,10 +11,10 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "tracker/swarm/info_hash.h"
 
 namespace aquatic::swarm {
@@ -36,7 +36,7 @@ class ShardedTorrentMap {
   template <typename UpdateFn>
   decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
     Shard& shard = ShardOf(info_hash);
-    absl::MutexLock lock(&shard.mutex);
+    std::lock_guard<std::mutex> lock(shard.mutex);
     auto [it, inserted] = shard.torrents.try_emplace(info_hash);
     struct EraseIfEmpty {
       Map& map;
@@ -52,7 +52,7 @@ class ShardedTorrentMap {
   template <typename ReadFn>
   decltype(auto) Read(const InfoHash& info_hash, ReadFn&& read) const {
     const Shard& shard = ShardOf(info_hash);
-    absl::MutexLock lock(&shard.mutex);
+    std::lock_guard<std::mutex> lock(shard.mutex);
     auto it = shard.torrents.find(info_hash);
     return read(it == shard.torrents.end() ? nullptr : &it->second);
   }
@@ -61,7 +61,7 @@ class ShardedTorrentMap {
   template <typename Visit>
   void ForEachShard(Visit&& visit) {
     for (auto& shard : shards_) {
-      absl::MutexLock lock(&shard->mutex);
+      std::lock_guard<std::mutex> lock(shard->mutex);
       visit(shard->torrents, shard->stats);
     }
   }
@@ -69,7 +69,7 @@ class ShardedTorrentMap {
   template <typename Visit>
   void ForEachShard(Visit&& visit) const {
     for (const auto& shard : shards_) {
-      absl::MutexLock lock(&shard->mutex);
+      std::lock_guard<std::mutex> lock(shard->mutex);
       visit(static_cast<const Map&>(shard->torrents), static_cast<const ShardStats&>(shard->stats));
     }
   }
@@ -79,7 +79,9 @@ class ShardedTorrentMap {
  private:
   // Own cache lines: workers lock different shards without false sharing.
   struct alignas(64) Shard {
-    mutable absl::Mutex mutex;
+    // std::mutex: a plain futex; absl::Mutex's debug hooks (deadlock
+    // detection in Debian's build) showed up in profiles of the UDP path.
+    mutable std::mutex mutex;
     Map torrents;
     ShardStats stats;
   };
