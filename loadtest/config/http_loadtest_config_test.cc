@@ -46,7 +46,7 @@ TEST(HttpLoadTestConfigTest, ChangedValuesRoundTrip) {
   absl::StatusOr<HttpLoadTestConfig> parsed = ParseHttpLoadTestConfig(
       "server_address = \"[::1]:6969\"\nworkers = 2\nduration = 5\n"
       "[network]\nconnections_per_worker = 8\nkeep_alive = false\nenable_tls = true\n"
-      "pipeline_depth = 4\n"
+      "pipeline_depth = 4\nclose_with_reset = true\n"
       "[requests]\nseed = 42\nweight_scrape = 0\ninfo_hash_file = \"/tmp/x\"\n",
       "test.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -55,6 +55,7 @@ TEST(HttpLoadTestConfigTest, ChangedValuesRoundTrip) {
   EXPECT_FALSE(parsed->network().keep_alive());
   EXPECT_TRUE(parsed->network().enable_tls());
   EXPECT_EQ(parsed->network().pipeline_depth(), 4u);
+  EXPECT_TRUE(parsed->network().close_with_reset());
   EXPECT_EQ(parsed->requests().seed(), 42u);
   EXPECT_EQ(parsed->requests().number_of_torrents(), 10000u);  // default kept
 
