@@ -19,9 +19,7 @@
 #include "tracker/base/asio/io_workers.h"
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/clock.h"
-#include "tracker/base/control_loop.h"
 #include "tracker/base/log.h"
-#include "tracker/base/privileges.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/http/http_metrics.h"
@@ -40,14 +38,6 @@ constexpr size_t kHeaderLimit = 4096;
 constexpr size_t kBufferLimit = 16 * 1024;
 constexpr auto kTlsHandshakeTimeout = std::chrono::seconds(10);
 constexpr size_t kShardsPerWorker = 64;
-
-AccessListMode ToAccessListMode(config::AccessListMode mode) {
-  switch (mode) {
-    case config::ACCESS_LIST_MODE_ALLOW: return AccessListMode::kAllow;
-    case config::ACCESS_LIST_MODE_DENY: return AccessListMode::kDeny;
-    default: return AccessListMode::kOff;
-  }
-}
 
 struct SessionSettings {
   bool keep_alive = true;
@@ -234,9 +224,7 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
   tracker->state_ = std::make_unique<State>();
   State& state = *tracker->state_;
   state.config = config;
-  const size_t workers = config.socket_workers() == 0
-                             ? std::max(1u, std::thread::hardware_concurrency())
-                             : config.socket_workers();
+  const size_t workers = WorkerCount(config.socket_workers());
   state.session_settings.keep_alive = config.network().keep_alive();
   state.session_settings.behind_reverse_proxy = config.network().runs_behind_reverse_proxy();
   state.session_settings.proxy_header = config.network().reverse_proxy_ip_header_name();
@@ -245,15 +233,10 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
   state.session_settings.max_connections = config.network().max_connections();
   state.engine = std::make_unique<HttpTorrentEngine>(workers * kShardsPerWorker);
 
-  const AccessListMode mode = ToAccessListMode(config.access_list().mode());
-  absl::StatusOr<std::shared_ptr<const AccessList>> list =
-      AccessList::Load(mode, config.access_list().path());
-  if (!list.ok()) {
-    return absl::Status(list.status().code(),
-                        absl::StrCat("[access_list] path: ", list.status().message()));
-  }
-  state.access_list =
-      std::make_unique<AccessListHolder>(mode, config.access_list().path(), *std::move(list));
+  absl::StatusOr<std::unique_ptr<AccessListHolder>> access_list =
+      LoadAccessList(config.access_list());
+  if (!access_list.ok()) return access_list.status();
+  state.access_list = *std::move(access_list);
   if (config.network().tls().enable_tls()) {
     absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
         TlsContexts::Load(config.network().tls().tls_certificate_path(),
@@ -352,22 +335,12 @@ const Metrics& HttpTracker::metrics() const { return *state_->metrics; }
 HttpTorrentEngine& HttpTracker::engine() { return *state_->engine; }
 
 std::string HttpTracker::RenderPrometheus() const {
-  const swarm::IpSwarmStats stats = state_->engine->Stats();
-  const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
-  return state_->metrics->RenderPrometheus({
-      {{"aquatic_torrents", "Torrents with at least one peer.", ""},
-       static_cast<double>(stats.torrents)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"4\""},
-       static_cast<double>(stats.peers_ipv4)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"6\""},
-       static_cast<double>(stats.peers_ipv6)},
-      {{"aquatic_seeders", "Peers that have the whole torrent.", ""},
-       static_cast<double>(stats.seeders)},
-      {{"aquatic_leechers", "Peers still downloading.", ""},
-       static_cast<double>(peers - stats.seeders)},
-      {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
-       static_cast<double>(stats.completed)},
-  });
+  return state_->metrics->RenderPrometheus(IpSwarmGauges(state_->engine->Stats()));
+}
+
+std::string HttpTracker::Describe() const {
+  return absl::StrCat("http tracker serving: ipv4 port ", state_->ipv4_port, ", ipv6 port ",
+                      state_->ipv6_port, state_->tls ? " (TLS)" : "");
 }
 
 void HttpTracker::ReportStatistics() {
@@ -402,27 +375,16 @@ void HttpTracker::ReportStatistics() {
 }
 
 absl::Status RunHttpTracker(const config::HttpConfig& config) {
-  SetLogLevel(static_cast<LogLevel>(config.log_level()));
-  BlockControlSignals();
-  absl::StatusOr<std::unique_ptr<HttpTracker>> tracker = HttpTracker::Create(config);
-  if (!tracker.ok()) return tracker.status();
-  if (config.privileges().drop_privileges()) {
-    absl::Status status =
-        DropPrivileges(config.privileges().chroot_path(), config.privileges().user());
-    if (!status.ok()) return status;
-  }
-  if (absl::Status status = (*tracker)->Start(); !status.ok()) return status;
-  AQUATIC_LOG(kInfo, "http tracker serving: ipv4 port ", (*tracker)->ipv4_port(),
-              ", ipv6 port ", (*tracker)->ipv6_port());
-  std::vector<PeriodicTask> tasks = {
-      {config.cleaning().torrent_cleaning_interval(), [&] { (*tracker)->Clean(); }}};
-  if (config.statistics().print_to_stdout() || config.statistics().write_html_to_file()) {
-    tasks.push_back({config.statistics().interval(), [&] { (*tracker)->ReportStatistics(); }});
-  }
-  const int signal = RunControlLoop(tasks, [&] { (*tracker)->Reload(); });
-  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
-  (*tracker)->Stop();
-  return absl::OkStatus();
+  TrackerRunOptions options;
+  options.log_level = config.log_level();
+  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
+  options.statistics = config.statistics();
+  options.privileges = config.privileges();
+  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
+    absl::StatusOr<std::unique_ptr<HttpTracker>> tracker = HttpTracker::Create(config);
+    if (!tracker.ok()) return tracker.status();
+    return std::unique_ptr<Tracker>(*std::move(tracker));
+  });
 }
 
 }  // namespace aquatic::http

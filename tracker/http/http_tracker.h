@@ -12,23 +12,25 @@
 #include "absl/status/statusor.h"
 #include "tracker/base/config/http.pb.h"
 #include "tracker/base/metrics.h"
+#include "tracker/base/tracker_runtime.h"
 #include "tracker/http/request_handler.h"
 
 namespace aquatic::http {
 
-class HttpTracker {
+class HttpTracker : public Tracker {
  public:
   // Loads the access list and TLS files, binds all acceptors.
   static absl::StatusOr<std::unique_ptr<HttpTracker>> Create(const config::HttpConfig& config);
-  ~HttpTracker();
+  ~HttpTracker() override;
 
-  absl::Status Start();
-  void Stop();
+  absl::Status Start() override;
+  void Stop() override;
 
-  void Clean();
-  void ReportStatistics();
+  void Clean() override;
+  void ReportStatistics() override;
   // SIGUSR1: access list and TLS certificate/key.
-  void Reload();
+  void Reload() override;
+  std::string Describe() const override;
 
   uint16_t ipv4_port() const;
   uint16_t ipv6_port() const;

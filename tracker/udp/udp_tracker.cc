@@ -6,9 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
-#include "tracker/base/control_loop.h"
 #include "tracker/base/log.h"
-#include "tracker/base/privileges.h"
 #include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/udp/udp_metrics.h"
@@ -18,14 +16,6 @@ namespace {
 
 // Enough shards that workers rarely meet on one lock.
 constexpr size_t kShardsPerWorker = 64;
-
-AccessListMode ToAccessListMode(config::AccessListMode mode) {
-  switch (mode) {
-    case config::ACCESS_LIST_MODE_ALLOW: return AccessListMode::kAllow;
-    case config::ACCESS_LIST_MODE_DENY: return AccessListMode::kDeny;
-    default: return AccessListMode::kOff;
-  }
-}
 
 // Binds one socket per worker for `text`, all on the port the first one got
 // (so port 0 gives every worker the same random port).
@@ -65,22 +55,15 @@ UdpTracker::~UdpTracker() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<UdpTracker>> UdpTracker::Create(const config::UdpConfig& config) {
   std::unique_ptr<UdpTracker> tracker(new UdpTracker(config));
-  tracker->worker_count_ = config.socket_workers() == 0
-                               ? std::max(1u, std::thread::hardware_concurrency())
-                               : config.socket_workers();
+  tracker->worker_count_ = WorkerCount(config.socket_workers());
   const size_t workers = tracker->worker_count_;
   tracker->engine_ = std::make_unique<UdpTorrentEngine>(workers * kShardsPerWorker);
   tracker->connection_ids_ =
       std::make_unique<ConnectionIds>(config.cleaning().max_connection_age());
-  const AccessListMode mode = ToAccessListMode(config.access_list().mode());
-  absl::StatusOr<std::shared_ptr<const AccessList>> list =
-      AccessList::Load(mode, config.access_list().path());
-  if (!list.ok()) {
-    return absl::Status(list.status().code(),
-                        absl::StrCat("[access_list] path: ", list.status().message()));
-  }
-  tracker->access_list_ =
-      std::make_unique<AccessListHolder>(mode, config.access_list().path(), *std::move(list));
+  absl::StatusOr<std::unique_ptr<AccessListHolder>> access_list =
+      LoadAccessList(config.access_list());
+  if (!access_list.ok()) return access_list.status();
+  tracker->access_list_ = *std::move(access_list);
   tracker->metrics_ = std::make_unique<Metrics>(UdpMetricSpecs(), workers);
 
   std::vector<std::vector<int>> fds(workers);
@@ -144,7 +127,11 @@ void UdpTracker::Clean() {
   engine_->RemoveStale(now > max_age ? now - max_age : 0);
 }
 
-void UdpTracker::ReloadAccessList() {
+std::string UdpTracker::Describe() const {
+  return absl::StrCat("udp tracker serving: ipv4 port ", ipv4_port_, ", ipv6 port ", ipv6_port_);
+}
+
+void UdpTracker::Reload() {
   absl::Status status = access_list_->Reload();
   if (status.ok()) {
     AQUATIC_LOG(kInfo, "access list reloaded: ", access_list_->Get()->size(), " info hashes");
@@ -154,22 +141,7 @@ void UdpTracker::ReloadAccessList() {
 }
 
 std::string UdpTracker::RenderPrometheus() const {
-  const swarm::IpSwarmStats stats = engine_->Stats();
-  const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
-  return metrics_->RenderPrometheus({
-      {{"aquatic_torrents", "Torrents with at least one peer.", ""},
-       static_cast<double>(stats.torrents)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"4\""},
-       static_cast<double>(stats.peers_ipv4)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"6\""},
-       static_cast<double>(stats.peers_ipv6)},
-      {{"aquatic_seeders", "Peers that have the whole torrent.", ""},
-       static_cast<double>(stats.seeders)},
-      {{"aquatic_leechers", "Peers still downloading.", ""},
-       static_cast<double>(peers - stats.seeders)},
-      {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
-       static_cast<double>(stats.completed)},
-  });
+  return metrics_->RenderPrometheus(IpSwarmGauges(engine_->Stats()));
 }
 
 void UdpTracker::ReportStatistics() {
@@ -210,27 +182,16 @@ void UdpTracker::ReportStatistics() {
 }
 
 absl::Status RunUdpTracker(const config::UdpConfig& config) {
-  SetLogLevel(static_cast<LogLevel>(config.log_level()));
-  BlockControlSignals();
-  absl::StatusOr<std::unique_ptr<UdpTracker>> tracker = UdpTracker::Create(config);
-  if (!tracker.ok()) return tracker.status();
-  if (config.privileges().drop_privileges()) {
-    absl::Status status =
-        DropPrivileges(config.privileges().chroot_path(), config.privileges().user());
-    if (!status.ok()) return status;
-  }
-  if (absl::Status status = (*tracker)->Start(); !status.ok()) return status;
-  AQUATIC_LOG(kInfo, "udp tracker serving: ipv4 port ", (*tracker)->ipv4_port(), ", ipv6 port ",
-              (*tracker)->ipv6_port());
-  std::vector<PeriodicTask> tasks = {
-      {config.cleaning().torrent_cleaning_interval(), [&] { (*tracker)->Clean(); }}};
-  if (config.statistics().print_to_stdout() || config.statistics().write_html_to_file()) {
-    tasks.push_back({config.statistics().interval(), [&] { (*tracker)->ReportStatistics(); }});
-  }
-  const int signal = RunControlLoop(tasks, [&] { (*tracker)->ReloadAccessList(); });
-  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
-  (*tracker)->Stop();
-  return absl::OkStatus();
+  TrackerRunOptions options;
+  options.log_level = config.log_level();
+  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
+  options.statistics = config.statistics();
+  options.privileges = config.privileges();
+  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
+    absl::StatusOr<std::unique_ptr<UdpTracker>> tracker = UdpTracker::Create(config);
+    if (!tracker.ok()) return tracker.status();
+    return std::unique_ptr<Tracker>(*std::move(tracker));
+  });
 }
 
 }  // namespace aquatic::udp

@@ -17,27 +17,30 @@
 #include "tracker/base/connection_id.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/prometheus_endpoint.h"
+#include "tracker/base/tracker_runtime.h"
 #include "tracker/base/config/udp.pb.h"
 #include "tracker/udp/request_handler.h"
 #include "tracker/udp/socket_worker.h"
 
 namespace aquatic::udp {
 
-class UdpTracker {
+class UdpTracker : public Tracker {
  public:
   // Loads the access list and binds all sockets (before privileges drop).
   static absl::StatusOr<std::unique_ptr<UdpTracker>> Create(const config::UdpConfig& config);
-  ~UdpTracker();
+  ~UdpTracker() override;
 
   // Starts the socket workers (and the Prometheus endpoint if configured).
-  absl::Status Start();
+  absl::Status Start() override;
   // Stops and joins the workers. Idempotent.
-  void Stop();
+  void Stop() override;
 
   // Periodic tasks, run by the control loop (or tests).
-  void Clean();
-  void ReportStatistics();
-  void ReloadAccessList();
+  void Clean() override;
+  void ReportStatistics() override;
+  // SIGUSR1: re-reads the access list.
+  void Reload() override;
+  std::string Describe() const override;
 
   // Bound ports (useful with port 0 in tests); 0 when that family is off.
   uint16_t ipv4_port() const { return ipv4_port_; }

@@ -294,12 +294,12 @@ TEST_F(UdpTrackerTest, AccessListAppliesToAnnounceAndScrapeAndReloads) {
   EXPECT_EQ(scraped.torrents[1].seeders, 0u);
   // Reload: now only 0xbb.. is allowed.
   std::ofstream(access_list_path_) << std::string(40, 'b') << "\n";
-  tracker_->ReloadAccessList();
+  tracker_->Reload();
   reply = client.RoundTrip(Announce(connection_id, 0xbb, 1, 0, wire::AnnounceEvent::kStarted));
   ASSERT_TRUE(reply.has_value() && wire::Parse(*reply, &response).ok());
   // A broken file keeps the current list.
   std::ofstream(access_list_path_) << "broken\n";
-  tracker_->ReloadAccessList();
+  tracker_->Reload();
   reply = client.RoundTrip(Announce(connection_id, 0xbb, 1, 0, wire::AnnounceEvent::kNone));
   ASSERT_TRUE(reply.has_value() && wire::Parse(*reply, &response).ok());
 }

@@ -8,9 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
-#include "tracker/base/control_loop.h"
 #include "tracker/base/log.h"
-#include "tracker/base/privileges.h"
 #include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/ws/ws_metrics.h"
@@ -20,14 +18,6 @@ namespace {
 
 // Enough shards that workers rarely meet on one lock.
 constexpr size_t kShardsPerWorker = 64;
-
-AccessListMode ToAccessListMode(config::AccessListMode mode) {
-  switch (mode) {
-    case config::ACCESS_LIST_MODE_ALLOW: return AccessListMode::kAllow;
-    case config::ACCESS_LIST_MODE_DENY: return AccessListMode::kDeny;
-    default: return AccessListMode::kOff;
-  }
-}
 
 // Opens one acceptor per worker on `text`, all on the port the first one got
 // (so port 0 gives every worker the same random port).
@@ -62,23 +52,16 @@ WsTracker::~WsTracker() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<WsTracker>> WsTracker::Create(const config::WsConfig& config) {
   std::unique_ptr<WsTracker> tracker(new WsTracker(config));
-  const size_t workers = config.socket_workers() == 0
-                             ? std::max(1u, std::thread::hardware_concurrency())
-                             : config.socket_workers();
+  const size_t workers = WorkerCount(config.socket_workers());
   const config::WsNetworkConfig& network = config.network();
   if (!network.listen().use_ipv4() && !network.listen().use_ipv6()) {
     return absl::InvalidArgumentError("[network] use_ipv4 and use_ipv6 are both false");
   }
   tracker->engine_ = std::make_unique<WsTorrentEngine>(workers * kShardsPerWorker);
-  const AccessListMode mode = ToAccessListMode(config.access_list().mode());
-  absl::StatusOr<std::shared_ptr<const AccessList>> list =
-      AccessList::Load(mode, config.access_list().path());
-  if (!list.ok()) {
-    return absl::Status(list.status().code(),
-                        absl::StrCat("[access_list] path: ", list.status().message()));
-  }
-  tracker->access_list_ =
-      std::make_unique<AccessListHolder>(mode, config.access_list().path(), *std::move(list));
+  absl::StatusOr<std::unique_ptr<AccessListHolder>> access_list =
+      LoadAccessList(config.access_list());
+  if (!access_list.ok()) return access_list.status();
+  tracker->access_list_ = *std::move(access_list);
   if (network.tls().enable_tls()) {
     absl::StatusOr<std::unique_ptr<TlsContexts>> tls = TlsContexts::Load(
         network.tls().tls_certificate_path(), network.tls().tls_private_key_path());
@@ -244,28 +227,22 @@ void WsTracker::ReportStatistics() {
   }
 }
 
+std::string WsTracker::Describe() const {
+  return absl::StrCat("ws tracker serving: ipv4 port ", ipv4_port_, ", ipv6 port ", ipv6_port_,
+                      config_.network().tls().enable_tls() ? " (TLS)" : "");
+}
+
 absl::Status RunWsTracker(const config::WsConfig& config) {
-  SetLogLevel(static_cast<LogLevel>(config.log_level()));
-  BlockControlSignals();
-  absl::StatusOr<std::unique_ptr<WsTracker>> tracker = WsTracker::Create(config);
-  if (!tracker.ok()) return tracker.status();
-  if (config.privileges().drop_privileges()) {
-    absl::Status status =
-        DropPrivileges(config.privileges().chroot_path(), config.privileges().user());
-    if (!status.ok()) return status;
-  }
-  if (absl::Status status = (*tracker)->Start(); !status.ok()) return status;
-  AQUATIC_LOG(kInfo, "ws tracker serving: ipv4 port ", (*tracker)->ipv4_port(), ", ipv6 port ",
-              (*tracker)->ipv6_port(), config.network().tls().enable_tls() ? " (TLS)" : "");
-  std::vector<PeriodicTask> tasks = {
-      {config.cleaning().torrent_cleaning_interval(), [&] { (*tracker)->Clean(); }}};
-  if (config.statistics().print_to_stdout() || config.statistics().write_html_to_file()) {
-    tasks.push_back({config.statistics().interval(), [&] { (*tracker)->ReportStatistics(); }});
-  }
-  const int signal = RunControlLoop(tasks, [&] { (*tracker)->Reload(); });
-  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
-  (*tracker)->Stop();
-  return absl::OkStatus();
+  TrackerRunOptions options;
+  options.log_level = config.log_level();
+  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
+  options.statistics = config.statistics();
+  options.privileges = config.privileges();
+  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
+    absl::StatusOr<std::unique_ptr<WsTracker>> tracker = WsTracker::Create(config);
+    if (!tracker.ok()) return tracker.status();
+    return std::unique_ptr<Tracker>(*std::move(tracker));
+  });
 }
 
 }  // namespace aquatic::ws

@@ -17,29 +17,31 @@
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/config/ws.pb.h"
 #include "tracker/base/metrics.h"
+#include "tracker/base/tracker_runtime.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/ws/ws_session.h"
 #include "tracker/ws/ws_torrents.h"
 
 namespace aquatic::ws {
 
-class WsTracker {
+class WsTracker : public Tracker {
  public:
   // Loads the access list and TLS files and binds all acceptors (before
   // privileges drop).
   static absl::StatusOr<std::unique_ptr<WsTracker>> Create(const config::WsConfig& config);
-  ~WsTracker();
+  ~WsTracker() override;
 
   // Starts the socket workers (and the Prometheus endpoint if configured).
-  absl::Status Start();
+  absl::Status Start() override;
   // Stops the workers and closes every connection. Idempotent.
-  void Stop();
+  void Stop() override;
 
   // Periodic tasks, run by the control loop (or tests).
-  void Clean();
-  void ReportStatistics();
+  void Clean() override;
+  void ReportStatistics() override;
   // SIGUSR1: the access list and the TLS certificate (new connections).
-  void Reload();
+  void Reload() override;
+  std::string Describe() const override;
 
   // Bound ports (useful with port 0 in tests); 0 when that family is off.
   uint16_t ipv4_port() const { return ipv4_port_; }

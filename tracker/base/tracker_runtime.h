@@ -1,0 +1,66 @@
+// What the UDP, HTTP and WebTorrent trackers share around their servers: the
+// access list from config, the worker count, the Prometheus gauges of the IP
+// swarm engine, and the main loop (log level, signals, privileges, periodic
+// cleaning and statistics, reloads, shutdown).
+#ifndef AQUATIC_TRACKER_BASE_TRACKER_RUNTIME_H_
+#define AQUATIC_TRACKER_BASE_TRACKER_RUNTIME_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "tracker/base/access_list.h"
+#include "tracker/base/config/common.pb.h"
+#include "tracker/base/metrics.h"
+#include "tracker/swarm/ip_torrents.h"
+
+namespace aquatic {
+
+// The [access_list] section as the holder the workers share; a bad file is an
+// error naming the key.
+absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
+    const config::AccessListConfig& config);
+
+// `socket_workers`, with 0 meaning one per CPU.
+size_t WorkerCount(uint32_t socket_workers);
+
+// Torrents, peers by IP version, seeders, leechers and completed downloads.
+std::vector<GaugeValue> IpSwarmGauges(const swarm::IpSwarmStats& stats);
+
+// A tracker as its main loop drives it.
+class Tracker {
+ public:
+  virtual ~Tracker() = default;
+  virtual absl::Status Start() = 0;
+  virtual void Stop() = 0;
+  // Periodic: stale peers and empty torrents.
+  virtual void Clean() = 0;
+  // Periodic: the stdout line and the HTML page.
+  virtual void ReportStatistics() = 0;
+  // SIGUSR1: access list (and TLS files where there are some).
+  virtual void Reload() = 0;
+  // For the start-up log line, e.g. "udp tracker serving: ipv4 port 3000".
+  virtual std::string Describe() const = 0;
+};
+
+struct TrackerRunOptions {
+  int log_level = 2;
+  uint32_t cleaning_interval = 60;
+  config::StatisticsConfig statistics;
+  config::PrivilegesConfig privileges;
+};
+
+// Sets the log level and blocks the control signals (before any thread
+// starts), creates the tracker (binding its sockets), drops privileges if
+// configured, starts it and runs the control loop until SIGINT/SIGTERM.
+absl::Status RunTracker(const TrackerRunOptions& options,
+                        const std::function<absl::StatusOr<std::unique_ptr<Tracker>>()>& create);
+
+}  // namespace aquatic
+
+#endif  // AQUATIC_TRACKER_BASE_TRACKER_RUNTIME_H_
