@@ -53,13 +53,9 @@ absl::StatusOr<HttpLoadTestConfig> ParseHttpLoadTestConfig(absl::string_view tom
 }
 
 absl::StatusOr<HttpLoadTestConfig> LoadHttpLoadTestConfigFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  absl::StatusOr<HttpLoadTestConfig> config = ParseHttpLoadTestConfig(contents.str(), path);
+  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<HttpLoadTestConfig> config = ParseHttpLoadTestConfig(*contents, path);
   if (!config.ok()) {
     return absl::Status(config.status().code(),
                         absl::StrCat(path, ": ", config.status().message()));

@@ -102,13 +102,9 @@ absl::StatusOr<UdpLoadTestConfig> ParseLoadTestConfig(absl::string_view toml_tex
 }
 
 absl::StatusOr<UdpLoadTestConfig> LoadLoadTestConfigFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  absl::StatusOr<UdpLoadTestConfig> config = ParseLoadTestConfig(contents.str(), path);
+  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<UdpLoadTestConfig> config = ParseLoadTestConfig(*contents, path);
   if (!config.ok()) {
     return absl::Status(config.status().code(),
                         absl::StrCat(path, ": ", config.status().message()));

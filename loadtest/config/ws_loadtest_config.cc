@@ -57,13 +57,9 @@ absl::StatusOr<WsLoadTestConfig> ParseWsLoadTestConfig(absl::string_view toml_te
 }
 
 absl::StatusOr<WsLoadTestConfig> LoadWsLoadTestConfigFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  absl::StatusOr<WsLoadTestConfig> config = ParseWsLoadTestConfig(contents.str(), path);
+  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<WsLoadTestConfig> config = ParseWsLoadTestConfig(*contents, path);
   if (!config.ok()) {
     return absl::Status(config.status().code(),
                         absl::StrCat(path, ": ", config.status().message()));

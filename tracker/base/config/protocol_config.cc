@@ -94,17 +94,10 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ParseConfig(
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> LoadConfigFile(
     Protocol protocol, const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
-  }
-  std::stringstream contents;
-  contents << file.rdbuf();
-  if (file.bad()) {
-    return absl::DataLossError(absl::StrCat(path, ": read error"));
-  }
+  absl::StatusOr<std::string> contents = ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> config =
-      ParseConfig(protocol, contents.str(), path);
+      ParseConfig(protocol, *contents, path);
   if (!config.ok()) {
     return absl::Status(config.status().code(),
                         absl::StrCat(path, ": ", config.status().message()));

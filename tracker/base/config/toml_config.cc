@@ -1,6 +1,10 @@
 #include "tracker/base/config/toml_config.h"
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <vector>
@@ -394,6 +398,17 @@ absl::Status MergeTomlIntoConfig(absl::string_view toml_text, absl::string_view 
         absl::string_view(error.description().data(), error.description().size())));
   }
   return MergeTable(parsed.table(), "", config);
+}
+
+absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
+  }
+  std::stringstream contents;
+  contents << file.rdbuf();
+  if (file.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  return contents.str();
 }
 
 std::string PrintTomlConfig(const Message& config, const ConfigComments& comments) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/config_comments.h"
 
@@ -25,6 +26,10 @@ namespace aquatic::config {
 // (a file name) prefixes TOML syntax errors.
 absl::Status MergeTomlIntoConfig(absl::string_view toml_text, absl::string_view source_name,
                                  google::protobuf::Message* config);
+
+// The contents of a config file; errors start with the path ("FILE: cannot
+// open: ..."). Shared by the trackers' and the load testers' loaders.
+absl::StatusOr<std::string> ReadConfigFile(const std::string& path);
 
 // Prints every key of `config` with its value, the schema comment above each
 // key (and the allowed values of enum keys). Parsing the output back gives a
