@@ -10,6 +10,7 @@
 #include <boost/beast/http/status.hpp>
 #include <google/protobuf/stubs/common.h>
 #include <toml++/toml.h>
+#include <zlib.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -53,6 +54,10 @@ TEST(SystemLibrariesTest, ProtobufAndToml) {
   toml::parse_result parsed = toml::parse("a = 1");
   ASSERT_TRUE(parsed.succeeded());
   EXPECT_EQ(parsed.table()["a"].value<int64_t>(), 1);
+}
+
+TEST(SystemLibrariesTest, ZlibLinks) {
+  EXPECT_EQ(std::string(zlibVersion()).substr(0, 2), "1.");
 }
 
 }  // namespace

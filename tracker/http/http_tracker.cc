@@ -22,6 +22,7 @@
 #include "tracker/base/log.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
+#include "tracker/http/gzip_encoding.h"
 #include "tracker/http/http_metrics.h"
 
 namespace aquatic::http {
@@ -127,6 +128,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     response_.emplace(static_cast<bhttp::status>(answer.status), request.version());
     response_->set(bhttp::field::content_type, "text/plain");
+    if (answer.compressible) {
+      response_->set(bhttp::field::vary, "Accept-Encoding");
+      const auto accept = request[bhttp::field::accept_encoding];
+      if (AcceptsGzip(absl::string_view(accept.data(), accept.size()))) {
+        // On a (never expected) zlib failure the plain body still goes out.
+        if (absl::StatusOr<std::string> gzipped = GzipCompress(answer.body); gzipped.ok()) {
+          answer.body = *std::move(gzipped);
+          response_->set(bhttp::field::content_encoding, "gzip");
+        }
+      }
+    }
     response_->keep_alive(settings_->keep_alive && request.keep_alive());
     response_->body() = std::move(answer.body);
     response_->prepare_payload();

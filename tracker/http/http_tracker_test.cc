@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <openssl/ssl.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <string>
@@ -247,9 +248,38 @@ TEST_F(HttpTrackerTest, FullScrapeWhenEnabled) {
   });
   Get(AnnounceTarget('e', 'x', 1, 0));
   Get(AnnounceTarget('f', 'x', 1, 5));
+  const std::string plain = Get("/scrape");
+  EXPECT_EQ(plain.find("Content-Encoding"), std::string::npos);
+  EXPECT_NE(plain.find("Vary: Accept-Encoding\r\n"), std::string::npos);
   wire::ScrapeResponse scrape;
-  ASSERT_TRUE(wire::Parse(Body(Get("/scrape")), &scrape).ok());
-  EXPECT_EQ(scrape.files.size(), 2u);
+  ASSERT_TRUE(wire::Parse(Body(plain), &scrape).ok());
+  ASSERT_EQ(scrape.files.size(), 2u);
+  EXPECT_EQ(scrape.files[0].complete + scrape.files[1].complete, 1);
+
+  // A client that accepts gzip gets the same bencode, gzipped.
+  const std::string gzipped = Get("/scrape", false, "Accept-Encoding: deflate, gzip\r\n");
+  EXPECT_NE(gzipped.find("Content-Encoding: gzip\r\n"), std::string::npos);
+  const std::string compressed = Body(gzipped);
+  EXPECT_NE(gzipped.find(absl::StrCat("Content-Length: ", compressed.size(), "\r\n")),
+            std::string::npos);
+  z_stream stream{};
+  ASSERT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string inflated(64 * 1024, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  stream.avail_in = static_cast<uInt>(compressed.size());
+  stream.next_out = reinterpret_cast<Bytef*>(inflated.data());
+  stream.avail_out = static_cast<uInt>(inflated.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  inflated.resize(inflated.size() - stream.avail_out);
+  inflateEnd(&stream);
+  EXPECT_EQ(inflated, Body(plain));
+
+  // gzip;q=0 refuses it; a scrape of named hashes is never gzipped.
+  EXPECT_EQ(Get("/scrape", false, "Accept-Encoding: gzip;q=0\r\n").find("Content-Encoding"),
+            std::string::npos);
+  const std::string named = Get(absl::StrCat("/scrape?info_hash=", std::string(20, 'e')), false,
+                                "Accept-Encoding: gzip\r\n");
+  EXPECT_EQ(named.find("Content-Encoding"), std::string::npos);
 }
 
 TEST_F(HttpTrackerTest, LimitsCloseConnections) {

@@ -209,7 +209,8 @@ HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index)
     }
   }
   metrics_->Add(worker_index_, kScrapeResponses + ip_index);
-  return HttpAnswer{200, Encode(response, 64 + response.files.size() * 80)};
+  return HttpAnswer{200, Encode(response, 64 + response.files.size() * 80),
+                    /*compressible=*/request.info_hashes.empty()};
 }
 
 }  // namespace aquatic::http

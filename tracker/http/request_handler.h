@@ -40,6 +40,8 @@ struct HttpAnswer {
   // 200, or 404 for an unknown path.
   int status = 200;
   std::string body;
+  // Large enough to be worth gzip when the client accepts it (full scrape).
+  bool compressible = false;
 };
 
 class HttpRequestHandler {

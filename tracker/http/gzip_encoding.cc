@@ -1,0 +1,82 @@
+#include "tracker/http/gzip_encoding.h"
+
+#include <zlib.h>
+
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace aquatic::http {
+namespace {
+
+// windowBits 15 plus 16: zlib writes a gzip header and trailer, not zlib's.
+constexpr int kGzipWindowBits = 15 + 16;
+constexpr int kMemoryLevel = 8;
+
+// The q value of one Accept-Encoding element's parameters; 1 when absent,
+// nullopt when malformed (the element is then ignored).
+std::optional<double> Quality(absl::string_view parameters) {
+  double quality = 1.0;
+  for (absl::string_view parameter : absl::StrSplit(parameters, ';', absl::SkipWhitespace())) {
+    parameter = absl::StripAsciiWhitespace(parameter);
+    if (!absl::ConsumePrefix(&parameter, "q=") && !absl::ConsumePrefix(&parameter, "Q=")) {
+      continue;
+    }
+    if (!absl::SimpleAtod(parameter, &quality) || quality < 0 || quality > 1) {
+      return std::nullopt;
+    }
+  }
+  return quality;
+}
+
+}  // namespace
+
+bool AcceptsGzip(absl::string_view accept_encoding) {
+  std::optional<double> gzip_quality;
+  std::optional<double> any_quality;
+  for (absl::string_view element : absl::StrSplit(accept_encoding, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> parts =
+        absl::StrSplit(element, absl::MaxSplits(';', 1));
+    const std::string coding = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts.first));
+    std::optional<double> quality = Quality(parts.second);
+    if (!quality.has_value()) continue;
+    if (coding == "gzip" || coding == "x-gzip") {
+      gzip_quality = quality;
+    } else if (coding == "*") {
+      any_quality = quality;
+    }
+  }
+  // An explicit gzip entry wins over the wildcard.
+  if (gzip_quality.has_value()) return *gzip_quality > 0;
+  return any_quality.has_value() && *any_quality > 0;
+}
+
+absl::StatusOr<std::string> GzipCompress(absl::string_view data) {
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemoryLevel,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return absl::InternalError("gzip: deflateInit2 failed");
+  }
+  std::string out;
+  out.resize(deflateBound(&stream, static_cast<uLong>(data.size())));
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  // deflateBound is enough for one Z_FINISH call.
+  const int result = deflate(&stream, Z_FINISH);
+  const size_t written = out.size() - stream.avail_out;
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) {
+    return absl::InternalError(absl::StrCat("gzip: deflate returned ", result));
+  }
+  out.resize(written);
+  return out;
+}
+
+}  // namespace aquatic::http
