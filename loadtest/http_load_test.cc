@@ -26,7 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "codec/http/http.codec.h"
 #include "loadtest/config/http_loadtest_config.h"
-#include "loadtest/config/udp_loadtest_config.h"
+#include "loadtest/config/loopback_address.h"
 #include "loadtest/http_response_head.h"
 #include "loadtest/workload.h"
 

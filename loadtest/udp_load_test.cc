@@ -22,6 +22,7 @@
 #include "absl/types/span.h"
 #include "codec/runtime/big_endian.h"
 #include "codec/udp/udp.codec.h"
+#include "loadtest/config/loopback_address.h"
 #include "loadtest/config/udp_loadtest_config.h"
 #include "loadtest/workload.h"
 

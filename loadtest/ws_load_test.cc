@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "codec/ws/ws.codec.h"
-#include "loadtest/config/udp_loadtest_config.h"
+#include "loadtest/config/loopback_address.h"
 #include "loadtest/config/ws_loadtest_config.h"
 #include "loadtest/workload.h"
 

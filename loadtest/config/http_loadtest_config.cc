@@ -1,31 +1,14 @@
 #include "loadtest/config/http_loadtest_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
-#include "loadtest/config/udp_loadtest_config.h"
-#include "tracker/base/config/config_comments.h"
-#include "tracker/base/config/toml_config.h"
+#include "loadtest/config/loadtest_config_io.h"
+#include "loadtest/config/loopback_address.h"
 
 // Defined by the genrule :embedded_http_loadtest_descriptor_set.
 extern const unsigned char kHttpLoadTestDescriptorSet[];
 extern const size_t kHttpLoadTestDescriptorSetSize;
 
 namespace aquatic::loadtest {
-namespace {
-
-const config::ConfigComments& Comments() {
-  static const config::ConfigComments* const comments =
-      new config::ConfigComments(config::ConfigComments::FromDescriptorSet(
-          absl::string_view(reinterpret_cast<const char*>(kHttpLoadTestDescriptorSet),
-                            kHttpLoadTestDescriptorSetSize)));
-  return *comments;
-}
-
-}  // namespace
 
 absl::Status ValidateHttpLoadTestConfig(const HttpLoadTestConfig& config) {
   if (absl::StatusOr<LoopbackAddress> address = ParseLoopbackAddress(config.server_address());
@@ -44,27 +27,17 @@ absl::Status ValidateHttpLoadTestConfig(const HttpLoadTestConfig& config) {
 absl::StatusOr<HttpLoadTestConfig> ParseHttpLoadTestConfig(absl::string_view toml_text,
                                                            absl::string_view source_name) {
   HttpLoadTestConfig config;
-  if (absl::Status status = config::MergeTomlIntoConfig(toml_text, source_name, &config);
-      !status.ok()) {
-    return status;
-  }
-  if (absl::Status status = ValidateHttpLoadTestConfig(config); !status.ok()) return status;
-  return config;
-}
-
-absl::StatusOr<HttpLoadTestConfig> LoadHttpLoadTestConfigFile(const std::string& path) {
-  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
-  if (!contents.ok()) return contents.status();
-  absl::StatusOr<HttpLoadTestConfig> config = ParseHttpLoadTestConfig(*contents, path);
-  if (!config.ok()) {
-    return absl::Status(config.status().code(),
-                        absl::StrCat(path, ": ", config.status().message()));
-  }
+  absl::Status status = ParseLoadTestConfigInto(toml_text, source_name, &config, [&config] {
+    return ValidateHttpLoadTestConfig(config);
+  });
+  if (!status.ok()) return status;
   return config;
 }
 
 std::string PrintHttpLoadTestConfig(const HttpLoadTestConfig& config) {
-  return config::PrintTomlConfig(config, Comments());
+  return PrintLoadTestConfigWithComments(
+      config, absl::string_view(reinterpret_cast<const char*>(kHttpLoadTestDescriptorSet),
+                                kHttpLoadTestDescriptorSetSize));
 }
 
 WorkloadOptions ToWorkloadOptions(const HttpLoadTestConfig& config, uint64_t seed) {

@@ -1,7 +1,6 @@
 // The configuration of the HTTP load tester (http_loadtest.proto): defaults,
-// loading a TOML file with the trackers' config machinery, printing it with
-// the schema comments, and the checks that span keys (loopback only; the
-// address rule is the UDP load tester's ParseLoopbackAddress).
+// parsing TOML with the trackers' config machinery, printing it with the
+// schema comments, and the checks that span keys (loopback only).
 #ifndef AQUATIC_LOADTEST_CONFIG_HTTP_LOADTEST_CONFIG_H_
 #define AQUATIC_LOADTEST_CONFIG_HTTP_LOADTEST_CONFIG_H_
 
@@ -22,10 +21,6 @@ absl::Status ValidateHttpLoadTestConfig(const HttpLoadTestConfig& config);
 // Errors are one line naming the key.
 absl::StatusOr<HttpLoadTestConfig> ParseHttpLoadTestConfig(absl::string_view toml_text,
                                                            absl::string_view source_name);
-
-// ParseHttpLoadTestConfig over a file's contents; errors start with the file
-// name.
-absl::StatusOr<HttpLoadTestConfig> LoadHttpLoadTestConfigFile(const std::string& path);
 
 // Every key with its value and schema comment; parses back to `config`.
 std::string PrintHttpLoadTestConfig(const HttpLoadTestConfig& config);

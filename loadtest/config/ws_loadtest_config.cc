@@ -1,31 +1,14 @@
 #include "loadtest/config/ws_loadtest_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
-#include "loadtest/config/udp_loadtest_config.h"
-#include "tracker/base/config/config_comments.h"
-#include "tracker/base/config/toml_config.h"
+#include "loadtest/config/loadtest_config_io.h"
+#include "loadtest/config/loopback_address.h"
 
 // Defined by the genrule :embedded_ws_loadtest_descriptor_set.
 extern const unsigned char kWsLoadTestDescriptorSet[];
 extern const size_t kWsLoadTestDescriptorSetSize;
 
 namespace aquatic::loadtest {
-namespace {
-
-const config::ConfigComments& Comments() {
-  static const config::ConfigComments* const comments =
-      new config::ConfigComments(config::ConfigComments::FromDescriptorSet(
-          absl::string_view(reinterpret_cast<const char*>(kWsLoadTestDescriptorSet),
-                            kWsLoadTestDescriptorSetSize)));
-  return *comments;
-}
-
-}  // namespace
 
 absl::Status ValidateWsLoadTestConfig(const WsLoadTestConfig& config) {
   if (absl::StatusOr<LoopbackAddress> address = ParseLoopbackAddress(config.server_address());
@@ -48,27 +31,17 @@ absl::Status ValidateWsLoadTestConfig(const WsLoadTestConfig& config) {
 absl::StatusOr<WsLoadTestConfig> ParseWsLoadTestConfig(absl::string_view toml_text,
                                                        absl::string_view source_name) {
   WsLoadTestConfig config;
-  if (absl::Status status = config::MergeTomlIntoConfig(toml_text, source_name, &config);
-      !status.ok()) {
-    return status;
-  }
-  if (absl::Status status = ValidateWsLoadTestConfig(config); !status.ok()) return status;
-  return config;
-}
-
-absl::StatusOr<WsLoadTestConfig> LoadWsLoadTestConfigFile(const std::string& path) {
-  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
-  if (!contents.ok()) return contents.status();
-  absl::StatusOr<WsLoadTestConfig> config = ParseWsLoadTestConfig(*contents, path);
-  if (!config.ok()) {
-    return absl::Status(config.status().code(),
-                        absl::StrCat(path, ": ", config.status().message()));
-  }
+  absl::Status status = ParseLoadTestConfigInto(toml_text, source_name, &config, [&config] {
+    return ValidateWsLoadTestConfig(config);
+  });
+  if (!status.ok()) return status;
   return config;
 }
 
 std::string PrintWsLoadTestConfig(const WsLoadTestConfig& config) {
-  return config::PrintTomlConfig(config, Comments());
+  return PrintLoadTestConfigWithComments(
+      config, absl::string_view(reinterpret_cast<const char*>(kWsLoadTestDescriptorSet),
+                                kWsLoadTestDescriptorSetSize));
 }
 
 WorkloadOptions ToWorkloadOptions(const WsLoadTestConfig& config, uint64_t seed) {

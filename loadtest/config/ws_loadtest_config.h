@@ -24,10 +24,6 @@ absl::Status ValidateWsLoadTestConfig(const WsLoadTestConfig& config);
 absl::StatusOr<WsLoadTestConfig> ParseWsLoadTestConfig(absl::string_view toml_text,
                                                        absl::string_view source_name);
 
-// ParseWsLoadTestConfig over a file's contents; errors start with the file
-// name.
-absl::StatusOr<WsLoadTestConfig> LoadWsLoadTestConfigFile(const std::string& path);
-
 // Every key with its value and schema comment; parses back to `config`.
 std::string PrintWsLoadTestConfig(const WsLoadTestConfig& config);
 
