@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
+#include "tracker/ws/frame_limited_stream.h"
 #include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::ws {
@@ -58,12 +59,13 @@ class Sink final : public WsPeerSink {
   std::weak_ptr<SessionBase> session_;
 };
 
-// One connection: `NextLayer` is beast::tcp_stream (ws://) or
-// beast::ssl_stream<beast::tcp_stream> (wss://).
-template <typename NextLayer>
-class Session final : public SessionBase, public std::enable_shared_from_this<Session<NextLayer>> {
+// One connection: `Transport` is beast::tcp_stream (ws://) or
+// beast::ssl_stream<beast::tcp_stream> (wss://); the WebSocket stream reads
+// it through a FrameLimitedStream.
+template <typename Transport>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Transport>> {
  public:
-  static constexpr bool kTls = !std::is_same_v<NextLayer, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Transport, beast::tcp_stream>;
 
   Session(WsWorker& worker, bool ipv6, tcp::socket socket)
       : worker_(worker), ipv6_(ipv6), ws_(std::move(socket)) {
@@ -87,7 +89,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     beast::get_lowest_layer(ws_).expires_after(
         std::chrono::seconds(worker_.settings->handshake_timeout_seconds));
     if constexpr (kTls) {
-      ws_.next_layer().async_handshake(
+      ws_.next_layer().next_layer().async_handshake(
           net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
             if (!ec) self->ReadHttp();
           });
@@ -166,6 +168,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
           response.set(http::field::server, "aquatic-cpp");
         }));
     ws_.read_message_max(settings.max_message_size);
+    // Incoming frames: Beast has no per-frame limit, the layer below checks.
+    ws_.next_layer().LimitFrames(settings.max_frame_size);
     // Outgoing messages go out in frames of at most max_frame_size bytes.
     ws_.auto_fragment(true);
     ws_.write_buffer_bytes(settings.max_frame_size);
@@ -240,7 +244,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   const bool ipv6_;
   // Before ws_: the stream refers to it.
   std::shared_ptr<net::ssl::context> tls_context_;
-  websocket::stream<NextLayer> ws_;
+  websocket::stream<FrameLimitedStream<Transport>> ws_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   std::optional<http::response<http::string_body>> response_;

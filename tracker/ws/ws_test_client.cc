@@ -67,6 +67,10 @@ class Client final : public WsTestClient {
                         });
     if (!RunUntil(done, options_.timeout)) return Fail("ws handshake timeout", beast::error_code());
     if (ec) return Fail("ws handshake", ec);
+    // Beast splits outgoing messages into frames of its write buffer (4 KiB)
+    // unless told to send each as one frame.
+    ws_.auto_fragment(options_.frame_bytes != 0);
+    if (options_.frame_bytes != 0) ws_.write_buffer_bytes(options_.frame_bytes);
     return true;
   }
 

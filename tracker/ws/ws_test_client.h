@@ -23,6 +23,9 @@ class WsTestClient {
     // connecting; a small one makes a slow reader quickly.
     int receive_buffer = 0;
     std::string target = "/announce";
+    // Outgoing messages are split into frames of this many payload bytes;
+    // 0 sends each message as a single frame.
+    size_t frame_bytes = 4096;
     std::chrono::milliseconds timeout{3000};
   };
 

@@ -371,6 +371,34 @@ TEST_F(WsTrackerTest, MessageOverTheLimitCloses) {
   EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 0; }));
 }
 
+TEST_F(WsTrackerTest, FrameOverTheLimitCloses) {
+  StartTracker([](config::WsConfig& config) {
+    config.mutable_network()->set_websocket_max_frame_size(1024);
+  });
+  const std::string big_offer = Announce(Id('h'), Id('a'), Offers({Id('1')}, std::string(3000, 's')));
+  // The 3 KB message in frames of 1000 bytes: within both limits.
+  WsTestClient::Options fragmented;
+  fragmented.frame_bytes = 1000;
+  auto fine = WsTestClient::Connect(tracker_->ipv4_port(), fragmented);
+  ASSERT_NE(fine, nullptr);
+  EXPECT_EQ(AnnounceAndRead(*fine, big_offer).incomplete, 1);
+
+  // The same message as one 3 KB frame: the connection is closed, the peer
+  // it announced is removed, the other connection is untouched.
+  WsTestClient::Options single;
+  single.frame_bytes = 0;
+  auto client = WsTestClient::Connect(tracker_->ipv4_port(), single);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(AnnounceAndRead(*client, Announce(Id('g'), Id('b'), Offers({Id('2')}, "small")))
+                .incomplete,
+            1);
+  ASSERT_TRUE(client->SendText(Announce(Id('g'), Id('b'), Offers({Id('3')}, std::string(3000, 's')))));
+  EXPECT_FALSE(client->Read().has_value());
+  EXPECT_TRUE(client->closed());
+  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 1; }));
+  EXPECT_EQ(AnnounceAndRead(*fine, Announce(Id('h'), Id('a'), R"(,"left":1)")).incomplete, 1);
+}
+
 TEST_F(WsTrackerTest, SlowReaderIsDisconnected) {
   StartTracker([](config::WsConfig& config) { config.set_socket_workers(1); });
   WsTestClient::Options options;

@@ -1,0 +1,87 @@
+#include "tracker/ws/frame_size_guard.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace aquatic::ws {
+namespace {
+
+// A masked client frame (RFC 6455 section 5.2) with `payload` bytes of 'x'.
+std::vector<uint8_t> ClientFrame(uint64_t payload, uint8_t opcode = 0x1, bool fin = true) {
+  std::vector<uint8_t> frame;
+  frame.push_back(static_cast<uint8_t>((fin ? 0x80 : 0) | opcode));
+  if (payload < 126) {
+    frame.push_back(static_cast<uint8_t>(0x80 | payload));
+  } else if (payload <= 0xffff) {
+    frame.push_back(0x80 | 126);
+    frame.push_back(static_cast<uint8_t>(payload >> 8));
+    frame.push_back(static_cast<uint8_t>(payload));
+  } else {
+    frame.push_back(0x80 | 127);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      frame.push_back(static_cast<uint8_t>(payload >> shift));
+    }
+  }
+  for (uint8_t mask : {1, 2, 3, 4}) frame.push_back(mask);
+  frame.insert(frame.end(), payload, 'x');
+  return frame;
+}
+
+std::vector<uint8_t> Concat(std::vector<std::vector<uint8_t>> parts) {
+  std::vector<uint8_t> all;
+  for (const auto& part : parts) all.insert(all.end(), part.begin(), part.end());
+  return all;
+}
+
+TEST(WebSocketFrameSizeGuardTest, FramesUpToTheLimitPass) {
+  WebSocketFrameSizeGuard guard(16384);
+  const std::vector<uint8_t> stream =
+      Concat({ClientFrame(0), ClientFrame(125), ClientFrame(126), ClientFrame(16384),
+              ClientFrame(4, 0x9), ClientFrame(8000, 0x1, false), ClientFrame(8000, 0x0)});
+  EXPECT_TRUE(guard.Consume(stream));
+  EXPECT_FALSE(guard.exceeded());
+}
+
+TEST(WebSocketFrameSizeGuardTest, FrameOverTheLimitFails) {
+  for (uint64_t payload : {uint64_t{16385}, uint64_t{65536}, uint64_t{1} << 40}) {
+    WebSocketFrameSizeGuard guard(16384);
+    // Only the header is needed to decide.
+    std::vector<uint8_t> frame = ClientFrame(payload < 100000 ? payload : 0);
+    if (payload >= 100000) {
+      frame = {0x81, 0x80 | 127};
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        frame.push_back(static_cast<uint8_t>(payload >> shift));
+      }
+      for (uint8_t mask : {1, 2, 3, 4}) frame.push_back(mask);
+    }
+    EXPECT_TRUE(guard.Consume(ClientFrame(10)));
+    EXPECT_FALSE(guard.Consume(frame)) << payload;
+    EXPECT_TRUE(guard.exceeded());
+    EXPECT_FALSE(guard.Consume(ClientFrame(1)));  // stays failed
+  }
+}
+
+TEST(WebSocketFrameSizeGuardTest, HeadersAndPayloadsSplitAtEveryByte) {
+  const std::vector<uint8_t> good =
+      Concat({ClientFrame(300), ClientFrame(70000, 0x2), ClientFrame(5)});
+  const std::vector<uint8_t> bad = Concat({ClientFrame(300), ClientFrame(70001), ClientFrame(5)});
+  // One byte at a time: every header is split.
+  WebSocketFrameSizeGuard byte_guard(70000);
+  for (uint8_t byte : good) ASSERT_TRUE(byte_guard.Consume({&byte, 1}));
+  WebSocketFrameSizeGuard bad_guard(70000);
+  bool passed = true;
+  for (uint8_t byte : bad) passed = bad_guard.Consume({&byte, 1}) && passed;
+  EXPECT_FALSE(passed);
+  // Two pieces split at every position.
+  for (size_t cut = 0; cut <= 320; ++cut) {
+    WebSocketFrameSizeGuard guard(70000);
+    EXPECT_TRUE(guard.Consume(absl::MakeConstSpan(good).subspan(0, cut)));
+    EXPECT_TRUE(guard.Consume(absl::MakeConstSpan(good).subspan(cut))) << cut;
+  }
+}
+
+}  // namespace
+}  // namespace aquatic::ws
