@@ -28,23 +28,18 @@
 #   http ratio vs opentracker: X.XX; keep-alive: Y.YY; tls: Z.ZZ
 # (median announces/s of aquatic, aquatic-keepalive and aquatic-tls, each
 # divided by opentracker's; "n/a" where a case failed). Only loopback
-# addresses are used.
+# addresses are used. The parts shared with udp.sh and ws.sh are in
+# tools/bench/lib.sh.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
+# From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-DURATION="${BENCH_DURATION:-20}"
-WARMUP="${BENCH_WARMUP:-3}"
-REPEAT="${BENCH_REPEAT:-3}"
 CASES="${BENCH_CASES:-aquatic opentracker aquatic-keepalive aquatic-tls}"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 PORT="${BENCH_PORT:-39300}"
-SERVER_CPU="${BENCH_SERVER_CPU:-0}"
-LOAD_CPU="${BENCH_LOAD_CPU:-1}"
-SEED=20240601
 TORRENTS=10000
 PEERS=100000
-
-log() { echo "http.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
   sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -62,50 +57,13 @@ for name in ${CASES}; do
   esac
 done
 
-workspace="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "${workspace}" || die "no workspace"
-command -v taskset >/dev/null || die "taskset (util-linux) is missing"
-OPENTRACKER="$(command -v opentracker || true)"
-CLK_TCK="$(getconf CLK_TCK)"
-
+bench_init
 # A world-readable work folder: opentracker chroots into it and drops to
 # nobody.
-work="$(mktemp -d /tmp/aquatic-http-bench.XXXXXX)" || die "mktemp failed"
-chmod 755 "${work}"
-server_pid=""
-lt_pid=""
-stop_server() {
-  if [[ -n "${server_pid}" ]]; then
-    kill "${server_pid}" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "${server_pid}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${server_pid}" 2>/dev/null
-    wait "${server_pid}" 2>/dev/null
-    server_pid=""
-  fi
-}
-cleanup() {
-  if [[ -n "${lt_pid}" ]]; then
-    kill "${lt_pid}" 2>/dev/null
-    wait "${lt_pid}" 2>/dev/null
-  fi
-  stop_server
-  rm -rf "${work}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work_dir http 755
 
 # --- build -------------------------------------------------------------------
-if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  log "building with --config=opt"
-  bazel build --config=opt //tracker:aquatic //loadtest:http >"${work}/build.log" 2>&1 ||
-    { cat "${work}/build.log" >&2; die "build failed"; }
-fi
-bin_dir="$(bazel info --config=opt bazel-bin 2>/dev/null)" || die "bazel info failed"
-mkdir -p "${work}/bin"
-# Copies, so concurrent builds cannot swap a binary under a run.
-for b in tracker/aquatic loadtest/http; do
-  cp "${bin_dir}/${b}" "${work}/bin/" || die "missing ${bin_dir}/${b}: build with --config=opt"
-done
+build_and_copy //tracker:aquatic //loadtest:http
 AQUATIC="${work}/bin/aquatic"
 LOADTEST="${work}/bin/http"
 for f in certificate.pem private_key.pem; do
@@ -138,14 +96,7 @@ list_dir="${work}/lists"
 mkdir -p "${list_dir}"
 chmod 755 "${list_dir}"
 load_config "${work}/hashes.toml" "${PORT}" false false "${list_dir}/whitelist.txt"
-"${LOADTEST}" -c "${work}/hashes.toml" -w 2>/dev/null || die "writing the allow list failed"
-chmod 644 "${list_dir}/whitelist.txt"
-printf 'access.whitelist whitelist.txt\n' >"${list_dir}/opentracker.conf"
-chmod 644 "${list_dir}/opentracker.conf"
-
-port_listening() {  # PORT: a TCP socket listens on 127.0.0.1:PORT
-  grep -qi " 0100007F:$(printf '%04X' "$1") 00000000:0000 0A " /proc/net/tcp
-}
+opentracker_allow_list "${LOADTEST}" "${work}/hashes.toml" "${list_dir}"
 
 # start_server CASE PORT: sets server_pid, returns 1 on failure.
 start_server() {
@@ -177,49 +128,11 @@ TOML
         >"${work}/${name}.log" 2>&1 &
       ;;
     opentracker)
-      [[ -n "${OPENTRACKER}" ]] || { log "opentracker is not installed"; return 1; }
-      taskset -c "${SERVER_CPU}" "${OPENTRACKER}" -f "${list_dir}/opentracker.conf" \
-        -i 127.0.0.1 -p "${port}" -P "${port}" -d "${list_dir}" >"${work}/${name}.log" 2>&1 &
+      launch_opentracker "${list_dir}" "${port}" "${work}/${name}.log" || return 1
       ;;
   esac
   server_pid=$!
-  for _ in $(seq 50); do
-    if ! kill -0 "${server_pid}" 2>/dev/null; then
-      log "${name} exited at start: $(tail -n 3 "${work}/${name}.log" 2>/dev/null | tr '\n' ' ')"
-      wait "${server_pid}" 2>/dev/null
-      server_pid=""
-      return 1
-    fi
-    port_listening "${port}" && { sleep 0.2; return 0; }
-    sleep 0.1
-  done
-  log "${name} did not listen on 127.0.0.1:${port}"
-  stop_server
-  return 1
-}
-
-cpu_ticks() {  # PID: utime + stime of all threads
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  stat="${stat##*) }"  # fields from 3 (state) on; comm may hold spaces
-  # shellcheck disable=SC2086
-  set -- ${stat}
-  echo $(( ${12} + ${13} ))
-}
-
-busy_ticks() {  # all CPUs: user+nice+system+irq+softirq+steal
-  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-field() {  # LINE KEY
-  sed -n "s/.*[ ]$2=\\([^ ]*\\).*/\\1/p" <<<" $1"
-}
-
-now() { date +%s.%N; }
-
-median() {  # numbers...: the median, "n/a" if none
-  if [[ $# -eq 0 ]]; then echo n/a; return; fi
-  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+  await_server "${name}" "${port}" tcp "${work}/${name}.log" 50
 }
 
 # --- throughput --------------------------------------------------------------
@@ -239,39 +152,22 @@ for run in $(seq "${REPEAT}"); do
       echo "${name} ${run} FAILED" >>"${results}"
       continue
     fi
-    timeout $((WARMUP + DURATION + 30)) taskset -c "${LOAD_CPU}" "${LOADTEST}" -c "${work}/load.toml" \
-      >"${work}/run.out" 2>"${work}/run.err" &
-    lt_pid=$!
+    start_load_tester "${LOADTEST}" "${work}/load.toml" $((WARMUP + DURATION + 30))
     sleep "${WARMUP}"
     t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"; l0="$(cpu_ticks "${lt_pid}")"; b0="$(busy_ticks)"
     sleep "${DURATION}"
     t1="$(now)"; c1="$(cpu_ticks "${server_pid}")"; l1="$(cpu_ticks "${lt_pid}")"; b1="$(busy_ticks)"
     # CPU time the machine spent on anything but the server and the load
     # tester (other jobs, interrupts): high values mean a disturbed run.
-    other="$(awk -v b="$((b1 - b0 - (c1 - c0) - (l1 - l0)))" -v hz="${CLK_TCK}" -v t0="${t0}" -v t1="${t1}" \
-      'BEGIN { v = b / hz / (t1 - t0) * 100; printf "%.0f\n", v < 0 ? 0 : v }')"
-    wait "${lt_pid}"
-    lt_code=$?
-    lt_pid=""
-    alive=yes; kill -0 "${server_pid}" 2>/dev/null || alive=no
-    stop_server
-    result="$(grep '^RESULT ' "${work}/run.out" | tail -n 1)"
-    if [[ ${lt_code} -ne 0 || -z "${result}" || "${alive}" == no ]]; then
-      log "${name} run ${run}: load tester exit ${lt_code}, server alive: ${alive}; $(tail -n 2 "${work}/run.err")"
-      echo "${name} ${run} FAILED" >>"${results}"
-      continue
-    fi
+    other="$(other_cpu_percent "$((b1 - b0 - (c1 - c0) - (l1 - l0)))" "${t0}" "${t1}")"
+    finish_run "${name}" "${run}" "${results}" || continue
     announce="$(field "${result}" announce_per_s)"
     scrape="$(field "${result}" scrape_per_s)"
     fails="$(field "${result}" failures)"
     errors="$(field "${result}" errors)"
     timeouts="$(field "${result}" timeouts)"
     lt_cpu="$(field "${result}" cpu_percent)"
-    read -r cpu_pct cpu_us < <(awk -v c0="${c0}" -v c1="${c1}" -v t0="${t0}" -v t1="${t1}" \
-      -v hz="${CLK_TCK}" -v a="${announce}" -v s="${scrape}" 'BEGIN {
-        util = (c1 - c0) / hz / (t1 - t0); rate = a + s;
-        per = "n/a"; if (rate > 0) per = sprintf("%.2f", util * 1e6 / rate);
-        printf "%.0f %s\n", util * 100, per }')
+    read -r cpu_pct cpu_us < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 2 "${announce}" "${scrape}")
     echo "${name} ${run} ${announce} ${scrape} ${fails} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu} ${other}" >>"${results}"
     log "$(printf '%-17s run %s: %7s announce/s  failures %s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%  other %s%%' \
       "${name}" "${run}" "${announce}" "${fails}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}")"
@@ -281,38 +177,31 @@ done
 # --- report ------------------------------------------------------------------
 echo
 echo "HTTP benchmark: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up), ${TORRENTS} torrents, ${PEERS} peers, load tester 1 worker x ${CONNECTIONS} connections, 1 request in flight each"
-echo "server on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU} ($(nproc) cpus, $(uname -r))"
+machine_line
 echo
-printf '| %-17s | %3s | %10s | %8s | %8s | %8s | %8s | %10s | %11s | %10s | %10s |\n' \
-  case run announce/s scrape/s failures errors timeouts "server CPU" "CPU us/resp" "loader CPU" "other CPU"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------- ----- ------------ ---------- \
-  ---------- ---------- ---------- ------------ ------------- ------------ ------------
+runs="-17 3 10 8 8 8 8 10% 11 10% 10%"
+table_header "${runs}" case run announce/s scrape/s failures errors timeouts "server CPU" \
+  "CPU us/resp" "loader CPU" "other CPU"
 while read -r name run announce scrape fails errors timeouts cpu_pct cpu_us lt_cpu other; do
   if [[ "${announce}" == FAILED ]]; then
-    printf '| %-17s | %3s | %10s | %8s | %8s | %8s | %8s | %10s | %11s | %10s | %10s |\n' \
-      "${name}" "${run}" failed - - - - - - - -
+    table_row "${runs//%/}" "${name}" "${run}" failed - - - - - - - -
   else
-    printf '| %-17s | %3s | %10s | %8s | %8s | %8s | %8s | %9s%% | %11s | %9s%% | %9s%% |\n' \
-      "${name}" "${run}" "${announce}" "${scrape}" "${fails}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}"
+    table_row "${runs}" "${name}" "${run}" "${announce}" "${scrape}" "${fails}" "${errors}" \
+      "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}"
   fi
 done <"${results}"
 echo
-printf '| %-17s | %17s | %19s | %13s |\n' case "median announce/s" "median CPU us/resp" "errors (all)"
-printf '|%s|%s|%s|%s|\n' ------------------- ------------------- --------------------- ---------------
+medians="-17 17 19 13"
+table_header "${medians}" case "median announce/s" "median CPU us/resp" "errors (all)"
 for name in ${CASES}; do
   # Runs with failure responses, or errors above 1% of the announces, do not
   # count: a tracker refusing requests is fast at the wrong thing.
-  valid='$1 == n && $3 != "FAILED" && $5 == 0 && $6 * 100 <= $3 * '"${DURATION}"
-  mapfile -t rates < <(awk -v n="${name}" "${valid} {print \$3}" "${results}")
-  mapfile -t cpus < <(awk -v n="${name}" "${valid} && \$9 != \"n/a\" {print \$9}" "${results}")
+  valid='$5 == 0 && $6 * 100 <= $3 * '"${DURATION}"
+  RATES[${name}]="$(median_column "${results}" "${name}" "${valid}" 3)"
+  CPU_US[${name}]="$(median_column "${results}" "${name}" "${valid}"' && $9 != "n/a"' 9)"
   all_errors="$(awk -v n="${name}" '$1 == n && $3 != "FAILED" {e += $6} END {print e + 0}' "${results}")"
-  RATES[${name}]="$(median "${rates[@]}")"
-  CPU_US[${name}]="$(median "${cpus[@]}")"
-  printf '| %-17s | %17s | %19s | %13s |\n' "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}" "${all_errors}"
+  table_row "${medians}" "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}" "${all_errors}"
 done
-ratio() {  # A B: A/B with two decimals, n/a if either is missing or zero
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
-}
 base="${RATES[opentracker]:-n/a}"
 echo
 echo "announce/s counts successful announce responses only; errors are requests without a usable answer;"

@@ -26,69 +26,30 @@
 #
 # The last line is:
 #   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B
-# ("n/a" where a server failed). Only loopback addresses are used.
+# ("n/a" where a server failed). Only loopback addresses are used. The parts
+# shared with http.sh and ws.sh are in tools/bench/lib.sh.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
+# From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-DURATION="${BENCH_DURATION:-20}"
-WARMUP="${BENCH_WARMUP:-3}"
-REPEAT="${BENCH_REPEAT:-3}"
 SERVERS="${BENCH_SERVERS:-aquatic opentracker floor}"
 FILL_PEERS="${BENCH_FILL_PEERS:-1000000}"
 FILL_TORRENTS="${BENCH_FILL_TORRENTS:-100000}"
 FILL_TIMEOUT="${BENCH_FILL_TIMEOUT:-180}"
 PORT="${BENCH_PORT:-39100}"
-SERVER_CPU="${BENCH_SERVER_CPU:-0}"
-LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 SOCKETS="${BENCH_SOCKETS:-4}"
 IN_FLIGHT="${BENCH_IN_FLIGHT:-64}"
-SEED=20240601
 TORRENTS=10000
 PEERS=100000
 
-log() { echo "udp.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-workspace="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "${workspace}" || die "no workspace"
-command -v taskset >/dev/null || die "taskset (util-linux) is missing"
-OPENTRACKER="$(command -v opentracker || true)"
-CLK_TCK="$(getconf CLK_TCK)"
-
+bench_init
 # A world-readable work folder: opentracker chroots into a part of it and
 # drops to nobody.
-work="$(mktemp -d /tmp/aquatic-udp-bench.XXXXXX)" || die "mktemp failed"
-chmod 755 "${work}"
-server_pid=""
-lt_pid=""
-stop_server() {
-  if [[ -n "${server_pid}" ]]; then
-    kill "${server_pid}" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "${server_pid}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${server_pid}" 2>/dev/null
-    wait "${server_pid}" 2>/dev/null
-    server_pid=""
-  fi
-}
-cleanup() {
-  [[ -n "${lt_pid}" ]] && kill "${lt_pid}" 2>/dev/null
-  stop_server
-  rm -rf "${work}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+make_work_dir udp 755
 
 # --- build -------------------------------------------------------------------
-if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  log "building with --config=opt"
-  bazel build --config=opt //tracker:aquatic //loadtest:udp //tools/bench:noop_udp_responder \
-    >"${work}/build.log" 2>&1 || { cat "${work}/build.log" >&2; die "build failed"; }
-fi
-bin_dir="$(bazel info --config=opt bazel-bin 2>/dev/null)" || die "bazel info failed"
-mkdir -p "${work}/bin"
-# Copies, so concurrent builds cannot swap a binary under a run.
-for b in tracker/aquatic loadtest/udp tools/bench/noop_udp_responder; do
-  cp "${bin_dir}/${b}" "${work}/bin/" || die "missing ${bin_dir}/${b}: build with --config=opt"
-done
+build_and_copy //tracker:aquatic //loadtest:udp //tools/bench:noop_udp_responder
 AQUATIC="${work}/bin/aquatic"
 LOADTEST="${work}/bin/udp"
 NOOP="${work}/bin/noop_udp_responder"
@@ -121,14 +82,7 @@ make_allow_list() {
   mkdir -p "${work}/$1"
   chmod 755 "${work}/$1"
   load_config "${work}/$1/hashes.toml" "${PORT}" load "$2" "$3" 1 0 "${work}/$1/whitelist.txt"
-  "${LOADTEST}" -c "${work}/$1/hashes.toml" -w 2>/dev/null || die "writing the allow list failed"
-  chmod 644 "${work}/$1/whitelist.txt"
-  printf 'access.whitelist whitelist.txt\n' >"${work}/$1/opentracker.conf"
-  chmod 644 "${work}/$1/opentracker.conf"
-}
-
-port_bound() {  # PORT: a UDP socket is bound to 127.0.0.1:PORT
-  grep -qi " 0100007F:$(printf '%04X' "$1") " /proc/net/udp
+  opentracker_allow_list "${LOADTEST}" "${work}/$1/hashes.toml" "${work}/$1"
 }
 
 # start_server NAME PORT LIST_DIR: sets server_pid, returns 1 on failure.
@@ -150,9 +104,7 @@ TOML
         >"${dir}/aquatic.log" 2>&1 &
       ;;
     opentracker)
-      [[ -n "${OPENTRACKER}" ]] || { log "opentracker is not installed"; return 1; }
-      taskset -c "${SERVER_CPU}" "${OPENTRACKER}" -f "${dir}/opentracker.conf" \
-        -i 127.0.0.1 -p "${port}" -P "${port}" -d "${dir}" >"${dir}/opentracker.log" 2>&1 &
+      launch_opentracker "${dir}" "${port}" "${dir}/opentracker.log" || return 1
       ;;
     floor)
       taskset -c "${SERVER_CPU}" "${NOOP}" "${port}" >"${dir}/floor.log" 2>&1 &
@@ -160,52 +112,14 @@ TOML
     *) die "unknown server ${name}" ;;
   esac
   server_pid=$!
-  for _ in $(seq 50); do
-    if ! kill -0 "${server_pid}" 2>/dev/null; then
-      log "${name} exited at start: $(tail -n 3 "${dir}/${name}.log" 2>/dev/null | tr '\n' ' ')"
-      wait "${server_pid}" 2>/dev/null
-      server_pid=""
-      return 1
-    fi
-    port_bound "${port}" && { sleep 0.2; return 0; }
-    sleep 0.1
-  done
-  log "${name} did not bind 127.0.0.1:${port}"
-  stop_server
-  return 1
-}
-
-cpu_ticks() {  # PID: utime + stime of all threads
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  stat="${stat##*) }"  # fields from 3 (state) on; comm may hold spaces
-  # shellcheck disable=SC2086
-  set -- ${stat}
-  echo $(( ${12} + ${13} ))
-}
-
-busy_ticks() {  # all CPUs: user+nice+system+irq+softirq+steal
-  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-
-field() {  # LINE KEY
-  sed -n "s/.*[ ]$2=\\([^ ]*\\).*/\\1/p" <<<" $1"
-}
-
-now() { date +%s.%N; }
-
-median() {  # numbers...: the median, "n/a" if none
-  if [[ $# -eq 0 ]]; then echo n/a; return; fi
-  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+  await_server "${name}" "${port}" udp "${dir}/${name}.log" 50
 }
 
 # --- throughput --------------------------------------------------------------
 make_allow_list load "${TORRENTS}" "${PEERS}"
 load_config "${work}/load.toml" "${PORT}" load "${TORRENTS}" "${PEERS}" "${DURATION}" "${WARMUP}"
 
-declare -A RATES CPU_US ERRORS
+declare -A RATES CPU_US
 results="${work}/results.txt"
 : >"${results}"
 log "throughput: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up) per server; servers on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU}"
@@ -218,24 +132,12 @@ for run in $(seq "${REPEAT}"); do
       echo "${name} ${run} FAILED" >>"${results}"
       continue
     fi
-    timeout $((WARMUP + DURATION + 30)) taskset -c "${LOAD_CPU}" "${LOADTEST}" -c "${work}/load.toml" \
-      >"${work}/run.out" 2>"${work}/run.err" &
-    lt_pid=$!
+    start_load_tester "${LOADTEST}" "${work}/load.toml" $((WARMUP + DURATION + 30))
     sleep "${WARMUP}"
     t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"; b0="$(busy_ticks)"
     sleep "${DURATION}"
     t1="$(now)"; c1="$(cpu_ticks "${server_pid}")"; b1="$(busy_ticks)"
-    wait "${lt_pid}"
-    lt_code=$?
-    lt_pid=""
-    alive=yes; kill -0 "${server_pid}" 2>/dev/null || alive=no
-    stop_server
-    result="$(grep '^RESULT ' "${work}/run.out" | tail -n 1)"
-    if [[ ${lt_code} -ne 0 || -z "${result}" || "${alive}" == no ]]; then
-      log "${name} run ${run}: load tester exit ${lt_code}, server alive: ${alive}; $(tail -n 2 "${work}/run.err")"
-      echo "${name} ${run} FAILED" >>"${results}"
-      continue
-    fi
+    finish_run "${name}" "${run}" "${results}" || continue
     announce="$(field "${result}" announce_per_s)"
     connect="$(field "${result}" connect_per_s)"
     scrape="$(field "${result}" scrape_per_s)"
@@ -244,13 +146,8 @@ for run in $(seq "${REPEAT}"); do
     lt_cpu="$(field "${result}" cpu_percent)"
     # CPU time the machine spent on anything but the server and the load
     # tester (other jobs, interrupts): high values mean a disturbed run.
-    other="$(awk -v b="$((b1 - b0 - (c1 - c0)))" -v hz="${CLK_TCK}" -v t0="${t0}" -v t1="${t1}" \
-      -v lt="${lt_cpu}" 'BEGIN { v = b / hz / (t1 - t0) * 100 - lt; printf "%.0f\n", v < 0 ? 0 : v }')"
-    read -r cpu_pct cpu_us < <(awk -v c0="${c0}" -v c1="${c1}" -v t0="${t0}" -v t1="${t1}" \
-      -v hz="${CLK_TCK}" -v a="${announce}" -v c="${connect}" -v s="${scrape}" 'BEGIN {
-        util = (c1 - c0) / hz / (t1 - t0); rate = a + c + s;
-        per = "n/a"; if (rate > 0) per = sprintf("%.2f", util * 1e6 / rate);
-        printf "%.0f %s\n", util * 100, per }')
+    other="$(other_cpu_percent "$((b1 - b0 - (c1 - c0)))" "${t0}" "${t1}" "${lt_cpu}")"
+    read -r cpu_pct cpu_us < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 2 "${announce}" "${connect}" "${scrape}")
     echo "${name} ${run} ${announce} ${scrape} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu} ${other}" >>"${results}"
     log "$(printf '%-12s run %s: %9s announce/s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%  other %s%%' \
       "${name}" "${run}" "${announce}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}")"
@@ -291,37 +188,29 @@ fi
 # --- report ------------------------------------------------------------------
 echo
 echo "UDP benchmark: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up), ${TORRENTS} torrents, ${PEERS} peers, load tester 1 worker x ${SOCKETS} sockets x ${IN_FLIGHT} in flight"
-echo "server on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU} ($(nproc) cpus, $(uname -r))"
+machine_line
 echo
-printf '| %-11s | %3s | %11s | %9s | %8s | %8s | %10s | %11s | %10s | %10s |\n' \
-  server run announce/s scrape/s errors timeouts "server CPU" "CPU us/resp" "loader CPU" "other CPU"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------  -----  ------------- ----------- \
-  ---------- ---------- ------------ ------------- ------------ ------------
+runs="-11 3 11 9 8 8 10% 11 10% 10%"
+table_header "${runs}" server run announce/s scrape/s errors timeouts "server CPU" "CPU us/resp" \
+  "loader CPU" "other CPU"
 while read -r name run announce scrape errors timeouts cpu_pct cpu_us lt_cpu other; do
   if [[ "${announce}" == FAILED ]]; then
-    printf '| %-11s | %3s | %11s | %9s | %8s | %8s | %10s | %11s | %10s | %10s |\n' \
-      "${name}" "${run}" failed - - - - - - -
+    table_row "${runs//%/}" "${name}" "${run}" failed - - - - - - -
   else
-    printf '| %-11s | %3s | %11s | %9s | %8s | %8s | %9s%% | %11s | %9s%% | %9s%% |\n' \
-      "${name}" "${run}" "${announce}" "${scrape}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}"
+    table_row "${runs}" "${name}" "${run}" "${announce}" "${scrape}" "${errors}" "${timeouts}" \
+      "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}"
   fi
 done <"${results}"
 echo
-printf '| %-11s | %17s | %19s | %12s |\n' server "median announce/s" "median CPU us/resp" "bytes/peer"
-printf '|%s|%s|%s|%s|\n' ------------- ------------------- --------------------- --------------
+medians="-11 17 19 12"
+table_header "${medians}" server "median announce/s" "median CPU us/resp" "bytes/peer"
 for name in ${SERVERS}; do
   # Runs with errors count as failed: a tracker refusing every request is fast
   # at the wrong thing.
-  mapfile -t rates < <(awk -v n="${name}" '$1 == n && $3 != "FAILED" && $5 == 0 {print $3}' "${results}")
-  mapfile -t cpus < <(awk -v n="${name}" '$1 == n && $3 != "FAILED" && $5 == 0 && $8 != "n/a" {print $8}' "${results}")
-  RATES[${name}]="$(median "${rates[@]}")"
-  CPU_US[${name}]="$(median "${cpus[@]}")"
-  printf '| %-11s | %17s | %19s | %12s |\n' "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}" \
-    "${BYTES_PER_PEER[${name}]:--}"
+  RATES[${name}]="$(median_column "${results}" "${name}" '$5 == 0' 3)"
+  CPU_US[${name}]="$(median_column "${results}" "${name}" '$5 == 0 && $8 != "n/a"' 8)"
+  table_row "${medians}" "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}" "${BYTES_PER_PEER[${name}]:--}"
 done
-ratio() {  # A B: A/B with two decimals, n/a if either is missing or zero
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
-}
 vs_ot="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[opentracker]:-n/a}")"
 vs_floor="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[floor]:-n/a}")"
 echo

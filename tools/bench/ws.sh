@@ -32,64 +32,24 @@
 #   ws ratio vs bittorrent-tracker: X.XX (responses/s); cpu/response: Y.YY
 # (cpu/response = bittorrent-tracker's CPU per response / aquatic's, so > 1
 # means aquatic is cheaper; "n/a" where a server failed). Only loopback
-# addresses are used.
+# addresses are used. The parts shared with udp.sh and http.sh are in
+# tools/bench/lib.sh.
 set -uo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
+# From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-DURATION="${BENCH_DURATION:-20}"
-WARMUP="${BENCH_WARMUP:-3}"
-REPEAT="${BENCH_REPEAT:-3}"
 SERVERS="${BENCH_SERVERS:-aquatic bittorrent-tracker}"
 CONNECTIONS="${BENCH_CONNECTIONS:-100}"
 TORRENTS="${BENCH_TORRENTS:-1000}"
 PORT="${BENCH_PORT:-39300}"
-SERVER_CPU="${BENCH_SERVER_CPU:-0}"
-LOAD_CPU="${BENCH_LOAD_CPU:-1}"
 NPM_DIR="${BENCH_NPM_DIR:-${HOME}/.cache/aquatic-bench/ws-npm}"
-SEED=20240601
 
-log() { echo "ws.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-workspace="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "${workspace}" || die "no workspace"
-command -v taskset >/dev/null || die "taskset (util-linux) is missing"
-CLK_TCK="$(getconf CLK_TCK)"
-
-work="$(mktemp -d /tmp/aquatic-ws-bench.XXXXXX)" || die "mktemp failed"
-server_pid=""
-lt_pid=""
-stop_server() {
-  if [[ -n "${server_pid}" ]]; then
-    kill "${server_pid}" 2>/dev/null
-    for _ in $(seq 50); do kill -0 "${server_pid}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${server_pid}" 2>/dev/null
-    wait "${server_pid}" 2>/dev/null
-    server_pid=""
-  fi
-}
-cleanup() {
-  if [[ -n "${lt_pid}" ]]; then
-    kill "${lt_pid}" 2>/dev/null
-    wait "${lt_pid}" 2>/dev/null
-  fi
-  stop_server
-  rm -rf "${work}"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_init
+make_work_dir ws
 
 # --- build and install ---------------------------------------------------------
-if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  log "building with --config=opt"
-  bazel build --config=opt //tracker:aquatic //loadtest:ws \
-    >"${work}/build.log" 2>&1 || { cat "${work}/build.log" >&2; die "build failed"; }
-fi
-bin_dir="$(bazel info --config=opt bazel-bin 2>/dev/null)" || die "bazel info failed"
-mkdir -p "${work}/bin"
-# Copies, so concurrent builds cannot swap a binary under a run.
-for b in tracker/aquatic loadtest/ws; do
-  cp "${bin_dir}/${b}" "${work}/bin/" || die "missing ${bin_dir}/${b}: build with --config=opt"
-done
+build_and_copy //tracker:aquatic //loadtest:ws
 AQUATIC="${work}/bin/aquatic"
 LOADTEST="${work}/bin/ws"
 
@@ -125,10 +85,6 @@ number_of_torrents = ${TORRENTS}
 TOML
 }
 
-port_listening() {  # PORT: a TCP socket listens on 127.0.0.1:PORT
-  grep -qi " 0100007F:$(printf '%04X' "$1") 00000000:0000 0A " /proc/net/tcp
-}
-
 # start_server NAME PORT: sets server_pid, returns 1 on failure.
 start_server() {
   local name="$1" port="$2"
@@ -153,39 +109,7 @@ TOML
     *) die "unknown server ${name}" ;;
   esac
   server_pid=$!
-  for _ in $(seq 100); do
-    if ! kill -0 "${server_pid}" 2>/dev/null; then
-      log "${name} exited at start: $(tail -n 3 "${work}/${name}.log" 2>/dev/null | tr '\n' ' ')"
-      wait "${server_pid}" 2>/dev/null
-      server_pid=""
-      return 1
-    fi
-    port_listening "${port}" && { sleep 0.2; return 0; }
-    sleep 0.1
-  done
-  log "${name} did not listen on 127.0.0.1:${port}"
-  stop_server
-  return 1
-}
-
-cpu_ticks() {  # PID: utime + stime of all threads
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  stat="${stat##*) }"  # fields from 3 (state) on; comm may hold spaces
-  # shellcheck disable=SC2086
-  set -- ${stat}
-  echo $(( ${12} + ${13} ))
-}
-
-field() {  # LINE KEY
-  sed -n "s/.*[ ]$2=\\([^ ]*\\).*/\\1/p" <<<" $1"
-}
-
-now() { date +%s.%N; }
-
-median() {  # numbers...: the median, "n/a" if none
-  if [[ $# -eq 0 ]]; then echo n/a; return; fi
-  printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+  await_server "${name}" "${port}" tcp "${work}/${name}.log" 100
 }
 
 # --- runs ----------------------------------------------------------------------
@@ -196,41 +120,25 @@ run_port="${PORT}"
 for run in $(seq "${REPEAT}"); do
   for name in ${SERVERS}; do
     run_port=$((run_port + 1))
-    while port_listening "${run_port}"; do run_port=$((run_port + 1)); done
+    while tcp_port_listening "${run_port}"; do run_port=$((run_port + 1)); done
     if ! start_server "${name}" "${run_port}"; then
       echo "${name} ${run} FAILED" >>"${results}"
       continue
     fi
     load_config "${work}/load.toml" "${run_port}"
-    timeout $((WARMUP + DURATION + 30)) taskset -c "${LOAD_CPU}" "${LOADTEST}" -c "${work}/load.toml" \
-      >"${work}/run.out" 2>"${work}/run.err" &
-    lt_pid=$!
+    start_load_tester "${LOADTEST}" "${work}/load.toml" $((WARMUP + DURATION + 30))
     sleep "${WARMUP}"
     t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"
     sleep "${DURATION}"
     t1="$(now)"; c1="$(cpu_ticks "${server_pid}")"
-    wait "${lt_pid}"
-    lt_code=$?
-    lt_pid=""
-    alive=yes; kill -0 "${server_pid}" 2>/dev/null || alive=no
-    stop_server
-    result="$(grep '^RESULT ' "${work}/run.out" | tail -n 1)"
-    if [[ ${lt_code} -ne 0 || -z "${result}" || "${alive}" == no ]]; then
-      log "${name} run ${run}: load tester exit ${lt_code}, server alive: ${alive}; $(tail -n 2 "${work}/run.err")"
-      echo "${name} ${run} FAILED" >>"${results}"
-      continue
-    fi
+    finish_run "${name}" "${run}" "${results}" || continue
     announce="$(field "${result}" announce_per_s)"
     offers="$(field "${result}" offers_per_s)"
     answers="$(field "${result}" answers_per_s)"
     errors="$(field "${result}" errors)"
     timeouts="$(field "${result}" timeouts)"
     lt_cpu="$(field "${result}" cpu_percent)"
-    read -r cpu_pct cpu_us < <(awk -v c0="${c0}" -v c1="${c1}" -v t0="${t0}" -v t1="${t1}" \
-      -v hz="${CLK_TCK}" -v a="${announce}" 'BEGIN {
-        util = (c1 - c0) / hz / (t1 - t0);
-        per = "n/a"; if (a > 0) per = sprintf("%.1f", util * 1e6 / a);
-        printf "%.0f %s\n", util * 100, per }')
+    read -r cpu_pct cpu_us < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 1 "${announce}")
     echo "${name} ${run} ${announce} ${offers} ${answers} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu}" >>"${results}"
     log "$(printf '%-18s run %s: %7s announce/s  %7s offers/s  %7s answers/s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%' \
       "${name}" "${run}" "${announce}" "${offers}" "${answers}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}")"
@@ -240,37 +148,29 @@ done
 # --- report --------------------------------------------------------------------
 echo
 echo "WebTorrent benchmark: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up), ${TORRENTS} torrents, load tester 1 worker x ${CONNECTIONS} connections (2-5 offers of ~1 KB per announce, 50% answered)"
-echo "server on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU} ($(nproc) cpus, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+machine_line ", load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n "${BT_VERSION:-}" ]] && echo "bittorrent-tracker ${BT_VERSION} on node $(node --version)"
 echo
-printf '| %-18s | %3s | %10s | %9s | %10s | %6s | %8s | %10s | %11s | %10s |\n' \
-  server run announce/s offers/s answers/s errors timeouts "server CPU" "CPU us/resp" "loader CPU"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------- ----- ------------ ----------- \
-  ------------ -------- ---------- ------------ ------------- ------------
+runs="-18 3 10 9 10 6 8 10% 11 10%"
+table_header "${runs}" server run announce/s offers/s answers/s errors timeouts "server CPU" \
+  "CPU us/resp" "loader CPU"
 while read -r name run announce offers answers errors timeouts cpu_pct cpu_us lt_cpu; do
   if [[ "${announce}" == FAILED ]]; then
-    printf '| %-18s | %3s | %10s | %9s | %10s | %6s | %8s | %10s | %11s | %10s |\n' \
-      "${name}" "${run}" failed - - - - - - -
+    table_row "${runs//%/}" "${name}" "${run}" failed - - - - - - -
   else
-    printf '| %-18s | %3s | %10s | %9s | %10s | %6s | %8s | %9s%% | %11s | %9s%% |\n' \
-      "${name}" "${run}" "${announce}" "${offers}" "${answers}" "${errors}" "${timeouts}" \
-      "${cpu_pct}" "${cpu_us}" "${lt_cpu}"
+    table_row "${runs}" "${name}" "${run}" "${announce}" "${offers}" "${answers}" "${errors}" \
+      "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}"
   fi
 done <"${results}"
 echo
 declare -A RATES CPU_US
-printf '| %-18s | %17s | %19s |\n' server "median announce/s" "median CPU us/resp"
-printf '|%s|%s|%s|\n' -------------------- ------------------- ---------------------
+medians="-18 17 19"
+table_header "${medians}" server "median announce/s" "median CPU us/resp"
 for name in ${SERVERS}; do
-  mapfile -t rates < <(awk -v n="${name}" '$1 == n && $3 != "FAILED" {print $3}' "${results}")
-  mapfile -t cpus < <(awk -v n="${name}" '$1 == n && $3 != "FAILED" && $9 != "n/a" {print $9}' "${results}")
-  RATES[${name}]="$(median "${rates[@]}")"
-  CPU_US[${name}]="$(median "${cpus[@]}")"
-  printf '| %-18s | %17s | %19s |\n' "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}"
+  RATES[${name}]="$(median_column "${results}" "${name}" 1 3)"
+  CPU_US[${name}]="$(median_column "${results}" "${name}" '$9 != "n/a"' 9)"
+  table_row "${medians}" "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}"
 done
-ratio() {  # A B: A/B with two decimals, n/a if either is missing or zero
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
-}
 rate_ratio="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[bittorrent-tracker]:-n/a}")"
 cpu_ratio="$(ratio "${CPU_US[bittorrent-tracker]:-n/a}" "${CPU_US[aquatic]:-n/a}")"
 echo

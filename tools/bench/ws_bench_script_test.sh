@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark script parses (bash -n), documents its knobs, pins the npm
-# reference tracker, and prints the ratio line.
+# reference tracker, prints the ratio line, and sources lib.sh, which parses.
 set -euo pipefail
 dir="$(dirname "$0")"
 script="${dir}/ws.sh"
 [[ -f "${script}" ]] || { dir="tools/bench"; script="${dir}/ws.sh"; }
 bash -n "${script}"
+bash -n "${dir}/lib.sh"
+grep -q '^source .*/lib\.sh" || exit 1$' "${script}" ||
+  { echo "FAIL: ws.sh does not source lib.sh"; exit 1; }
 for knob in BENCH_DURATION BENCH_WARMUP BENCH_REPEAT BENCH_SERVERS BENCH_CONNECTIONS; do
   grep -q "${knob}" "${script}" || { echo "FAIL: ${knob} not in ws.sh"; exit 1; }
 done
