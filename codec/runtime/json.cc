@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -16,6 +17,31 @@ namespace {
 using Token = JsonScanner::Token;
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The number of leading bytes of [p, p + n) that a string can hold verbatim
+// and that are ASCII: not '"', '\\', a control character or a byte >= 0x80.
+// Eight bytes at a time (SWAR): SDP strings are long runs of such bytes.
+size_t PlainAsciiPrefix(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, p + i, sizeof(word));
+    const uint64_t quote = word ^ (kOnes * '"');
+    const uint64_t backslash = word ^ (kOnes * '\\');
+    // Each term has a high bit set iff some byte is zero (quote, backslash),
+    // below 0x20, or non-ASCII; exact for "any", which is all we ask.
+    const uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                             ((word - kOnes * 0x20) & ~word) | word;
+    if ((special & kHigh) != 0) break;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<uint8_t>(p[i]);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+  }
+  return i;
+}
 
 inline int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -194,15 +220,19 @@ Token JsonScanner::ScanString() {
   while (true) {
     // Copy-free scan up to the next quote, backslash or control character.
     const size_t run_start = pos_;
-    while (pos_ < text_.size()) {
+    bool ascii = true;
+    while (true) {
+      pos_ += PlainAsciiPrefix(text_.data() + pos_, text_.size() - pos_);
+      if (pos_ == text_.size()) break;
       const auto c = static_cast<uint8_t>(text_[pos_]);
       if (c == '"' || c == '\\' || c < 0x20) break;
+      ascii = false;  // A byte >= 0x80: part of a multi-byte sequence.
       ++pos_;
     }
     const absl::string_view run = text_.substr(run_start, pos_ - run_start);
     // The delimiters are ASCII, which never occurs inside a multi-byte
     // sequence, so validating run by run is the same as validating the whole.
-    if (!IsValidUtf8(run)) {
+    if (!ascii && !IsValidUtf8(run)) {
       pos_ = run_start;
       return Fail("invalid UTF-8 in string");
     }

@@ -199,6 +199,58 @@ TEST(JsonScannerTest, RejectsBadStrings) {
   }
 }
 
+// The string scan reads eight bytes at a time: every special byte must be
+// found at every offset within and across words, and every length.
+TEST(JsonScannerTest, SpecialBytesAtEveryOffsetOfTheWordScan) {
+  for (size_t length = 0; length <= 40; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      std::string body(length, 'a');
+      // A plain string, of any length.
+      {
+        const std::string document = "\"" + body + "\"";
+        JsonScanner scanner(document);
+        ASSERT_EQ(scanner.Next(), Token::kString);
+        EXPECT_EQ(scanner.string_value(), body);
+      }
+      // An escape: the value differs from the text. (The scanner keeps a view:
+      // each document outlives its scanner.)
+      {
+        std::string text = body;
+        text.replace(at, 1, "\\n");
+        const std::string document = "\"" + text + "\"";
+        JsonScanner scanner(document);
+        ASSERT_EQ(scanner.Next(), Token::kString) << length << " " << at;
+        std::string expected = body;
+        expected[at] = '\n';
+        EXPECT_EQ(scanner.string_value(), expected);
+      }
+      // A raw control character is an error; so is a stray 0x80 byte; a
+      // well-formed two-byte sequence (U+00E9) is kept.
+      for (const char* bad : {"\x01", "\x1f", "\x80", "\xff"}) {
+        std::string text = body;
+        text.replace(at, 1, bad);
+        const std::string document = "\"" + text + "\"";
+        JsonScanner scanner(document);
+        EXPECT_EQ(scanner.Next(), Token::kError) << length << " " << at;
+      }
+      {
+        std::string text = body;
+        text.replace(at, 1, "\xc3\xa9");
+        const std::string document = "\"" + text + "\"";
+        JsonScanner scanner(document);
+        ASSERT_EQ(scanner.Next(), Token::kString) << length << " " << at;
+        EXPECT_EQ(scanner.string_value(), text);
+      }
+      // A quote ends the string early: what follows is not valid JSON.
+      {
+        std::string text = body;
+        text[at] = '"';
+        EXPECT_EQ(Tokens("\"" + text + "\"").back(), '!');
+      }
+    }
+  }
+}
+
 TEST(JsonScannerTest, Numbers) {
   EXPECT_EQ(Tokens("[0,-0,1,-1,12.5,1e10,1E+2,-3.25e-7,0.0]"),
             "[0 -0 1 -1 12.5 1e10 1E+2 -3.25e-7 0.0 ]$");
