@@ -51,7 +51,13 @@ struct SessionSettings {
 // Everything one io_context worker owns. Only its own thread touches it.
 struct Worker {
   std::unique_ptr<HttpRequestHandler> handler;
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  struct Listener {
+    std::unique_ptr<tcp::acceptor> acceptor;
+    // Filled by accept(2) itself, which saves a getpeername(2) per connection.
+    tcp::endpoint peer;
+  };
+  // Stable addresses: a pending accept refers to its Listener.
+  std::vector<std::unique_ptr<Listener>> listeners;
   uint32_t open_connections = 0;
   size_t index = 0;
 };
@@ -192,18 +198,17 @@ struct HttpTracker::State {
   std::vector<uint64_t> last_totals;
   uint32_t last_report_time = 0;
 
-  void Accept(Worker* worker, tcp::acceptor* acceptor) {
-    acceptor->async_accept([this, worker, acceptor](beast::error_code error, tcp::socket socket) {
-      if (error == asio::error::operation_aborted) return;
-      if (!error) OnAccept(worker, std::move(socket));
-      Accept(worker, acceptor);
-    });
+  void Accept(Worker* worker, Worker::Listener* listener) {
+    listener->acceptor->async_accept(
+        listener->peer, [this, worker, listener](beast::error_code error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted) return;
+          if (!error) OnAccept(worker, std::move(socket), listener->peer);
+          Accept(worker, listener);
+        });
   }
 
-  void OnAccept(Worker* worker, tcp::socket socket) {
+  void OnAccept(Worker* worker, tcp::socket socket, const tcp::endpoint& remote) {
     beast::error_code error;
-    const tcp::endpoint remote = socket.remote_endpoint(error);
-    if (error) return;
     const SocketAddress source = SocketAddress::FromSockaddr(remote.data(), remote.size());
     const size_t ip_index = source.is_ipv6() ? 1 : 0;
     if (worker->open_connections >= session_settings.max_connections) {
@@ -211,7 +216,10 @@ struct HttpTracker::State {
       return;  // the socket closes when it goes out of scope
     }
     metrics->Add(worker->index, kConnectionsAccepted + ip_index);
-    socket.set_option(tcp::no_delay(true), error);
+    // Nagle's algorithm could hold back a second write (a pipelined response,
+    // a TLS session ticket) until the client's delayed ACK. A plain
+    // one-request connection writes once and closes: no need for the call.
+    if (tls || session_settings.keep_alive) socket.set_option(tcp::no_delay(true), error);
     if (tls) {
       std::shared_ptr<asio::ssl::context> context = tls->Current();
       using TlsStream = beast::ssl_stream<beast::tcp_stream>;
@@ -285,7 +293,8 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
           OpenReusePortAcceptor(state.io->context(i), *address);
       if (!acceptor.ok()) return acceptor.status();
       if (i == 0) *port = (*acceptor)->local_endpoint().port();
-      worker->acceptors.push_back(*std::move(acceptor));
+      worker->listeners.push_back(
+          std::make_unique<Worker::Listener>(Worker::Listener{*std::move(acceptor), {}}));
     }
     state.workers.push_back(std::move(worker));
   }
@@ -306,7 +315,7 @@ absl::Status HttpTracker::Start() {
     state.prometheus = *std::move(endpoint);
   }
   for (auto& worker : state.workers) {
-    for (auto& acceptor : worker->acceptors) state.Accept(worker.get(), acceptor.get());
+    for (auto& listener : worker->listeners) state.Accept(worker.get(), listener.get());
   }
   state.io->Start();
   return absl::OkStatus();
