@@ -79,4 +79,28 @@ absl::StatusOr<std::string> GzipCompress(absl::string_view data) {
   return out;
 }
 
+absl::StatusOr<std::string> GzipDecompress(absl::string_view gzipped, size_t max_size) {
+  z_stream stream{};
+  if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) {
+    return absl::InternalError("gunzip: inflateInit2 failed");
+  }
+  std::string out(max_size, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
+  stream.avail_in = static_cast<uInt>(gzipped.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int result = inflate(&stream, Z_FINISH);
+  const size_t written = out.size() - stream.avail_out;
+  const bool trailing = stream.avail_in != 0;
+  inflateEnd(&stream);
+  if (result != Z_STREAM_END) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "gunzip: ", result == Z_BUF_ERROR && written == max_size ? "larger than the limit"
+                                                                 : "not one complete gzip member"));
+  }
+  if (trailing) return absl::InvalidArgumentError("gunzip: bytes after the gzip member");
+  out.resize(written);
+  return out;
+}
+
 }  // namespace aquatic::http

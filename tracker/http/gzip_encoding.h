@@ -17,6 +17,11 @@ bool AcceptsGzip(absl::string_view accept_encoding);
 // `data` as a gzip member (RFC 1952), default compression level.
 absl::StatusOr<std::string> GzipCompress(absl::string_view data);
 
+// The contents of one gzip member; an error when it is not exactly one
+// complete member or would inflate to more than `max_size` bytes. (The
+// tracker never receives gzip; the tests check what it sends with this.)
+absl::StatusOr<std::string> GzipDecompress(absl::string_view gzipped, size_t max_size);
+
 }  // namespace aquatic::http
 
 #endif  // AQUATIC_TRACKER_HTTP_GZIP_ENCODING_H_

@@ -1,7 +1,5 @@
 #include "tracker/http/gzip_encoding.h"
 
-#include <zlib.h>
-
 #include <random>
 #include <string>
 
@@ -10,19 +8,10 @@
 namespace aquatic::http {
 namespace {
 
-// Decompresses a gzip member with zlib's own inflate.
 std::string Gunzip(const std::string& compressed) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-  stream.avail_in = static_cast<uInt>(compressed.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(out.size() - stream.avail_out);
-  inflateEnd(&stream);
-  return out;
+  absl::StatusOr<std::string> inflated = GzipDecompress(compressed, 1 << 20);
+  EXPECT_TRUE(inflated.ok()) << inflated.status();
+  return inflated.value_or("");
 }
 
 TEST(GzipCompressTest, RoundTripsWithGzipHeader) {
@@ -49,6 +38,17 @@ TEST(GzipCompressTest, EmptyAndIncompressibleInput) {
   absl::StatusOr<std::string> compressed = GzipCompress(noise);
   ASSERT_TRUE(compressed.ok());
   EXPECT_EQ(Gunzip(*compressed), noise);
+}
+
+TEST(GzipDecompressTest, RejectsWhatIsNotOneBoundedMember) {
+  absl::StatusOr<std::string> compressed = GzipCompress(std::string(10000, 'a'));
+  ASSERT_TRUE(compressed.ok());
+  EXPECT_TRUE(GzipDecompress(*compressed, 10000).ok());
+  EXPECT_FALSE(GzipDecompress(*compressed, 9999).ok());  // over the limit
+  EXPECT_FALSE(GzipDecompress(compressed->substr(0, compressed->size() - 1), 20000).ok());
+  EXPECT_FALSE(GzipDecompress(*compressed + "x", 20000).ok());
+  EXPECT_FALSE(GzipDecompress("not gzip at all", 20000).ok());
+  EXPECT_FALSE(GzipDecompress("", 20000).ok());
 }
 
 TEST(AcceptsGzipTest, Codings) {
