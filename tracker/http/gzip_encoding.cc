@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <limits>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -17,6 +18,11 @@ namespace {
 // windowBits 15 plus 16: zlib writes a gzip header and trailer, not zlib's.
 constexpr int kGzipWindowBits = 15 + 16;
 constexpr int kMemoryLevel = 8;
+// Level 1: a full scrape is compressed on the I/O thread for every client
+// that asks, so speed matters more than the last few percent of size.
+constexpr int kCompressionLevel = Z_BEST_SPEED;
+// zlib counts buffer sizes in uInt.
+constexpr size_t kMaxOneCallBytes = std::numeric_limits<uInt>::max() / 2;
 
 // The q value of one Accept-Encoding element's parameters; 1 when absent,
 // nullopt when malformed (the element is then ignored).
@@ -57,8 +63,11 @@ bool AcceptsGzip(absl::string_view accept_encoding) {
 }
 
 absl::StatusOr<std::string> GzipCompress(absl::string_view data) {
+  // One deflate call takes at most 4 GiB (uInt); the caller sends the plain
+  // body instead.
+  if (data.size() > kMaxOneCallBytes) return absl::ResourceExhaustedError("gzip: input too large");
   z_stream stream{};
-  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, kGzipWindowBits, kMemoryLevel,
+  if (deflateInit2(&stream, kCompressionLevel, Z_DEFLATED, kGzipWindowBits, kMemoryLevel,
                    Z_DEFAULT_STRATEGY) != Z_OK) {
     return absl::InternalError("gzip: deflateInit2 failed");
   }
@@ -80,6 +89,9 @@ absl::StatusOr<std::string> GzipCompress(absl::string_view data) {
 }
 
 absl::StatusOr<std::string> GzipDecompress(absl::string_view gzipped, size_t max_size) {
+  if (gzipped.size() > kMaxOneCallBytes || max_size > kMaxOneCallBytes) {
+    return absl::ResourceExhaustedError("gunzip: too large");
+  }
   z_stream stream{};
   if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) {
     return absl::InternalError("gunzip: inflateInit2 failed");

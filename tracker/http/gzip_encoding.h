@@ -14,7 +14,8 @@ namespace aquatic::http {
 // `gzip`, `x-gzip` or `*` with a quality above zero, and no `gzip;q=0`.
 bool AcceptsGzip(absl::string_view accept_encoding);
 
-// `data` as a gzip member (RFC 1952), default compression level.
+// `data` as a gzip member (RFC 1952), fastest compression level. Inputs over
+// 2 GiB are refused (ResourceExhausted).
 absl::StatusOr<std::string> GzipCompress(absl::string_view data);
 
 // The contents of one gzip member; an error when it is not exactly one

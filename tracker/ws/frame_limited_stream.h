@@ -9,6 +9,7 @@
 #ifndef AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
 #define AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>

@@ -193,9 +193,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
   void OnRead(beast::error_code ec) {
     // Closed by the peer, idle timeout, a message over read_message_max (Beast
-    // closes with 1009), invalid UTF-8 (1007), or Abort(): the session ends
-    // once its pending write is done.
-    if (ec) return;
+    // closes with 1009), invalid UTF-8 (1007), a frame over max_frame_size
+    // (the transport fails), or Abort(). Beast leaves a failed stream's socket
+    // open, and a write pending to a peer that stopped reading would keep the
+    // session alive: close the socket so that the session ends now.
+    if (ec) {
+      Abort();
+      return;
+    }
     if (!ws_.got_text()) {
       Count(kBinaryMessageCloses);
       closing_ = true;

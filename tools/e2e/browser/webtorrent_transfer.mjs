@@ -381,7 +381,9 @@ class Browser {
         args: chromiumArgs(opts),
         dumpio: opts.verbose,
         timeout: 30_000,
-        protocolTimeout: 30_000,
+        // seed() and download() wait inside one DevTools call each, for up to
+        // the transfer's own deadline (withDeadline): never cut them short.
+        protocolTimeout: opts.timeoutMs + 30_000,
         // The driver stops the browsers itself, also on signals (see main).
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -460,8 +462,12 @@ function loadPuppeteer (npmDir) {
 async function transfer (opts, tmp, puppeteer, origin, trackerUrl, payload, browsers) {
   const [seeder, leecher] = browsers
   // Both at once: each launch waits mostly on its own browser's start-up.
-  await Promise.all(browsers.map((b) =>
+  // allSettled: a failed launch must not leave the other one starting
+  // unseen (cleanup closes whatever did start).
+  const launches = await Promise.allSettled(browsers.map((b) =>
     b.launch(puppeteer, opts, path.join(tmp, b.name), origin)))
+  const failedLaunch = launches.find((result) => result.status === 'rejected')
+  if (failedLaunch) throw failedLaunch.reason
 
   const deadline = performance.now() + opts.timeoutMs
   const remaining = () => deadline - performance.now()
