@@ -18,6 +18,15 @@ void AppendSample(const MetricSpec& spec, const std::string& type, absl::string_
 
 }  // namespace
 
+void AddPerIpVersion(const std::string& name, const std::string& help,
+                     const std::string& labels, std::vector<MetricSpec>* specs) {
+  for (const char* version : {"4", "6"}) {
+    specs->push_back({name, help,
+                      absl::StrCat(labels, labels.empty() ? "" : ",", "ip_version=\"", version,
+                                   "\"")});
+  }
+}
+
 Metrics::Metrics(std::vector<MetricSpec> counters, size_t worker_count)
     : counters_(std::move(counters)) {
   for (size_t i = 0; i < (worker_count == 0 ? 1 : worker_count); ++i) {

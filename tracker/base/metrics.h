@@ -26,6 +26,12 @@ struct MetricSpec {
   std::string labels;
 };
 
+// Appends `name` twice, with `labels` plus ip_version="4", then "6": the
+// layout of every per-protocol counter list (index = base + 0 for IPv4,
+// base + 1 for IPv6).
+void AddPerIpVersion(const std::string& name, const std::string& help,
+                     const std::string& labels, std::vector<MetricSpec>* specs);
+
 struct GaugeValue {
   MetricSpec spec;
   double value = 0;

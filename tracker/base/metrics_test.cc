@@ -36,5 +36,18 @@ TEST(MetricsTest, SumsWorkersAndRendersPrometheusText) {
             "aquatic_torrents 3\n");
 }
 
+TEST(MetricsTest, AddPerIpVersionAppendsIpv4ThenIpv6) {
+  std::vector<MetricSpec> specs;
+  AddPerIpVersion("aquatic_requests_total", "Requests.", "type=\"announce\"", &specs);
+  AddPerIpVersion("aquatic_rx_bytes_total", "Bytes.", "", &specs);
+  ASSERT_EQ(specs.size(), 4u);
+  EXPECT_EQ(specs[0].labels, "type=\"announce\",ip_version=\"4\"");
+  EXPECT_EQ(specs[1].labels, "type=\"announce\",ip_version=\"6\"");
+  EXPECT_EQ(specs[2].labels, "ip_version=\"4\"");
+  EXPECT_EQ(specs[3].labels, "ip_version=\"6\"");
+  EXPECT_EQ(specs[3].name, "aquatic_rx_bytes_total");
+  EXPECT_EQ(specs[3].help, "Bytes.");
+}
+
 }  // namespace
 }  // namespace aquatic

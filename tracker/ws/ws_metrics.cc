@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "absl/strings/str_cat.h"
 
 namespace aquatic::ws {
 
@@ -10,11 +9,7 @@ std::vector<MetricSpec> WsMetricSpecs() {
   std::vector<MetricSpec> specs;
   auto add_pair = [&specs](const std::string& name, const std::string& help,
                            const std::string& labels) {
-    for (const char* version : {"4", "6"}) {
-      specs.push_back({name, help,
-                       absl::StrCat(labels, labels.empty() ? "" : ",", "ip_version=\"", version,
-                                    "\"")});
-    }
+    AddPerIpVersion(name, help, labels, &specs);
   };
   const std::string connections = "aquatic_connections_total";
   const std::string connections_help = "WebSocket/TCP connections, by outcome and IP version.";
