@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "tracker/base/clock.h"
+#include "tracker/base/log.h"
 
 namespace aquatic {
 
@@ -54,6 +56,40 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
     return absl::UnavailableError(absl::StrCat(path, ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
+}
+
+StatisticsReporter::StatisticsReporter(std::string protocol, const Metrics* metrics,
+                                       std::vector<RateCounter> rate_counters,
+                                       const config::StatisticsConfig& config)
+    : protocol_(std::move(protocol)),
+      metrics_(metrics),
+      rate_counters_(std::move(rate_counters)),
+      config_(config),
+      last_totals_(rate_counters_.size(), 0),
+      last_report_time_(SecondsSinceStart()) {}
+
+void StatisticsReporter::Report(const std::vector<StatisticsRow>& current_values) {
+  const uint32_t now = SecondsSinceStart();
+  const double elapsed = now > last_report_time_ ? now - last_report_time_ : 1;
+  last_report_time_ = now;
+  std::vector<StatisticsRow> rows;
+  for (size_t i = 0; i < rate_counters_.size(); ++i) {
+    const size_t counter = rate_counters_[i].counter;
+    const uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
+    rows.push_back({rate_counters_[i].label, static_cast<double>(total),
+                    (total - last_totals_[i]) / elapsed});
+    last_totals_[i] = total;
+  }
+  rows.insert(rows.end(), current_values.begin(), current_values.end());
+  if (config_.print_to_stdout()) {
+    std::printf("%s\n", FormatStatisticsLine(protocol_, rows).c_str());
+    std::fflush(stdout);
+  }
+  if (config_.write_html_to_file()) {
+    absl::Status status =
+        WriteFileAtomically(config_.html_file_path(), FormatStatisticsHtml(protocol_, rows));
+    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
+  }
 }
 
 }  // namespace aquatic

@@ -3,11 +3,15 @@
 #ifndef AQUATIC_TRACKER_BASE_STATISTICS_REPORT_H_
 #define AQUATIC_TRACKER_BASE_STATISTICS_REPORT_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "tracker/base/config/common.pb.h"
+#include "tracker/base/metrics.h"
 
 namespace aquatic {
 
@@ -26,6 +30,44 @@ std::string FormatStatisticsHtml(absl::string_view protocol,
 // Writes `contents` to `path` through a temporary file and a rename, so a web
 // server never serves half a page.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
+
+// The current size of a swarm engine (IP or WebTorrent stats: both have
+// torrents, peers_ipv4, peers_ipv6 and seeders) as report rows.
+template <typename SwarmStats>
+std::vector<StatisticsRow> SwarmStatisticsRows(const SwarmStats& stats) {
+  return {{"torrents", static_cast<double>(stats.torrents), -1},
+          {"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1},
+          {"seeders", static_cast<double>(stats.seeders), -1}};
+}
+
+// One tracker's periodic report (`[statistics] interval`): for each counter
+// its total over both IP versions and its rate since the previous report,
+// then the current values the tracker passes; printed to stdout and/or
+// written as the HTML page.
+class StatisticsReporter {
+ public:
+  struct RateCounter {
+    const char* label;
+    // The IPv4 counter; the IPv6 one follows it (see AddPerIpVersion).
+    size_t counter;
+  };
+
+  // `config`: print_to_stdout, write_html_to_file, html_file_path.
+  StatisticsReporter(std::string protocol, const Metrics* metrics,
+                     std::vector<RateCounter> rate_counters,
+                     const config::StatisticsConfig& config);
+
+  void Report(const std::vector<StatisticsRow>& current_values);
+
+ private:
+  const std::string protocol_;
+  const Metrics* const metrics_;
+  const std::vector<RateCounter> rate_counters_;
+  const config::StatisticsConfig config_;
+  // Totals at the previous report, one per rate counter.
+  std::vector<uint64_t> last_totals_;
+  uint32_t last_report_time_;
+};
 
 }  // namespace aquatic
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,6 +61,22 @@ struct TrackerRunOptions {
 // configured, starts it and runs the control loop until SIGINT/SIGTERM.
 absl::Status RunTracker(const TrackerRunOptions& options,
                         const std::function<absl::StatusOr<std::unique_ptr<Tracker>>()>& create);
+
+// RunTracker for `ProtocolTracker::Create(config)`, with the options every
+// protocol's config has (log_level, [cleaning], [statistics], [privileges]).
+template <typename ProtocolTracker, typename Config>
+absl::Status RunTrackerWithConfig(const Config& config) {
+  TrackerRunOptions options;
+  options.log_level = config.log_level();
+  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
+  options.statistics = config.statistics();
+  options.privileges = config.privileges();
+  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
+    absl::StatusOr<std::unique_ptr<ProtocolTracker>> tracker = ProtocolTracker::Create(config);
+    if (!tracker.ok()) return tracker.status();
+    return std::unique_ptr<Tracker>(*std::move(tracker));
+  });
+}
 
 }  // namespace aquatic
 

@@ -1,6 +1,5 @@
 #include "tracker/http/http_tracker.h"
 
-#include <cstdio>
 #include <memory>
 #include <optional>
 #include <random>
@@ -195,8 +194,7 @@ struct HttpTracker::State {
   std::unique_ptr<PrometheusEndpoint> prometheus;
   uint16_t ipv4_port = 0;
   uint16_t ipv6_port = 0;
-  std::vector<uint64_t> last_totals;
-  uint32_t last_report_time = 0;
+  std::unique_ptr<StatisticsReporter> statistics;
 
   void Accept(Worker* worker, Worker::Listener* listener) {
     listener->acceptor->async_accept(
@@ -298,8 +296,13 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
     }
     state.workers.push_back(std::move(worker));
   }
-  state.last_totals.assign(kHttpCounterCount, 0);
-  state.last_report_time = SecondsSinceStart();
+  state.statistics = std::make_unique<StatisticsReporter>(
+      "http", state.metrics.get(),
+      std::vector<StatisticsReporter::RateCounter>{{"requests announce", kAnnounceRequests},
+                                                   {"requests scrape", kScrapeRequests},
+                                                   {"responses failure", kFailureResponses},
+                                                   {"connections", kConnectionsAccepted}},
+      config.statistics());
   return tracker;
 }
 
@@ -365,47 +368,11 @@ std::string HttpTracker::Describe() const {
 }
 
 void HttpTracker::ReportStatistics() {
-  State& state = *state_;
-  const uint32_t now = SecondsSinceStart();
-  const double elapsed = now > state.last_report_time ? now - state.last_report_time : 1;
-  state.last_report_time = now;
-  std::vector<StatisticsRow> rows;
-  for (auto [label, counter] : std::initializer_list<std::pair<const char*, size_t>>{
-           {"requests announce", kAnnounceRequests},
-           {"requests scrape", kScrapeRequests},
-           {"responses failure", kFailureResponses},
-           {"connections", kConnectionsAccepted}}) {
-    const uint64_t total = state.metrics->Total(counter) + state.metrics->Total(counter + 1);
-    rows.push_back({label, static_cast<double>(total),
-                    (total - state.last_totals[counter]) / elapsed});
-    state.last_totals[counter] = total;
-  }
-  const swarm::IpSwarmStats stats = state.engine->Stats();
-  rows.push_back({"torrents", static_cast<double>(stats.torrents), -1});
-  rows.push_back({"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1});
-  rows.push_back({"seeders", static_cast<double>(stats.seeders), -1});
-  if (state.config.statistics().print_to_stdout()) {
-    std::printf("%s\n", FormatStatisticsLine("http", rows).c_str());
-    std::fflush(stdout);
-  }
-  if (state.config.statistics().write_html_to_file()) {
-    absl::Status status = WriteFileAtomically(state.config.statistics().html_file_path(),
-                                              FormatStatisticsHtml("http", rows));
-    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
-  }
+  state_->statistics->Report(SwarmStatisticsRows(state_->engine->Stats()));
 }
 
 absl::Status RunHttpTracker(const config::HttpConfig& config) {
-  TrackerRunOptions options;
-  options.log_level = config.log_level();
-  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
-  options.statistics = config.statistics();
-  options.privileges = config.privileges();
-  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
-    absl::StatusOr<std::unique_ptr<HttpTracker>> tracker = HttpTracker::Create(config);
-    if (!tracker.ok()) return tracker.status();
-    return std::unique_ptr<Tracker>(*std::move(tracker));
-  });
+  return RunTrackerWithConfig<HttpTracker>(config);
 }
 
 }  // namespace aquatic::http

@@ -1,6 +1,5 @@
 #include "tracker/udp/udp_tracker.h"
 
-#include <cstdio>
 #include <random>
 #include <utility>
 
@@ -93,8 +92,15 @@ absl::StatusOr<std::unique_ptr<UdpTracker>> UdpTracker::Create(const config::Udp
     tracker->workers_.push_back(
         std::make_unique<UdpSocketWorker>(std::move(fds[i]), std::move(handler)));
   }
-  tracker->last_totals_.assign(kUdpCounterCount, 0);
-  tracker->last_report_time_ = SecondsSinceStart();
+  tracker->statistics_ = std::make_unique<StatisticsReporter>(
+      "udp", tracker->metrics_.get(),
+      std::vector<StatisticsReporter::RateCounter>{{"requests connect", kConnectRequests},
+                                                   {"requests announce", kAnnounceRequests},
+                                                   {"requests scrape", kScrapeRequests},
+                                                   {"responses announce", kAnnounceResponses},
+                                                   {"responses error", kErrorResponses},
+                                                   {"dropped", kDropped}},
+      config.statistics());
   return tracker;
 }
 
@@ -145,53 +151,11 @@ std::string UdpTracker::RenderPrometheus() const {
 }
 
 void UdpTracker::ReportStatistics() {
-  const uint32_t now = SecondsSinceStart();
-  const double elapsed = now > last_report_time_ ? now - last_report_time_ : 1;
-  last_report_time_ = now;
-  auto rate = [&](size_t counter) {
-    uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
-    const uint64_t previous = last_totals_[counter];
-    last_totals_[counter] = total;
-    return StatisticsRow{"", static_cast<double>(total), (total - previous) / elapsed};
-  };
-  std::vector<StatisticsRow> rows;
-  for (auto [label, counter] : std::initializer_list<std::pair<const char*, size_t>>{
-           {"requests connect", kConnectRequests},
-           {"requests announce", kAnnounceRequests},
-           {"requests scrape", kScrapeRequests},
-           {"responses announce", kAnnounceResponses},
-           {"responses error", kErrorResponses},
-           {"dropped", kDropped}}) {
-    StatisticsRow row = rate(counter);
-    row.label = label;
-    rows.push_back(row);
-  }
-  const swarm::IpSwarmStats stats = engine_->Stats();
-  rows.push_back({"torrents", static_cast<double>(stats.torrents), -1});
-  rows.push_back({"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1});
-  rows.push_back({"seeders", static_cast<double>(stats.seeders), -1});
-  if (config_.statistics().print_to_stdout()) {
-    std::printf("%s\n", FormatStatisticsLine("udp", rows).c_str());
-    std::fflush(stdout);
-  }
-  if (config_.statistics().write_html_to_file()) {
-    absl::Status status = WriteFileAtomically(config_.statistics().html_file_path(),
-                                              FormatStatisticsHtml("udp", rows));
-    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
-  }
+  statistics_->Report(SwarmStatisticsRows(engine_->Stats()));
 }
 
 absl::Status RunUdpTracker(const config::UdpConfig& config) {
-  TrackerRunOptions options;
-  options.log_level = config.log_level();
-  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
-  options.statistics = config.statistics();
-  options.privileges = config.privileges();
-  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
-    absl::StatusOr<std::unique_ptr<UdpTracker>> tracker = UdpTracker::Create(config);
-    if (!tracker.ok()) return tracker.status();
-    return std::unique_ptr<Tracker>(*std::move(tracker));
-  });
+  return RunTrackerWithConfig<UdpTracker>(config);
 }
 
 }  // namespace aquatic::udp

@@ -17,6 +17,7 @@
 #include "tracker/base/connection_id.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/prometheus_endpoint.h"
+#include "tracker/base/statistics_report.h"
 #include "tracker/base/tracker_runtime.h"
 #include "tracker/base/config/udp.pb.h"
 #include "tracker/udp/request_handler.h"
@@ -66,8 +67,7 @@ class UdpTracker : public Tracker {
   uint16_t ipv4_port_ = 0;
   uint16_t ipv6_port_ = 0;
   // Totals at the previous statistics report, for rates.
-  std::vector<uint64_t> last_totals_;
-  uint32_t last_report_time_ = 0;
+  std::unique_ptr<StatisticsReporter> statistics_;
 };
 
 // `aquatic udp`: runs until SIGINT/SIGTERM. Errors at start-up are returned.

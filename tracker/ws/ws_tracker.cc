@@ -1,7 +1,6 @@
 #include "tracker/ws/ws_tracker.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <random>
 #include <thread>
 #include <utility>
@@ -106,8 +105,15 @@ absl::StatusOr<std::unique_ptr<WsTracker>> WsTracker::Create(const config::WsCon
                                        tracker->workers_, &tracker->ipv6_port_);
     if (!status.ok()) return status;
   }
-  tracker->last_totals_.assign(kWsCounterCount, 0);
-  tracker->last_report_time_ = SecondsSinceStart();
+  tracker->statistics_ = std::make_unique<StatisticsReporter>(
+      "ws", tracker->metrics_.get(),
+      std::vector<StatisticsReporter::RateCounter>{{"connections accepted", kConnectionsAccepted},
+                                                   {"requests announce", kAnnounceRequests},
+                                                   {"requests scrape", kScrapeRequests},
+                                                   {"offers relayed", kOffersRelayed},
+                                                   {"answers relayed", kAnswersRelayed},
+                                                   {"responses error", kErrorResponses}},
+      config.statistics());
   return tracker;
 }
 
@@ -190,41 +196,11 @@ std::string WsTracker::RenderPrometheus() const {
 }
 
 void WsTracker::ReportStatistics() {
-  const uint32_t now = SecondsSinceStart();
-  const double elapsed = now > last_report_time_ ? now - last_report_time_ : 1;
-  last_report_time_ = now;
-  auto rate = [&](size_t counter) {
-    uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
-    const uint64_t previous = last_totals_[counter];
-    last_totals_[counter] = total;
-    return StatisticsRow{"", static_cast<double>(total), (total - previous) / elapsed};
-  };
-  std::vector<StatisticsRow> rows;
-  for (auto [label, counter] : std::initializer_list<std::pair<const char*, size_t>>{
-           {"connections accepted", kConnectionsAccepted},
-           {"requests announce", kAnnounceRequests},
-           {"requests scrape", kScrapeRequests},
-           {"offers relayed", kOffersRelayed},
-           {"answers relayed", kAnswersRelayed},
-           {"responses error", kErrorResponses}}) {
-    StatisticsRow row = rate(counter);
-    row.label = label;
-    rows.push_back(row);
-  }
-  const WsSwarmStats stats = engine_->Stats();
-  rows.push_back({"connections", static_cast<double>(open_connections()), -1});
-  rows.push_back({"torrents", static_cast<double>(stats.torrents), -1});
-  rows.push_back({"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1});
-  rows.push_back({"seeders", static_cast<double>(stats.seeders), -1});
-  if (config_.statistics().print_to_stdout()) {
-    std::printf("%s\n", FormatStatisticsLine("ws", rows).c_str());
-    std::fflush(stdout);
-  }
-  if (config_.statistics().write_html_to_file()) {
-    absl::Status status = WriteFileAtomically(config_.statistics().html_file_path(),
-                                              FormatStatisticsHtml("ws", rows));
-    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
-  }
+  std::vector<StatisticsRow> current{
+      {"connections", static_cast<double>(open_connections()), -1}};
+  const std::vector<StatisticsRow> swarm = SwarmStatisticsRows(engine_->Stats());
+  current.insert(current.end(), swarm.begin(), swarm.end());
+  statistics_->Report(current);
 }
 
 std::string WsTracker::Describe() const {
@@ -233,16 +209,7 @@ std::string WsTracker::Describe() const {
 }
 
 absl::Status RunWsTracker(const config::WsConfig& config) {
-  TrackerRunOptions options;
-  options.log_level = config.log_level();
-  options.cleaning_interval = config.cleaning().torrent_cleaning_interval();
-  options.statistics = config.statistics();
-  options.privileges = config.privileges();
-  return RunTracker(options, [&config]() -> absl::StatusOr<std::unique_ptr<Tracker>> {
-    absl::StatusOr<std::unique_ptr<WsTracker>> tracker = WsTracker::Create(config);
-    if (!tracker.ok()) return tracker.status();
-    return std::unique_ptr<Tracker>(*std::move(tracker));
-  });
+  return RunTrackerWithConfig<WsTracker>(config);
 }
 
 }  // namespace aquatic::ws

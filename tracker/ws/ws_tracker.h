@@ -19,6 +19,7 @@
 #include "tracker/base/metrics.h"
 #include "tracker/base/tracker_runtime.h"
 #include "tracker/base/prometheus_endpoint.h"
+#include "tracker/base/statistics_report.h"
 #include "tracker/ws/ws_session.h"
 #include "tracker/ws/ws_torrents.h"
 
@@ -69,8 +70,7 @@ class WsTracker : public Tracker {
   bool started_ = false;
   uint16_t ipv4_port_ = 0;
   uint16_t ipv6_port_ = 0;
-  std::vector<uint64_t> last_totals_;
-  uint32_t last_report_time_ = 0;
+  std::unique_ptr<StatisticsReporter> statistics_;
 };
 
 // `aquatic ws`: runs until SIGINT/SIGTERM. Errors at start-up are returned.

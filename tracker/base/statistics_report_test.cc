@@ -1,0 +1,92 @@
+#include "tracker/base/statistics_report.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace aquatic {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+struct FakeSwarmStats {
+  int64_t torrents = 2;
+  int64_t peers_ipv4 = 5;
+  int64_t peers_ipv6 = 1;
+  int64_t seeders = 4;
+};
+
+TEST(StatisticsReportTest, LineAndPageFormats) {
+  const std::vector<StatisticsRow> rows = {{"requests announce", 120, 12},
+                                           {"torrents", 3, -1}};
+  EXPECT_EQ(FormatStatisticsLine("udp", rows),
+            "aquatic udp: requests announce 12/s torrents 3");
+  const std::string html = FormatStatisticsHtml("udp", rows);
+  EXPECT_NE(html.find("requests announce"), std::string::npos);
+  EXPECT_NE(html.find("torrents"), std::string::npos);
+}
+
+TEST(StatisticsReportTest, SwarmRowsSumBothIpVersions) {
+  const std::vector<StatisticsRow> rows = SwarmStatisticsRows(FakeSwarmStats{});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].label, "torrents");
+  EXPECT_EQ(rows[0].value, 2);
+  EXPECT_EQ(rows[1].label, "peers");
+  EXPECT_EQ(rows[1].value, 6);
+  EXPECT_EQ(rows[2].label, "seeders");
+  EXPECT_EQ(rows[2].value, 4);
+  for (const StatisticsRow& row : rows) EXPECT_LT(row.per_second, 0);
+}
+
+// The reporter sums a counter's IPv4 and IPv6 slots, puts the rate rows
+// before the current values, and writes the page where the config says.
+TEST(StatisticsReportTest, ReporterWritesTotalsOfBothIpVersionsToThePage) {
+  std::vector<MetricSpec> specs;
+  AddPerIpVersion("aquatic_requests_total", "Requests.", "type=\"announce\"", &specs);
+  AddPerIpVersion("aquatic_responses_total", "Responses.", "type=\"announce\"", &specs);
+  Metrics metrics(specs, 1);
+  metrics.Add(0, 0, 7);  // requests, IPv4
+  metrics.Add(0, 1, 3);  // requests, IPv6
+  metrics.Add(0, 2, 9);  // responses, IPv4
+
+  const std::string page = ::testing::TempDir() + "/statistics_report_test.html";
+  config::StatisticsConfig config;
+  config.set_print_to_stdout(false);
+  config.set_write_html_to_file(true);
+  config.set_html_file_path(page);
+  StatisticsReporter reporter("udp", &metrics, {{"requests announce", 0}, {"responses", 2}},
+                              config);
+  reporter.Report({{"torrents", 1, -1}});
+  const std::string html = ReadFile(page);
+  const size_t requests = html.find("requests announce");
+  const size_t responses = html.find("responses");
+  const size_t torrents = html.find("torrents");
+  ASSERT_NE(requests, std::string::npos) << html;
+  ASSERT_NE(responses, std::string::npos);
+  ASSERT_NE(torrents, std::string::npos);
+  EXPECT_LT(requests, responses);
+  EXPECT_LT(responses, torrents);
+  EXPECT_NE(html.find(">10<"), std::string::npos) << html;  // 7 + 3
+  EXPECT_NE(html.find(">9<"), std::string::npos) << html;
+  std::remove(page.c_str());
+
+  // Without write_html_to_file no page appears.
+  config.set_write_html_to_file(false);
+  StatisticsReporter quiet("udp", &metrics, {{"requests announce", 0}}, config);
+  quiet.Report({});
+  EXPECT_NE(access(page.c_str(), F_OK), 0);
+}
+
+}  // namespace
+}  // namespace aquatic
