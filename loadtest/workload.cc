@@ -10,15 +10,6 @@
 namespace aquatic::loadtest {
 namespace {
 
-uint64_t SplitMix64(uint64_t* x) {
-  uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t RotateLeft(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 // Distinct, fixed salts so info hashes, peer ids and sampler streams never
 // share a PRNG sequence.
 constexpr uint64_t kInfoHashSalt = 0x1f0a5c3e9b7d2461ULL;
@@ -35,22 +26,6 @@ void FillRandom(Rng* rng, std::array<uint8_t, N>* bytes) {
 }
 
 }  // namespace
-
-Rng::Rng(uint64_t seed) {
-  for (uint64_t& word : state_) word = SplitMix64(&seed);
-}
-
-uint64_t Rng::Next() {
-  const uint64_t result = RotateLeft(state_[1] * 5, 7) * 9;
-  const uint64_t t = state_[1] << 17;
-  state_[2] ^= state_[0];
-  state_[3] ^= state_[1];
-  state_[1] ^= state_[2];
-  state_[0] ^= state_[3];
-  state_[2] ^= t;
-  state_[3] = RotateLeft(state_[3], 45);
-  return result;
-}
 
 uint64_t Rng::Below(uint64_t bound) {
   // Lemire's multiply-shift; the bias (< bound / 2^64) is irrelevant here.

@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tracker/base/fast_random.h"
 
 namespace aquatic::loadtest {
 
@@ -27,16 +28,17 @@ using PeerId = std::array<uint8_t, 20>;
 // <random> distributions its output is the same on every platform.
 class Rng {
  public:
-  explicit Rng(uint64_t seed);
+  explicit Rng(uint64_t seed) : random_(seed) {}
 
-  uint64_t Next();
+  uint64_t Next() { return random_.Next(); }
   // Uniform in [0, bound); bound > 0.
   uint64_t Below(uint64_t bound);
   // Uniform in [0, 1).
   double NextDouble();
 
  private:
-  std::array<uint64_t, 4> state_;
+  // The trackers' generator (xoshiro256**, SplitMix64 seeding).
+  FastRandom random_;
 };
 
 enum class RequestType { kConnect, kAnnounce, kScrape };
