@@ -28,6 +28,7 @@
 #include "loadtest/config/http_loadtest_config.h"
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/http_response_head.h"
+#include "loadtest/load_clock.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -52,18 +53,6 @@ constexpr int64_t kDrainTimeoutMs = 1000;
 constexpr int kIdleWaitMs = 10;
 // Leechers announce this many bytes left.
 constexpr int64_t kLeecherLeft = 1000000;
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
-
-double ProcessCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Counters one worker writes and the main thread reads (relaxed stores once
 // per loop, as in the UDP load tester).

@@ -24,6 +24,7 @@
 #include "codec/udp/udp.codec.h"
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/config/udp_loadtest_config.h"
+#include "loadtest/load_clock.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -49,18 +50,6 @@ constexpr int kIdlePollMs = 5;
 // Fewer responses than this in one pass over the sockets: pause
 // response_coalesce_us so the next pass reads a batch.
 constexpr size_t kCoalesceBelow = 16;
-
-int64_t NowMs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
-}
-
-double ProcessCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Counters one worker writes and the main thread reads. Each worker counts in
 // plain integers and publishes them with relaxed stores once per loop.

@@ -22,6 +22,7 @@
 #include "codec/ws/ws.codec.h"
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/config/ws_loadtest_config.h"
+#include "loadtest/load_clock.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -33,12 +34,6 @@ namespace websocket = beast::websocket;
 namespace wscodec = aquatic::codec::ws;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-double CpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 // Counters of one worker, written by its thread only, read by the main
 // thread for progress and the summary.
@@ -466,7 +461,7 @@ absl::StatusOr<WsLoadTestResult> RunWsLoadTest(const WsLoadTestConfig& config, u
   }
 
   Snapshot base;
-  double cpu_base = CpuSeconds();
+  double cpu_base = ProcessCpuSeconds();
   Clock::time_point window_start = start;
   bool warm = config.warmup() == 0;
   Snapshot previous;
@@ -478,13 +473,13 @@ absl::StatusOr<WsLoadTestResult> RunWsLoadTest(const WsLoadTestConfig& config, u
     const Clock::time_point now = Clock::now();
     if (!warm && now >= warm_end) {
       base = Sum(counters);
-      cpu_base = CpuSeconds();
+      cpu_base = ProcessCpuSeconds();
       window_start = now;
       warm = true;
     }
     if (now >= end) {
       last = Sum(counters);
-      cpu_last = CpuSeconds();
+      cpu_last = ProcessCpuSeconds();
       window_end = now;
       break;
     }
