@@ -29,6 +29,7 @@
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/http_response_head.h"
 #include "loadtest/load_clock.h"
+#include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -71,44 +72,7 @@ struct Counts {
   uint64_t errors() const { return connection_errors + http_status_errors + invalid; }
 };
 
-#define AQUATIC_HTTP_LOADTEST_COUNTS(X) \
-  X(announce)                           \
-  X(scrape)                             \
-  X(failures)                           \
-  X(connection_errors)                  \
-  X(http_status_errors)                 \
-  X(invalid)                            \
-  X(timeouts)                           \
-  X(sent)                               \
-  X(connects)                           \
-  X(announce_peers)
-
-struct alignas(64) SharedCounts {
-#define AQUATIC_DECLARE(name) std::atomic<uint64_t> name{0};
-  AQUATIC_HTTP_LOADTEST_COUNTS(AQUATIC_DECLARE)
-#undef AQUATIC_DECLARE
-  std::atomic<bool> done{false};
-
-  void Publish(const Counts& c) {
-#define AQUATIC_STORE(name) name.store(c.name, std::memory_order_relaxed);
-    AQUATIC_HTTP_LOADTEST_COUNTS(AQUATIC_STORE)
-#undef AQUATIC_STORE
-  }
-
-  void AddTo(Counts* c) const {
-#define AQUATIC_ADD(name) c->name += name.load(std::memory_order_relaxed);
-    AQUATIC_HTTP_LOADTEST_COUNTS(AQUATIC_ADD)
-#undef AQUATIC_ADD
-  }
-};
-
-Counts Minus(const Counts& a, const Counts& b) {
-  Counts d;
-#define AQUATIC_SUB(name) d.name = a.name - b.name;
-  AQUATIC_HTTP_LOADTEST_COUNTS(AQUATIC_SUB)
-#undef AQUATIC_SUB
-  return d;
-}
+using SharedCounts = PublishedCounts<Counts>;
 
 enum IoResult : ssize_t { kIoEof = 0, kIoWantRead = -1, kIoWantWrite = -2, kIoError = -3 };
 
@@ -823,7 +787,7 @@ absl::StatusOr<HttpLoadTestResult> RunHttpLoadTest(const HttpLoadTestConfig& con
     }
     const double interval = std::chrono::duration<double>(now - previous_time).count();
     if (config.progress() && interval > 0.05) {
-      const Counts d = Minus(current, previous);
+      const Counts d = CountsMinus(current, previous);
       std::fprintf(out,
                    "%6.1f s%s  announce/s %.0f  scrape/s %.0f  failure/s %.0f  errors %llu  "
                    "timeouts %llu  connects/s %.0f\n",
@@ -839,7 +803,7 @@ absl::StatusOr<HttpLoadTestResult> RunHttpLoadTest(const HttpLoadTestConfig& con
     if (now >= end) break;
   }
   // The window ends here: later answers are not counted.
-  const Counts window = Minus(total(), at_warmup_end);
+  const Counts window = CountsMinus(total(), at_warmup_end);
   const auto measure_end = std::chrono::steady_clock::now();
   const double cpu_end = ProcessCpuSeconds();
   stop.store(true, std::memory_order_relaxed);

@@ -25,6 +25,7 @@
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/config/udp_loadtest_config.h"
 #include "loadtest/load_clock.h"
+#include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -66,62 +67,7 @@ struct Counts {
   uint64_t filled = 0;
 };
 
-struct alignas(64) SharedCounts {
-  std::atomic<uint64_t> connect{0};
-  std::atomic<uint64_t> announce{0};
-  std::atomic<uint64_t> scrape{0};
-  std::atomic<uint64_t> error{0};
-  std::atomic<uint64_t> timeouts{0};
-  std::atomic<uint64_t> unmatched{0};
-  std::atomic<uint64_t> invalid{0};
-  std::atomic<uint64_t> sent{0};
-  std::atomic<uint64_t> announce_peers{0};
-  std::atomic<uint64_t> filled{0};
-  std::atomic<bool> done{false};
-
-  void Publish(const Counts& c) {
-    constexpr auto kRelaxed = std::memory_order_relaxed;
-    connect.store(c.connect, kRelaxed);
-    announce.store(c.announce, kRelaxed);
-    scrape.store(c.scrape, kRelaxed);
-    error.store(c.error, kRelaxed);
-    timeouts.store(c.timeouts, kRelaxed);
-    unmatched.store(c.unmatched, kRelaxed);
-    invalid.store(c.invalid, kRelaxed);
-    sent.store(c.sent, kRelaxed);
-    announce_peers.store(c.announce_peers, kRelaxed);
-    filled.store(c.filled, kRelaxed);
-  }
-
-  void AddTo(Counts* c) const {
-    constexpr auto kRelaxed = std::memory_order_relaxed;
-    c->connect += connect.load(kRelaxed);
-    c->announce += announce.load(kRelaxed);
-    c->scrape += scrape.load(kRelaxed);
-    c->error += error.load(kRelaxed);
-    c->timeouts += timeouts.load(kRelaxed);
-    c->unmatched += unmatched.load(kRelaxed);
-    c->invalid += invalid.load(kRelaxed);
-    c->sent += sent.load(kRelaxed);
-    c->announce_peers += announce_peers.load(kRelaxed);
-    c->filled += filled.load(kRelaxed);
-  }
-};
-
-Counts Minus(const Counts& a, const Counts& b) {
-  Counts d;
-  d.connect = a.connect - b.connect;
-  d.announce = a.announce - b.announce;
-  d.scrape = a.scrape - b.scrape;
-  d.error = a.error - b.error;
-  d.timeouts = a.timeouts - b.timeouts;
-  d.unmatched = a.unmatched - b.unmatched;
-  d.invalid = a.invalid - b.invalid;
-  d.sent = a.sent - b.sent;
-  d.announce_peers = a.announce_peers - b.announce_peers;
-  d.filled = a.filled - b.filled;
-  return d;
-}
+using SharedCounts = PublishedCounts<Counts>;
 
 struct Slot {
   uint32_t transaction_id = 0;
@@ -669,7 +615,7 @@ absl::StatusOr<UdpLoadTestResult> RunUdpLoadTest(const UdpLoadTestConfig& config
     }
     const double interval = std::chrono::duration<double>(now - previous_time).count();
     if (config.progress() && interval > 0.05) {
-      const Counts d = Minus(current, previous);
+      const Counts d = CountsMinus(current, previous);
       std::fprintf(out,
                    "%6.1f s%s  connect/s %.0f  announce/s %.0f  scrape/s %.0f  error/s %.0f  "
                    "timeouts %llu%s\n",
@@ -693,7 +639,7 @@ absl::StatusOr<UdpLoadTestResult> RunUdpLoadTest(const UdpLoadTestConfig& config
   for (std::thread& thread : threads) thread.join();
   // Counts after the end of the window are few (one loop of each worker);
   // take the final values so fill mode sees every answer.
-  const Counts final_counts = Minus(total(), at_warmup_end);
+  const Counts final_counts = CountsMinus(total(), at_warmup_end);
   return ToResult(final_counts, std::chrono::duration<double>(measure_end - measure_start).count(),
                   cpu_end - cpu_at_warmup_end);
 }
