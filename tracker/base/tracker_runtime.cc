@@ -29,7 +29,7 @@ size_t WorkerCount(uint32_t socket_workers) {
   return cpus == 0 ? 1 : cpus;
 }
 
-std::vector<GaugeValue> IpSwarmGauges(const swarm::IpSwarmStats& stats) {
+std::vector<GaugeValue> SwarmGauges(const swarm::SwarmStats& stats) {
   const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
   return {
       {{"aquatic_torrents", "Torrents with at least one peer.", ""},
@@ -45,6 +45,15 @@ std::vector<GaugeValue> IpSwarmGauges(const swarm::IpSwarmStats& stats) {
       {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
        static_cast<double>(stats.completed)},
   };
+}
+
+absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> StartPrometheusEndpoint(
+    const config::StatisticsConfig& config, std::function<std::string()> render) {
+  if (!config.run_prometheus_endpoint()) return std::unique_ptr<PrometheusEndpoint>();
+  absl::StatusOr<SocketAddress> address =
+      SocketAddress::Parse(config.prometheus_endpoint_address());
+  if (!address.ok()) return address.status();
+  return PrometheusEndpoint::Start(*address, std::move(render));
 }
 
 absl::Status RunTracker(const TrackerRunOptions& options,

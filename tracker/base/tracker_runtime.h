@@ -1,6 +1,6 @@
 // What the UDP, HTTP and WebTorrent trackers share around their servers: the
-// access list from config, the worker count, the Prometheus gauges of the IP
-// swarm engine, and the main loop (log level, signals, privileges, periodic
+// access list from config, the worker count, the Prometheus gauges of the
+// swarm engines and the endpoint serving them, and the main loop (log level, signals, privileges, periodic
 // cleaning and statistics, reloads, shutdown).
 #ifndef AQUATIC_TRACKER_BASE_TRACKER_RUNTIME_H_
 #define AQUATIC_TRACKER_BASE_TRACKER_RUNTIME_H_
@@ -18,7 +18,8 @@
 #include "tracker/base/access_list.h"
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/metrics.h"
-#include "tracker/swarm/ip_torrents.h"
+#include "tracker/base/prometheus_endpoint.h"
+#include "tracker/swarm/swarm_stats.h"
 
 namespace aquatic {
 
@@ -31,7 +32,12 @@ absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
 size_t WorkerCount(uint32_t socket_workers);
 
 // Torrents, peers by IP version, seeders, leechers and completed downloads.
-std::vector<GaugeValue> IpSwarmGauges(const swarm::IpSwarmStats& stats);
+std::vector<GaugeValue> SwarmGauges(const swarm::SwarmStats& stats);
+
+// The Prometheus endpoint of [statistics], serving `render()`; nullptr when
+// run_prometheus_endpoint is off.
+absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> StartPrometheusEndpoint(
+    const config::StatisticsConfig& config, std::function<std::string()> render);
 
 // A tracker as its main loop drives it.
 class Tracker {

@@ -308,15 +308,10 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
 
 absl::Status HttpTracker::Start() {
   State& state = *state_;
-  if (state.config.statistics().run_prometheus_endpoint()) {
-    absl::StatusOr<SocketAddress> address =
-        SocketAddress::Parse(state.config.statistics().prometheus_endpoint_address());
-    if (!address.ok()) return address.status();
-    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
-        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
-    if (!endpoint.ok()) return endpoint.status();
-    state.prometheus = *std::move(endpoint);
-  }
+  absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+      StartPrometheusEndpoint(state.config.statistics(), [this] { return RenderPrometheus(); });
+  if (!endpoint.ok()) return endpoint.status();
+  state.prometheus = *std::move(endpoint);
   for (auto& worker : state.workers) {
     for (auto& listener : worker->listeners) state.Accept(worker.get(), listener.get());
   }
@@ -359,7 +354,7 @@ const Metrics& HttpTracker::metrics() const { return *state_->metrics; }
 HttpTorrentEngine& HttpTracker::engine() { return *state_->engine; }
 
 std::string HttpTracker::RenderPrometheus() const {
-  return state_->metrics->RenderPrometheus(IpSwarmGauges(state_->engine->Stats()));
+  return state_->metrics->RenderPrometheus(SwarmGauges(state_->engine->Stats()));
 }
 
 std::string HttpTracker::Describe() const {

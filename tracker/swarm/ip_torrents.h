@@ -16,27 +16,13 @@
 #include "tracker/swarm/info_hash.h"
 #include "tracker/swarm/peer_address.h"
 #include "tracker/swarm/swarm.h"
+#include "tracker/swarm/swarm_stats.h"
 #include "tracker/swarm/torrent_map.h"
 
 namespace aquatic::swarm {
 
 // Counters kept per shard, summed for statistics.
-struct IpSwarmStats {
-  int64_t peers_ipv4 = 0;
-  int64_t peers_ipv6 = 0;
-  int64_t seeders = 0;
-  uint64_t completed = 0;
-  int64_t torrents = 0;
-
-  IpSwarmStats& operator+=(const IpSwarmStats& other) {
-    peers_ipv4 += other.peers_ipv4;
-    peers_ipv6 += other.peers_ipv6;
-    seeders += other.seeders;
-    completed += other.completed;
-    torrents += other.torrents;
-    return *this;
-  }
-};
+using IpSwarmStats = SwarmStats;
 
 // Most torrents only ever see IPv4 peers, so the IPv6 swarm is allocated on
 // first use: a torrent is 40 bytes in its map slot instead of 72.
@@ -87,12 +73,7 @@ class IpTorrentEngine {
       SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
       if (torrent.empty()) ++stats.torrents;
       const auto change = swarm.Apply(announce);
-      if constexpr (Address::kIpSize == 4) {
-        stats.peers_ipv4 += change.peers;
-      } else {
-        stats.peers_ipv6 += change.peers;
-      }
-      stats.seeders += change.seeders;
+      stats.Count(Address::kIpSize == 16, change);
       if (change.completed) {
         ++torrent.completed;
         ++stats.completed;

@@ -105,15 +105,10 @@ absl::StatusOr<std::unique_ptr<UdpTracker>> UdpTracker::Create(const config::Udp
 }
 
 absl::Status UdpTracker::Start() {
-  if (config_.statistics().run_prometheus_endpoint()) {
-    absl::StatusOr<SocketAddress> address =
-        SocketAddress::Parse(config_.statistics().prometheus_endpoint_address());
-    if (!address.ok()) return address.status();
-    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
-        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
-    if (!endpoint.ok()) return endpoint.status();
-    prometheus_ = *std::move(endpoint);
-  }
+  absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+      StartPrometheusEndpoint(config_.statistics(), [this] { return RenderPrometheus(); });
+  if (!endpoint.ok()) return endpoint.status();
+  prometheus_ = *std::move(endpoint);
   for (auto& worker : workers_) {
     threads_.emplace_back([this, raw = worker.get()] { raw->Run(stop_); });
   }
@@ -147,7 +142,7 @@ void UdpTracker::Reload() {
 }
 
 std::string UdpTracker::RenderPrometheus() const {
-  return metrics_->RenderPrometheus(IpSwarmGauges(engine_->Stats()));
+  return metrics_->RenderPrometheus(SwarmGauges(engine_->Stats()));
 }
 
 void UdpTracker::ReportStatistics() {

@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "tracker/swarm/info_hash.h"
 #include "tracker/swarm/swarm.h"
+#include "tracker/swarm/swarm_stats.h"
 #include "tracker/swarm/torrent_map.h"
 
 namespace aquatic::ws {
@@ -61,26 +62,7 @@ struct WsTorrent {
   WsSwarm& swarm(bool ipv6_family) { return ipv6_family ? ipv6 : ipv4; }
 };
 
-struct WsSwarmStats {
-  int64_t peers_ipv4 = 0;
-  int64_t peers_ipv6 = 0;
-  int64_t seeders = 0;
-  uint64_t completed = 0;
-  int64_t torrents = 0;
-
-  WsSwarmStats& operator+=(const WsSwarmStats& other) {
-    peers_ipv4 += other.peers_ipv4;
-    peers_ipv6 += other.peers_ipv6;
-    seeders += other.seeders;
-    completed += other.completed;
-    torrents += other.torrents;
-    return *this;
-  }
-  void Count(bool ipv6_family, const WsSwarm::Change& change) {
-    (ipv6_family ? peers_ipv6 : peers_ipv4) += change.peers;
-    seeders += change.seeders;
-  }
-};
+using WsSwarmStats = swarm::SwarmStats;
 
 struct WsTorrentCounts {
   uint32_t seeders = 0;

@@ -118,15 +118,10 @@ absl::StatusOr<std::unique_ptr<WsTracker>> WsTracker::Create(const config::WsCon
 }
 
 absl::Status WsTracker::Start() {
-  if (config_.statistics().run_prometheus_endpoint()) {
-    absl::StatusOr<SocketAddress> address =
-        SocketAddress::Parse(config_.statistics().prometheus_endpoint_address());
-    if (!address.ok()) return address.status();
-    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
-        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
-    if (!endpoint.ok()) return endpoint.status();
-    prometheus_ = *std::move(endpoint);
-  }
+  absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+      StartPrometheusEndpoint(config_.statistics(), [this] { return RenderPrometheus(); });
+  if (!endpoint.ok()) return endpoint.status();
+  prometheus_ = *std::move(endpoint);
   for (auto& worker : workers_) StartAccepting(*worker);
   io_->Start();
   started_ = true;
@@ -175,24 +170,10 @@ void WsTracker::Reload() {
 }
 
 std::string WsTracker::RenderPrometheus() const {
-  const WsSwarmStats stats = engine_->Stats();
-  const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
-  return metrics_->RenderPrometheus({
-      {{"aquatic_torrents", "Torrents with at least one peer.", ""},
-       static_cast<double>(stats.torrents)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"4\""},
-       static_cast<double>(stats.peers_ipv4)},
-      {{"aquatic_peers", "Peers, by IP version.", "ip_version=\"6\""},
-       static_cast<double>(stats.peers_ipv6)},
-      {{"aquatic_seeders", "Peers that have the whole torrent.", ""},
-       static_cast<double>(stats.seeders)},
-      {{"aquatic_leechers", "Peers still downloading.", ""},
-       static_cast<double>(peers - stats.seeders)},
-      {{"aquatic_completed_downloads", "Downloads completed (event=completed), ever.", ""},
-       static_cast<double>(stats.completed)},
-      {{"aquatic_open_connections", "Open WebSocket connections.", ""},
-       static_cast<double>(open_connections())},
-  });
+  std::vector<GaugeValue> gauges = SwarmGauges(engine_->Stats());
+  gauges.push_back({{"aquatic_open_connections", "Open WebSocket connections.", ""},
+                    static_cast<double>(open_connections())});
+  return metrics_->RenderPrometheus(gauges);
 }
 
 void WsTracker::ReportStatistics() {
