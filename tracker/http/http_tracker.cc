@@ -6,15 +6,21 @@
 #include <utility>
 #include <vector>
 
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <type_traits>
+
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "tracker/base/access_list.h"
+#include "tracker/base/asio/idle_sweeper.h"
 #include "tracker/base/asio/io_workers.h"
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/clock.h"
@@ -22,6 +28,7 @@
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/http/gzip_encoding.h"
+#include "tracker/http/http_exchange.h"
 #include "tracker/http/http_metrics.h"
 
 namespace aquatic::http {
@@ -29,19 +36,29 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+// Sockets bound to the worker's io_context executor type: Asio's type-erased
+// any_io_executor costs a virtual dispatch and copies per operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using TlsStream = asio::ssl::stream<Socket>;
 
 // Request header block limit: tracker requests are a few hundred bytes.
 constexpr size_t kHeaderLimit = 4096;
 // Bytes buffered per connection (pipelined requests included).
 constexpr size_t kBufferLimit = 16 * 1024;
+// Bytes asked of the kernel per read.
+constexpr size_t kReadSize = 4096;
 constexpr auto kTlsHandshakeTimeout = std::chrono::seconds(10);
+// How late an idle connection may be closed at most.
+constexpr auto kIdleSweepPeriod = std::chrono::seconds(1);
 constexpr size_t kShardsPerWorker = 64;
 
 struct SessionSettings {
   bool keep_alive = true;
   bool behind_reverse_proxy = false;
+  // The reverse-proxy address header; set only when behind a proxy.
   std::string proxy_header;
   std::chrono::seconds idle_timeout{180};
   uint32_t max_connections = 4096;
@@ -50,6 +67,7 @@ struct SessionSettings {
 // Everything one io_context worker owns. Only its own thread touches it.
 struct Worker {
   std::unique_ptr<HttpRequestHandler> handler;
+  std::unique_ptr<IdleSweeper> idle_sweeper;
   struct Listener {
     std::unique_ptr<tcp::acceptor> acceptor;
     // Filled by accept(2) itself, which saves a getpeername(2) per connection.
@@ -61,9 +79,18 @@ struct Worker {
   size_t index = 0;
 };
 
+// One HTTP/1.1 connection: reads request heads, answers each with one
+// buffer, keeps the connection for the next request when both sides want it.
+//
+// Plain TCP sends each response with one non-blocking send, falling back to
+// an asynchronous write only when the socket buffer is full, so a keep-alive
+// request costs one recv and one send (see ReadMore).
 template <typename Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public std::enable_shared_from_this<Session<Stream>>,
+                private IdleSweeper::Entry {
  public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
   Session(Stream stream, Worker* worker, const SessionSettings* settings, Metrics* metrics,
           SocketAddress source, std::shared_ptr<asio::ssl::context> tls)
       : stream_(std::move(stream)),
@@ -72,101 +99,174 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         metrics_(metrics),
         source_(source),
         tls_(std::move(tls)),
-        buffer_(kBufferLimit) {
+        buffer_(kBufferLimit),
+        parser_(settings->proxy_header, kHeaderLimit) {
     ++worker_->open_connections;
+    worker_->idle_sweeper->Watch(this);
   }
-  ~Session() { --worker_->open_connections; }
+  ~Session() override {
+    worker_->idle_sweeper->Forget(this);
+    --worker_->open_connections;
+  }
 
   void Start() {
-    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      beast::get_lowest_layer(stream_).expires_after(kTlsHandshakeTimeout);
+    if constexpr (kTls) {
+      worker_->idle_sweeper->SetTimeout(this, kTlsHandshakeTimeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code error) {
                                 if (error) return self->Refuse();
-                                self->Read();
+                                self->AwaitRequest();
                               });
     } else {
-      Read();
+      beast::error_code error;
+      // Non-blocking, so that a send tried at once returns EAGAIN instead of
+      // blocking when the socket buffer is full.
+      socket().non_blocking(true, error);
+      if (error) return Refuse();
+      // Tracker clients send their request right after connecting: the first
+      // read, tried at once, usually finds it.
+      AwaitRequest();
     }
   }
 
  private:
   size_t ip_index() const { return source_.is_ipv6() ? 1 : 0; }
-
-  void Refuse() { metrics_->Add(worker_->index, kConnectionsRefused + ip_index()); }
-
-  void Read() {
-    parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
-    // Tracker requests have no body; one is refused.
-    parser_->body_limit(0);
-    beast::get_lowest_layer(stream_).expires_after(settings_->idle_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code error, size_t) {
-                        self->OnRead(error);
-                      });
-  }
-
-  void OnRead(beast::error_code error) {
-    if (error == bhttp::error::end_of_stream || error == asio::error::eof) return Close();
-    if (error) {
-      // Header too large, a body, a malformed request, a timeout: close.
-      Refuse();
-      return Close();
-    }
-    const auto& request = parser_->get();
-    std::optional<SocketAddress> peer = source_;
-    if (settings_->behind_reverse_proxy) {
-      auto header = request.find(settings_->proxy_header);
-      peer = header == request.end()
-                 ? std::nullopt
-                 : ParseForwardedFor(absl::string_view(header->value().data(),
-                                                       header->value().size()));
-    }
-    HttpAnswer answer;
-    if (request.method() != bhttp::verb::get) {
-      answer = HttpAnswer{405, "only GET\n"};
+  Socket& socket() {
+    if constexpr (kTls) {
+      return stream_.next_layer();
     } else {
-      const auto target = request.target();
-      answer = worker_->handler->Handle(absl::string_view(target.data(), target.size()), peer,
-                                        SecondsSinceStart());
+      return stream_;
     }
-    response_.emplace(static_cast<bhttp::status>(answer.status), request.version());
-    response_->set(bhttp::field::content_type, "text/plain");
-    if (answer.compressible) {
-      response_->set(bhttp::field::vary, "Accept-Encoding");
-      const auto accept = request[bhttp::field::accept_encoding];
-      if (AcceptsGzip(absl::string_view(accept.data(), accept.size()))) {
-        // On a (never expected) zlib failure the plain body still goes out.
-        if (absl::StatusOr<std::string> gzipped = GzipCompress(answer.body); gzipped.ok()) {
-          answer.body = *std::move(gzipped);
-          response_->set(bhttp::field::content_encoding, "gzip");
-        }
-      }
-    }
-    response_->keep_alive(settings_->keep_alive && request.keep_alive());
-    response_->body() = std::move(answer.body);
-    response_->prepare_payload();
-    bhttp::async_write(stream_, *response_,
-                       [self = this->shared_from_this()](beast::error_code write_error, size_t) {
-                         self->OnWrite(write_error);
-                       });
   }
 
-  void OnWrite(beast::error_code error) {
-    if (error || !response_->keep_alive()) return Close();
-    response_.reset();
-    Read();
+  // Closes the connection (the socket closes when the last handler holding
+  // the session returns) and counts it as refused: bad input, a timeout.
+  void Refuse() {
+    metrics_->Add(worker_->index, kConnectionsRefused + ip_index());
+    Close();
   }
 
   void Close() {
     beast::error_code ignored;
-    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      // No TLS close_notify round trip: the connection is done either way.
-      beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    } else {
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    // Shut down instead of only closing: a pending wait or read completes,
+    // and for TLS there is no close_notify round trip (the connection is done
+    // either way).
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  void OnIdleTimeout() override {
+    // The pending operation then completes and ends the session.
+    beast::error_code ignored;
+    socket().cancel(ignored);
+    Refuse();
+  }
+
+  // Waits for the next request with the idle timeout running.
+  void AwaitRequest() {
+    worker_->idle_sweeper->SetTimeout(this, settings_->idle_timeout);
+    ReadMore();
+  }
+
+  void ReadMore() {
+    const size_t room = std::min(kReadSize, buffer_.max_size() - buffer_.size());
+    // The header limit is below the buffer limit: a buffer this full holds no
+    // request the parser can still accept.
+    if (room == 0) return Refuse();
+    // For plain TCP, Asio tries the read at once only when the last one filled
+    // its buffer (or the socket has signalled since); after a short read it
+    // waits for epoll without a syscall. That is the fewest syscalls a
+    // keep-alive request can take: one recv, one send.
+    stream_.async_read_some(buffer_.prepare(room), [self = this->shared_from_this()](
+                                                       beast::error_code error, size_t n) {
+      if (error) return self->Close();
+      self->buffer_.commit(n);
+      self->AnswerBuffered();
+    });
+  }
+
+  // Answers every complete request in the buffer (pipelining) with one
+  // write, or reads on when there is none yet.
+  void AnswerBuffered() {
+    out_.clear();
+    while (!close_after_write_) {
+      size_t consumed = 0;
+      const auto status = parser_.Parse(
+          absl::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()),
+          &consumed);
+      if (status == RequestHeadParser::Status::kNeedMore) break;
+      if (status == RequestHeadParser::Status::kInvalid) {
+        // Malformed, over the header limit, or with a body. Requests before
+        // it still get their answers.
+        refuse_after_write_ = close_after_write_ = true;
+        break;
+      }
+      buffer_.consume(consumed);
+      if (!AppendAnswer(parser_.head())) close_after_write_ = true;
+      parser_.Reset();
     }
+    if (!out_.empty()) return Write();
+    if (refuse_after_write_) return Refuse();
+    ReadMore();
+  }
+
+  // Appends the answer to one request; false when the connection closes
+  // after it.
+  bool AppendAnswer(const RequestHead& request) {
+    std::optional<SocketAddress> peer = source_;
+    if (settings_->behind_reverse_proxy) {
+      peer = request.forwarded_for ? ParseForwardedFor(*request.forwarded_for) : std::nullopt;
+    }
+    HttpAnswer answer = request.is_get ? worker_->handler->Handle(request.target, peer,
+                                                                  SecondsSinceStart())
+                                       : HttpAnswer{405, "only GET\n"};
+    ResponseHead response;
+    response.status = answer.status;
+    response.version = request.version;
+    response.keep_alive = settings_->keep_alive && request.keep_alive;
+    response.vary_accept_encoding = answer.compressible;
+    if (answer.compressible && AcceptsGzip(request.accept_encoding)) {
+      // On a (never expected) zlib failure the plain body still goes out.
+      if (absl::StatusOr<std::string> gzipped = GzipCompress(answer.body); gzipped.ok()) {
+        answer.body = *std::move(gzipped);
+        response.gzip = true;
+      }
+    }
+    AppendResponse(response, answer.body, &out_);
+    return response.keep_alive;
+  }
+
+  void Write() {
+    if constexpr (kTls) {
+      asio::async_write(stream_, asio::buffer(out_),
+                        [self = this->shared_from_this()](beast::error_code error, size_t) {
+                          self->OnWritten(error);
+                        });
+    } else {
+      // Responses are small: the socket buffer almost always takes them
+      // whole, at once.
+      beast::error_code error;
+      const size_t sent = socket().write_some(asio::buffer(out_), error);
+      if (!error && sent == out_.size()) return OnWritten(error);
+      if (error && error != asio::error::would_block && error != asio::error::try_again) {
+        return Close();
+      }
+      asio::async_write(socket(), asio::buffer(out_.data() + sent, out_.size() - sent),
+                        [self = this->shared_from_this()](beast::error_code write_error, size_t) {
+                          self->OnWritten(write_error);
+                        });
+    }
+  }
+
+  void OnWritten(beast::error_code error) {
+    if (error) return Close();
+    if (refuse_after_write_) return Refuse();
+    if (close_after_write_) return Close();
+    // A pipelined request may be (partly) buffered already.
+    if (buffer_.size() > 0) {
+      worker_->idle_sweeper->SetTimeout(this, settings_->idle_timeout);
+      return AnswerBuffered();
+    }
+    AwaitRequest();
   }
 
   Stream stream_;
@@ -176,8 +276,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   SocketAddress source_;
   std::shared_ptr<asio::ssl::context> tls_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> response_;
+  RequestHeadParser parser_;
+  // The responses of one write.
+  std::string out_;
+  bool close_after_write_ = false;
+  bool refuse_after_write_ = false;
 };
 
 }  // namespace
@@ -196,16 +299,29 @@ struct HttpTracker::State {
   uint16_t ipv6_port = 0;
   std::unique_ptr<StatisticsReporter> statistics;
 
+  ~State() {
+    // Asio objects go before their io_context; the Worker structs stay until
+    // after it, for the sessions its destruction releases.
+    if (io) io->Stop();
+    for (auto& worker : workers) {
+      worker->listeners.clear();
+      if (worker->idle_sweeper) worker->idle_sweeper->Stop();
+    }
+    io.reset();
+  }
+
   void Accept(Worker* worker, Worker::Listener* listener) {
+    // Sockets for the worker's own executor type (see Socket).
     listener->acceptor->async_accept(
-        listener->peer, [this, worker, listener](beast::error_code error, tcp::socket socket) {
+        io->context(worker->index).get_executor(), listener->peer,
+        [this, worker, listener](beast::error_code error, Socket socket) {
           if (error == asio::error::operation_aborted) return;
           if (!error) OnAccept(worker, std::move(socket), listener->peer);
           Accept(worker, listener);
         });
   }
 
-  void OnAccept(Worker* worker, tcp::socket socket, const tcp::endpoint& remote) {
+  void OnAccept(Worker* worker, Socket socket, const tcp::endpoint& remote) {
     beast::error_code error;
     const SocketAddress source = SocketAddress::FromSockaddr(remote.data(), remote.size());
     const size_t ip_index = source.is_ipv6() ? 1 : 0;
@@ -220,15 +336,12 @@ struct HttpTracker::State {
     if (tls || session_settings.keep_alive) socket.set_option(tcp::no_delay(true), error);
     if (tls) {
       std::shared_ptr<asio::ssl::context> context = tls->Current();
-      using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-      std::make_shared<Session<TlsStream>>(TlsStream(beast::tcp_stream(std::move(socket)), *context),
-                                           worker, &session_settings, metrics.get(), source,
-                                           context)
+      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *context), worker,
+                                           &session_settings, metrics.get(), source, context)
           ->Start();
     } else {
-      std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), worker,
-                                                   &session_settings, metrics.get(), source,
-                                                   nullptr)
+      std::make_shared<Session<Socket>>(std::move(socket), worker, &session_settings,
+                                        metrics.get(), source, nullptr)
           ->Start();
     }
   }
@@ -245,7 +358,9 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
   const size_t workers = WorkerCount(config.socket_workers());
   state.session_settings.keep_alive = config.network().keep_alive();
   state.session_settings.behind_reverse_proxy = config.network().runs_behind_reverse_proxy();
-  state.session_settings.proxy_header = config.network().reverse_proxy_ip_header_name();
+  if (state.session_settings.behind_reverse_proxy) {
+    state.session_settings.proxy_header = config.network().reverse_proxy_ip_header_name();
+  }
   state.session_settings.idle_timeout =
       std::chrono::seconds(config.cleaning().max_connection_idle());
   state.session_settings.max_connections = config.network().max_connections();
@@ -275,6 +390,7 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
   for (size_t i = 0; i < workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->index = i;
+    worker->idle_sweeper = std::make_unique<IdleSweeper>(state.io->context(i), kIdleSweepPeriod);
     worker->handler = std::make_unique<HttpRequestHandler>(
         settings, state.engine.get(), state.access_list.get(), state.metrics.get(), i,
         (static_cast<uint64_t>(seed()) << 32) | seed());
@@ -314,6 +430,7 @@ absl::Status HttpTracker::Start() {
   state.prometheus = *std::move(endpoint);
   for (auto& worker : state.workers) {
     for (auto& listener : worker->listeners) state.Accept(worker.get(), listener.get());
+    worker->idle_sweeper->Start();
   }
   state.io->Start();
   return absl::OkStatus();
