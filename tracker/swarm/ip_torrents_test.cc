@@ -1,5 +1,7 @@
 #include "tracker/swarm/ip_torrents.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -85,6 +87,99 @@ TEST(IpTorrentEngineTest, SeedersGetNoSeeders) {
   EXPECT_EQ(for_seeder[0], V4(3));
   const auto for_leecher = AnnounceAndCollect(engine, Hash(1), Announce(V4(5), false));
   EXPECT_EQ(for_leecher.size(), 4u);
+}
+
+TEST(IpTorrentEngineTest, SeedersGetOnlyLeechersFromSeederHeavySwarms) {
+  Engine engine(1);
+  for (uint8_t i = 1; i <= 200; ++i) AnnounceAndCollect(engine, Hash(1), Announce(V4(i), true));
+  for (uint8_t i = 201; i <= 210; ++i) AnnounceAndCollect(engine, Hash(1), Announce(V4(i), false));
+  for (uint64_t random = 0; random < 50; ++random) {
+    const auto peers = AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true), 5, random);
+    ASSERT_EQ(peers.size(), 5u);
+    for (const PeerAddressV4& peer : peers) EXPECT_GT(peer.ip[3], 200) << random;
+  }
+  // All ten leechers when asked for more; a leecher gets everyone but itself.
+  EXPECT_EQ(AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true), 50, 3).size(), 10u);
+  const auto everyone = AnnounceAndCollect(engine, Hash(1), Announce(V4(205), false), 500, 77);
+  EXPECT_EQ(everyone.size(), 209u);
+  EXPECT_EQ(std::set<PeerAddressV4>(everyone.begin(), everyone.end()).size(), 209u);
+  EXPECT_EQ(std::count(everyone.begin(), everyone.end(), V4(205)), 0);
+}
+
+TEST(IpTorrentEngineTest, StatusChangesKeepCountsAndTheCompletedMark) {
+  Engine engine(1);
+  TorrentCounts counts;
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false), 50, 0, &counts);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted), 50, 0, &counts);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false), 50, 0, &counts);
+  // Completing again after going back to leeching is still the same peer's
+  // one download.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted), 50, 0, &counts);
+  EXPECT_EQ(counts.completed, 1u);
+  EXPECT_EQ(counts.seeders, 1u);
+  EXPECT_EQ(counts.leechers, 0u);
+  // A seeder that says left > 0 in its stopped announce still leaves the
+  // seeders; and the other way round.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), false), 50, 0, &counts);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), false, PeerEvent::kStopped), 50, 0, &counts);
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 1u);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true, PeerEvent::kStopped), 50, 0, &counts);
+  EXPECT_EQ(counts.seeders, 0u);
+  EXPECT_EQ(counts.leechers, 0u);
+  EXPECT_EQ(engine.Stats().peers_ipv4, 0);
+  EXPECT_EQ(engine.Stats().seeders, 0);
+}
+
+TEST(SwarmTest, MatchesASimpleModelUnderRandomAnnounces) {
+  // The two sorted arrays against a map of peer -> seeder, over random
+  // announces with every event and status flips.
+  using TestSwarm = Swarm<PeerAddressV4, NoData>;
+  TestSwarm swarm;
+  std::map<PeerAddressV4, bool> model;
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return state >> 33;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    TestSwarm::Announce announce;
+    announce.key = V4(static_cast<uint8_t>(next() % 64), static_cast<uint16_t>(next() % 4));
+    announce.seeder = next() % 4 != 0;
+    const uint64_t event = next() % 10;
+    announce.event = event == 0 ? PeerEvent::kStopped
+                     : event == 1 ? PeerEvent::kCompleted
+                                  : PeerEvent::kNone;
+    announce.now = static_cast<uint32_t>(i);
+    const bool existed = model.count(announce.key) > 0;
+    const bool was_seeder = existed && model[announce.key];
+    const TestSwarm::Change change = swarm.Apply(announce);
+    if (announce.event == PeerEvent::kStopped) {
+      model.erase(announce.key);
+      EXPECT_EQ(change.peers, existed ? -1 : 0);
+      EXPECT_EQ(change.seeders, was_seeder ? -1 : 0);
+    } else {
+      model[announce.key] = announce.seeder;
+      EXPECT_EQ(change.peers, existed ? 0 : 1);
+      EXPECT_EQ(change.seeders, (announce.seeder ? 1 : 0) - (was_seeder ? 1 : 0));
+    }
+    size_t model_seeders = 0;
+    for (const auto& [key, seeder] : model) model_seeders += seeder ? 1 : 0;
+    ASSERT_EQ(swarm.size(), model.size()) << i;
+    ASSERT_EQ(swarm.seeders(), model_seeders) << i;
+    ASSERT_EQ(swarm.leechers(), model.size() - model_seeders) << i;
+    const auto* found = swarm.Find(announce.key);
+    ASSERT_EQ(found != nullptr, announce.event != PeerEvent::kStopped) << i;
+    if (found != nullptr) {
+      EXPECT_EQ(found->seeder, announce.seeder);
+    }
+  }
+  // Selection for a leecher reaches every peer once.
+  std::set<PeerAddressV4> selected;
+  swarm.SelectPeers(V4(255), false, 1000, 5, [&](const TestSwarm::Peer& peer) {
+    EXPECT_TRUE(selected.insert(peer.key).second);
+  });
+  EXPECT_EQ(selected.size(), model.size());
 }
 
 TEST(IpTorrentEngineTest, CountsFollowEveryEventOrder) {

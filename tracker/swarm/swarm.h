@@ -4,11 +4,15 @@
 // empty struct for UDP, the peer id for HTTP, the connection for WebTorrent);
 // empty types cost nothing (empty-base optimization).
 //
-// Peers live in one array sorted by key: lookups are binary searches, memory
-// is the entries themselves (no per-peer index), and a random selection is a
-// window of consecutive entries from a random start, as opentracker and
-// aquatic do. Seeder and leecher counts are kept exactly. Not thread-safe: the
-// sharded torrent map locks around it.
+// Peers live in two arrays sorted by key, leechers and seeders: lookups are
+// binary searches, memory is the entries themselves (no per-peer index), and
+// a random selection is a window of consecutive entries from a random start,
+// as opentracker and aquatic do. The split is for seeders, who get only
+// leechers back: with one array their selection walked past every seeder in
+// the window, and with three seeders to a leecher (public swarms) that walk
+// was the largest part of an announce's user-space time. Seeder and leecher
+// counts are the arrays' sizes. Not thread-safe: the sharded torrent map locks
+// around it.
 #ifndef AQUATIC_TRACKER_SWARM_SWARM_H_
 #define AQUATIC_TRACKER_SWARM_SWARM_H_
 
@@ -52,30 +56,50 @@ class Swarm {
 
   Change Apply(const Announce& announce) {
     Change change;
-    auto it = LowerBound(announce.key);
-    const bool found = it != peers_.end() && it->key == announce.key;
+    // Look where the announce says the peer is first: it usually still is.
+    CompactVector<Peer>& same = announce.seeder ? seeders_ : leechers_;
+    CompactVector<Peer>& other = announce.seeder ? leechers_ : seeders_;
+    Peer* it = LowerBound(same, announce.key);
+    const bool found = it != same.end() && it->key == announce.key;
+    Peer* moved = nullptr;
+    if (!found) {
+      Peer* candidate = LowerBound(other, announce.key);
+      if (candidate != other.end() && candidate->key == announce.key) moved = candidate;
+    }
     if (announce.event == PeerEvent::kStopped) {
-      if (found) {
+      if (found || moved != nullptr) {
         change.peers = -1;
-        change.seeders = it->seeder ? -1 : 0;
-        seeders_ -= it->seeder ? 1 : 0;
-        peers_.erase(it);
+        // A stopped seeder leaves the seeders, wherever the announce says.
+        const bool was_seeder = found ? announce.seeder : !announce.seeder;
+        change.seeders = was_seeder ? -1 : 0;
+        if (found) {
+          same.erase(it);
+        } else {
+          other.erase(moved);
+        }
       }
       return change;
     }
-    if (!found) {
+    bool completion_counted = false;
+    if (found) {
+      static_cast<Data&>(*it) = announce.data;
+    } else {
+      if (moved != nullptr) {
+        // Became a seeder (or, rarely, a leecher again): it changes arrays.
+        completion_counted = moved->completion_counted;
+        other.erase(moved);
+        change.seeders = announce.seeder ? 1 : -1;
+      } else {
+        change.peers = 1;
+        change.seeders = announce.seeder ? 1 : 0;
+      }
       Peer peer;
       static_cast<Data&>(peer) = announce.data;
       peer.key = announce.key;
-      it = peers_.insert(it, peer);
-      change.peers = 1;
-    } else {
-      static_cast<Data&>(*it) = announce.data;
-    }
-    if (it->seeder != announce.seeder) {
-      change.seeders = announce.seeder ? 1 : (found ? -1 : 0);
-      seeders_ += announce.seeder ? 1 : -1;
-      it->seeder = announce.seeder;
+      peer.seeder = announce.seeder;
+      peer.completion_counted = completion_counted;
+      // `it` still points into `same`: erasing from `other` did not move it.
+      it = same.insert(it, peer);
     }
     it->last_announce = announce.now;
     if (announce.event == PeerEvent::kCompleted && !it->completion_counted) {
@@ -87,19 +111,21 @@ class Swarm {
 
   // Calls `emit(const Peer&)` for up to `max_count` peers other than
   // `exclude`, starting at a random position (`random` is any 64-bit random
-  // number) and wrapping around. A seeder gets no seeders back.
+  // number) and wrapping around, over the leechers followed by the seeders.
+  // A seeder gets no seeders back: its window is over the leechers only.
   template <typename Emit>
   size_t SelectPeers(const Key& exclude, bool for_seeder, size_t max_count, uint64_t random,
                      Emit&& emit) const {
-    const size_t size = peers_.size();
+    const size_t leechers = leechers_.size();
+    const size_t size = for_seeder ? leechers : leechers + seeders_.size();
     if (size == 0 || max_count == 0) return 0;
     const size_t start = static_cast<size_t>(random % size);
     size_t emitted = 0;
     for (size_t step = 0; step < size && emitted < max_count; ++step) {
       size_t index = start + step;
       if (index >= size) index -= size;
-      const Peer& peer = peers_[index];
-      if ((for_seeder && peer.seeder) || peer.key == exclude) continue;
+      const Peer& peer = index < leechers ? leechers_[index] : seeders_[index - leechers];
+      if (peer.key == exclude) continue;
       emit(peer);
       ++emitted;
     }
@@ -109,44 +135,53 @@ class Swarm {
   // Removes peers whose last announce is before `cutoff`; returns the change.
   Change RemoveStale(uint32_t cutoff) {
     Change change;
-    auto stale = [cutoff](const Peer& peer) { return peer.last_announce < cutoff; };
-    for (const Peer& peer : peers_) {
-      if (stale(peer)) {
-        --change.peers;
-        change.seeders -= peer.seeder ? 1 : 0;
-      }
-    }
-    if (change.peers != 0) {
-      peers_.erase_if(stale);
-      seeders_ += change.seeders;
-      // Give back memory of swarms that shrank a lot.
-      if (peers_.capacity() > 16 && peers_.size() < peers_.capacity() / 4) peers_.shrink_to_fit();
-    }
+    const int leechers_removed = RemoveStaleFrom(leechers_, cutoff);
+    const int seeders_removed = RemoveStaleFrom(seeders_, cutoff);
+    change.peers = -(leechers_removed + seeders_removed);
+    change.seeders = -seeders_removed;
     return change;
   }
 
   const Peer* Find(const Key& key) const {
-    auto it = std::lower_bound(peers_.begin(), peers_.end(), key,
-                               [](const Peer& peer, const Key& k) { return peer.key < k; });
-    return it != peers_.end() && it->key == key ? &*it : nullptr;
+    for (const CompactVector<Peer>* peers : {&leechers_, &seeders_}) {
+      const Peer* it = LowerBound(*peers, key);
+      if (it != peers->end() && it->key == key) return it;
+    }
+    return nullptr;
   }
 
-  size_t size() const { return peers_.size(); }
-  bool empty() const { return peers_.empty(); }
-  uint32_t seeders() const { return seeders_; }
-  uint32_t leechers() const { return static_cast<uint32_t>(peers_.size()) - seeders_; }
-  size_t memory_bytes() const { return peers_.capacity() * sizeof(Peer); }
+  size_t size() const { return leechers_.size() + seeders_.size(); }
+  bool empty() const { return leechers_.empty() && seeders_.empty(); }
+  uint32_t seeders() const { return static_cast<uint32_t>(seeders_.size()); }
+  uint32_t leechers() const { return static_cast<uint32_t>(leechers_.size()); }
+  size_t memory_bytes() const {
+    return (leechers_.capacity() + seeders_.capacity()) * sizeof(Peer);
+  }
 
  private:
-  Peer* LowerBound(const Key& key) {
-    return std::lower_bound(peers_.begin(), peers_.end(), key,
+  static Peer* LowerBound(CompactVector<Peer>& peers, const Key& key) {
+    return std::lower_bound(peers.begin(), peers.end(), key,
                             [](const Peer& peer, const Key& k) { return peer.key < k; });
+  }
+  static const Peer* LowerBound(const CompactVector<Peer>& peers, const Key& key) {
+    return std::lower_bound(peers.begin(), peers.end(), key,
+                            [](const Peer& peer, const Key& k) { return peer.key < k; });
+  }
+
+  static int RemoveStaleFrom(CompactVector<Peer>& peers, uint32_t cutoff) {
+    const size_t removed =
+        peers.erase_if([cutoff](const Peer& peer) { return peer.last_announce < cutoff; });
+    // Give back memory of swarms that shrank a lot.
+    if (removed > 0 && peers.capacity() > 16 && peers.size() < peers.capacity() / 4) {
+      peers.shrink_to_fit();
+    }
+    return static_cast<int>(removed);
   }
 
   // Grows by a quarter (CompactVector): most swarms are small, and memory
   // per peer matters more than a few extra reallocations.
-  CompactVector<Peer> peers_;
-  uint32_t seeders_ = 0;
+  CompactVector<Peer> leechers_;
+  CompactVector<Peer> seeders_;
 };
 
 }  // namespace aquatic::swarm
