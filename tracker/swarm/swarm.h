@@ -4,15 +4,16 @@
 // empty struct for UDP, the peer id for HTTP, the connection for WebTorrent);
 // empty types cost nothing (empty-base optimization).
 //
-// Peers live in two arrays sorted by key, leechers and seeders: lookups are
-// binary searches, memory is the entries themselves (no per-peer index), and
-// a random selection is a window of consecutive entries from a random start,
-// as opentracker and aquatic do. The split is for seeders, who get only
-// leechers back: with one array their selection walked past every seeder in
-// the window, and with three seeders to a leecher (public swarms) that walk
-// was the largest part of an announce's user-space time. Seeder and leecher
-// counts are the arrays' sizes. Not thread-safe: the sharded torrent map locks
-// around it.
+// Peers live in one array, leechers first and seeders after them, each part
+// sorted by key: lookups are binary searches, memory is the entries
+// themselves (no per-peer index, one allocation per swarm), and a random
+// selection is a window of consecutive entries from a random start, as
+// opentracker and aquatic do. The split is for seeders, who get only leechers
+// back: their window is over the leechers alone, where with one sorted array
+// it walked past every seeder in it, and with three seeders to a leecher
+// (public swarms) that walk was the largest part of an announce's user-space
+// time. Seeder and leecher counts are exact. Not thread-safe: the sharded
+// torrent map locks around it.
 #ifndef AQUATIC_TRACKER_SWARM_SWARM_H_
 #define AQUATIC_TRACKER_SWARM_SWARM_H_
 
@@ -57,53 +58,48 @@ class Swarm {
   Change Apply(const Announce& announce) {
     Change change;
     // Look where the announce says the peer is first: it usually still is.
-    CompactVector<Peer>& same = announce.seeder ? seeders_ : leechers_;
-    CompactVector<Peer>& other = announce.seeder ? leechers_ : seeders_;
-    Peer* it = LowerBound(same, announce.key);
-    const bool found = it != same.end() && it->key == announce.key;
-    Peer* moved = nullptr;
+    size_t index = LowerBound(announce.seeder, announce.key);
+    const bool found = index < PartEnd(announce.seeder) && peers_[index].key == announce.key;
+    size_t moved = kNotFound;
     if (!found) {
-      Peer* candidate = LowerBound(other, announce.key);
-      if (candidate != other.end() && candidate->key == announce.key) moved = candidate;
+      const size_t candidate = LowerBound(!announce.seeder, announce.key);
+      if (candidate < PartEnd(!announce.seeder) && peers_[candidate].key == announce.key) {
+        moved = candidate;
+      }
     }
     if (announce.event == PeerEvent::kStopped) {
-      if (found || moved != nullptr) {
+      if (found || moved != kNotFound) {
+        const size_t at = found ? index : moved;
         change.peers = -1;
-        // A stopped seeder leaves the seeders, wherever the announce says.
-        const bool was_seeder = found ? announce.seeder : !announce.seeder;
-        change.seeders = was_seeder ? -1 : 0;
-        if (found) {
-          same.erase(it);
-        } else {
-          other.erase(moved);
-        }
+        change.seeders = peers_[at].seeder ? -1 : 0;
+        Erase(at);
       }
       return change;
     }
-    bool completion_counted = false;
     if (found) {
-      static_cast<Data&>(*it) = announce.data;
+      static_cast<Data&>(peers_[index]) = announce.data;
     } else {
-      if (moved != nullptr) {
-        // Became a seeder (or, rarely, a leecher again): it changes arrays.
-        completion_counted = moved->completion_counted;
-        other.erase(moved);
+      Peer peer;
+      static_cast<Data&>(peer) = announce.data;
+      peer.key = announce.key;
+      peer.seeder = announce.seeder;
+      if (moved != kNotFound) {
+        // Became a seeder (or, rarely, a leecher again): it changes parts.
+        peer.completion_counted = peers_[moved].completion_counted;
+        Erase(moved);
+        index = LowerBound(announce.seeder, announce.key);
         change.seeders = announce.seeder ? 1 : -1;
       } else {
         change.peers = 1;
         change.seeders = announce.seeder ? 1 : 0;
       }
-      Peer peer;
-      static_cast<Data&>(peer) = announce.data;
-      peer.key = announce.key;
-      peer.seeder = announce.seeder;
-      peer.completion_counted = completion_counted;
-      // `it` still points into `same`: erasing from `other` did not move it.
-      it = same.insert(it, peer);
+      peers_.insert(peers_.begin() + index, peer);
+      if (!announce.seeder) ++leechers_;
     }
-    it->last_announce = announce.now;
-    if (announce.event == PeerEvent::kCompleted && !it->completion_counted) {
-      it->completion_counted = true;
+    Peer& peer = peers_[index];
+    peer.last_announce = announce.now;
+    if (announce.event == PeerEvent::kCompleted && !peer.completion_counted) {
+      peer.completion_counted = true;
       change.completed = true;
     }
     return change;
@@ -116,15 +112,14 @@ class Swarm {
   template <typename Emit>
   size_t SelectPeers(const Key& exclude, bool for_seeder, size_t max_count, uint64_t random,
                      Emit&& emit) const {
-    const size_t leechers = leechers_.size();
-    const size_t size = for_seeder ? leechers : leechers + seeders_.size();
+    const size_t size = for_seeder ? leechers_ : peers_.size();
     if (size == 0 || max_count == 0) return 0;
     const size_t start = static_cast<size_t>(random % size);
     size_t emitted = 0;
     for (size_t step = 0; step < size && emitted < max_count; ++step) {
       size_t index = start + step;
       if (index >= size) index -= size;
-      const Peer& peer = index < leechers ? leechers_[index] : seeders_[index - leechers];
+      const Peer& peer = peers_[index];
       if (peer.key == exclude) continue;
       emit(peer);
       ++emitted;
@@ -135,53 +130,64 @@ class Swarm {
   // Removes peers whose last announce is before `cutoff`; returns the change.
   Change RemoveStale(uint32_t cutoff) {
     Change change;
-    const int leechers_removed = RemoveStaleFrom(leechers_, cutoff);
-    const int seeders_removed = RemoveStaleFrom(seeders_, cutoff);
-    change.peers = -(leechers_removed + seeders_removed);
-    change.seeders = -seeders_removed;
+    uint32_t leechers_removed = 0;
+    const size_t removed = peers_.erase_if([&](const Peer& peer) {
+      if (peer.last_announce >= cutoff) return false;
+      if (peer.seeder) {
+        --change.seeders;
+      } else {
+        ++leechers_removed;
+      }
+      return true;
+    });
+    if (removed > 0) {
+      change.peers = -static_cast<int>(removed);
+      leechers_ -= leechers_removed;
+      // Give back memory of swarms that shrank a lot.
+      if (peers_.capacity() > 16 && peers_.size() < peers_.capacity() / 4) peers_.shrink_to_fit();
+    }
     return change;
   }
 
   const Peer* Find(const Key& key) const {
-    for (const CompactVector<Peer>* peers : {&leechers_, &seeders_}) {
-      const Peer* it = LowerBound(*peers, key);
-      if (it != peers->end() && it->key == key) return it;
+    for (const bool seeder : {false, true}) {
+      const size_t index = LowerBound(seeder, key);
+      if (index < PartEnd(seeder) && peers_[index].key == key) return &peers_[index];
     }
     return nullptr;
   }
 
-  size_t size() const { return leechers_.size() + seeders_.size(); }
-  bool empty() const { return leechers_.empty() && seeders_.empty(); }
-  uint32_t seeders() const { return static_cast<uint32_t>(seeders_.size()); }
-  uint32_t leechers() const { return static_cast<uint32_t>(leechers_.size()); }
-  size_t memory_bytes() const {
-    return (leechers_.capacity() + seeders_.capacity()) * sizeof(Peer);
-  }
+  size_t size() const { return peers_.size(); }
+  bool empty() const { return peers_.empty(); }
+  uint32_t seeders() const { return static_cast<uint32_t>(peers_.size()) - leechers_; }
+  uint32_t leechers() const { return leechers_; }
+  size_t memory_bytes() const { return peers_.capacity() * sizeof(Peer); }
 
  private:
-  static Peer* LowerBound(CompactVector<Peer>& peers, const Key& key) {
-    return std::lower_bound(peers.begin(), peers.end(), key,
-                            [](const Peer& peer, const Key& k) { return peer.key < k; });
-  }
-  static const Peer* LowerBound(const CompactVector<Peer>& peers, const Key& key) {
-    return std::lower_bound(peers.begin(), peers.end(), key,
-                            [](const Peer& peer, const Key& k) { return peer.key < k; });
+  static constexpr size_t kNotFound = ~size_t{0};
+
+  // The leechers are [0, leechers_), the seeders [leechers_, size).
+  size_t PartBegin(bool seeders) const { return seeders ? leechers_ : 0; }
+  size_t PartEnd(bool seeders) const { return seeders ? peers_.size() : leechers_; }
+
+  // The first index of the part not below `key` (PartEnd when none).
+  size_t LowerBound(bool seeders, const Key& key) const {
+    const Peer* first = peers_.begin() + PartBegin(seeders);
+    const Peer* last = peers_.begin() + PartEnd(seeders);
+    const Peer* it = std::lower_bound(
+        first, last, key, [](const Peer& peer, const Key& k) { return peer.key < k; });
+    return static_cast<size_t>(it - peers_.begin());
   }
 
-  static int RemoveStaleFrom(CompactVector<Peer>& peers, uint32_t cutoff) {
-    const size_t removed =
-        peers.erase_if([cutoff](const Peer& peer) { return peer.last_announce < cutoff; });
-    // Give back memory of swarms that shrank a lot.
-    if (removed > 0 && peers.capacity() > 16 && peers.size() < peers.capacity() / 4) {
-      peers.shrink_to_fit();
-    }
-    return static_cast<int>(removed);
+  void Erase(size_t index) {
+    if (!peers_[index].seeder) --leechers_;
+    peers_.erase(peers_.begin() + index);
   }
 
   // Grows by a quarter (CompactVector): most swarms are small, and memory
   // per peer matters more than a few extra reallocations.
-  CompactVector<Peer> leechers_;
-  CompactVector<Peer> seeders_;
+  CompactVector<Peer> peers_;
+  uint32_t leechers_ = 0;
 };
 
 }  // namespace aquatic::swarm
