@@ -78,23 +78,20 @@ class Swarm {
     }
     if (found) {
       static_cast<Data&>(peers_[index]) = announce.data;
+    } else if (moved != kNotFound) {
+      // Became a seeder (or, rarely, a leecher again): it changes parts.
+      index = MoveToOtherPart(moved, announce.key);
+      static_cast<Data&>(peers_[index]) = announce.data;
+      change.seeders = announce.seeder ? 1 : -1;
     } else {
       Peer peer;
       static_cast<Data&>(peer) = announce.data;
       peer.key = announce.key;
       peer.seeder = announce.seeder;
-      if (moved != kNotFound) {
-        // Became a seeder (or, rarely, a leecher again): it changes parts.
-        peer.completion_counted = peers_[moved].completion_counted;
-        Erase(moved);
-        index = LowerBound(announce.seeder, announce.key);
-        change.seeders = announce.seeder ? 1 : -1;
-      } else {
-        change.peers = 1;
-        change.seeders = announce.seeder ? 1 : 0;
-      }
       peers_.insert(peers_.begin() + index, peer);
       if (!announce.seeder) ++leechers_;
+      change.peers = 1;
+      change.seeders = announce.seeder ? 1 : 0;
     }
     Peer& peer = peers_[index];
     peer.last_announce = announce.now;
@@ -177,6 +174,28 @@ class Swarm {
     const Peer* it = std::lower_bound(
         first, last, key, [](const Peer& peer, const Key& k) { return peer.key < k; });
     return static_cast<size_t>(it - peers_.begin());
+  }
+
+  // Moves the peer at `from` to its sorted place in the other part and flips
+  // its seeder flag; returns its new index. One rotation of the entries in
+  // between, where an erase and an insert would each shift a whole tail.
+  size_t MoveToOtherPart(size_t from, const Key& key) {
+    Peer* base = peers_.begin();
+    if (base[from].seeder) {
+      // Into the leechers, before the seeders: [to, from] rotates right.
+      const size_t to = LowerBound(false, key);
+      std::rotate(base + to, base + from, base + from + 1);
+      base[to].seeder = false;
+      ++leechers_;
+      return to;
+    }
+    // Into the seeders: the leechers part loses its last slot, [from, to)
+    // rotates left.
+    const size_t to = LowerBound(true, key);
+    std::rotate(base + from, base + from + 1, base + to);
+    base[to - 1].seeder = true;
+    --leechers_;
+    return to - 1;
   }
 
   void Erase(size_t index) {
