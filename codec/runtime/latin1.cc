@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -61,6 +62,16 @@ bool IsValidUtf8(absl::string_view text) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
+    // ASCII eight bytes at a time, resumed after every multi-byte sequence
+    // (WebTorrent messages are mostly ASCII SDP, with a few Latin-1
+    // characters in the hashes near the start).
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ULL) != 0) break;
+      i += 8;
+    }
+    if (i == n) break;
     const uint8_t b = p[i];
     if (b < 0x80) {
       ++i;

@@ -89,6 +89,25 @@ TEST(Latin1Test, AllBytesRoundTrip) {
   EXPECT_EQ(back, bytes);
 }
 
+TEST(IsValidUtf8Test, EveryDefectAtEveryOffsetOfLongAsciiRuns) {
+  // The ASCII fast path reads eight bytes at a time: a bad byte must be found
+  // wherever it falls, and a good sequence accepted, before and after runs.
+  for (const char* sequence : {"\xC3\xBF", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"}) {
+    for (size_t offset = 0; offset < 20; ++offset) {
+      const std::string ascii(offset, 'a');
+      EXPECT_TRUE(IsValidUtf8(ascii + sequence + ascii + sequence + "0123456789abcdef"));
+    }
+  }
+  for (const char* defect : {"\x80", "\xC0\xAF", "\xC3\x28", "\xED\xA0\x80", "\xF5\x80\x80\x80",
+                             "\xE2\x82", "\xFF"}) {
+    for (size_t offset = 0; offset < 20; ++offset) {
+      const std::string ascii(offset, 'a');
+      EXPECT_FALSE(IsValidUtf8(ascii + defect + "0123456789abcdef")) << offset;
+      EXPECT_FALSE(IsValidUtf8("\xC3\xBF" + ascii + defect)) << offset;
+    }
+  }
+}
+
 TEST(IsValidUtf8Test, AcceptsWellFormed) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ascii"));

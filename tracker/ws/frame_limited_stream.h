@@ -1,7 +1,9 @@
 // FrameLimitedStream<NextLayer>: a stream layer under Beast's
 // websocket::stream that runs every byte the client sends through a
 // WebSocketFrameSizeGuard, and fails the read (message_too_big) at the first
-// frame over `websocket_max_frame_size`. Writes pass through unchanged.
+// frame over `websocket_max_frame_size`. The guard also relabels text
+// messages as binary for Beast (see frame_size_guard.h): the session asks
+// MessageWasText() for each message it reads. Writes pass through unchanged.
 //
 // Checking starts with LimitFrames(), called once the HTTP upgrade request has
 // been read (the same layer carries that request first). Included only by
@@ -35,8 +37,15 @@ class FrameLimitedStream {
   template <typename... Args>
   explicit FrameLimitedStream(Args&&... args) : next_(std::forward<Args>(args)...) {}
 
-  // From now on, reads fail at the first frame with a longer payload.
-  void LimitFrames(uint64_t max_payload) { guard_.emplace(max_payload); }
+  // From now on, reads fail at the first frame with a longer payload, and
+  // text messages reach Beast labelled binary.
+  void LimitFrames(uint64_t max_payload) { guard_.emplace(max_payload, /*relabel_text=*/true); }
+
+  // For each message Beast has read since LimitFrames(), in order: whether
+  // the client sent it as text. False for binary, or when nothing is known.
+  bool MessageWasText() {
+    return guard_.has_value() && guard_->PopMessageWasText().value_or(false);
+  }
 
   executor_type get_executor() noexcept { return next_.get_executor(); }
   NextLayer& next_layer() noexcept { return next_; }
@@ -87,9 +96,9 @@ class FrameLimitedStream {
   bool Guard(const Buffers& buffers, size_t bytes) {
     for (auto it = boost::asio::buffer_sequence_begin(buffers);
          bytes > 0 && it != boost::asio::buffer_sequence_end(buffers); ++it) {
-      const boost::asio::const_buffer buffer(*it);
+      const boost::asio::mutable_buffer buffer(*it);
       const size_t n = std::min(bytes, buffer.size());
-      if (!guard_->Consume({static_cast<const uint8_t*>(buffer.data()), n})) return false;
+      if (!guard_->Consume({static_cast<uint8_t*>(buffer.data()), n})) return false;
       bytes -= n;
     }
     return true;

@@ -23,9 +23,20 @@ uint64_t PayloadLength(const uint8_t* header) {
   return length;
 }
 
+// Frame opcodes (RFC 6455 section 5.2).
+constexpr uint8_t kOpcodeText = 0x1;
+constexpr uint8_t kOpcodeBinary = 0x2;
+
 }  // namespace
 
-bool WebSocketFrameSizeGuard::Consume(absl::Span<const uint8_t> bytes) {
+std::optional<bool> WebSocketFrameSizeGuard::PopMessageWasText() {
+  if (message_was_text_.empty()) return std::nullopt;
+  const bool text = message_was_text_.front();
+  message_was_text_.pop_front();
+  return text;
+}
+
+bool WebSocketFrameSizeGuard::Consume(absl::Span<uint8_t> bytes) {
   while (!bytes.empty() && !exceeded_) {
     if (payload_remaining_ > 0) {
       const size_t skip =
@@ -33,6 +44,17 @@ bool WebSocketFrameSizeGuard::Consume(absl::Span<const uint8_t> bytes) {
       payload_remaining_ -= skip;
       bytes.remove_prefix(skip);
       continue;
+    }
+    if (header_size_ == 0 && relabel_text_) {
+      // The first byte of a frame: FIN, RSV1-3, opcode. Continuation and
+      // control frames start no message.
+      const uint8_t opcode = bytes.front() & 0x0f;
+      if (opcode == kOpcodeText) {
+        bytes.front() = static_cast<uint8_t>((bytes.front() & 0xf0) | kOpcodeBinary);
+        message_was_text_.push_back(true);
+      } else if (opcode == kOpcodeBinary) {
+        message_was_text_.push_back(false);
+      }
     }
     header_[header_size_++] = bytes.front();
     bytes.remove_prefix(1);

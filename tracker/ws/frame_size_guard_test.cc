@@ -38,10 +38,10 @@ std::vector<uint8_t> Concat(std::vector<std::vector<uint8_t>> parts) {
 
 TEST(WebSocketFrameSizeGuardTest, FramesUpToTheLimitPass) {
   WebSocketFrameSizeGuard guard(16384);
-  const std::vector<uint8_t> stream =
+  std::vector<uint8_t> stream =
       Concat({ClientFrame(0), ClientFrame(125), ClientFrame(126), ClientFrame(16384),
               ClientFrame(4, 0x9), ClientFrame(8000, 0x1, false), ClientFrame(8000, 0x0)});
-  EXPECT_TRUE(guard.Consume(stream));
+  EXPECT_TRUE(guard.Consume(absl::MakeSpan(stream)));
   EXPECT_FALSE(guard.exceeded());
 }
 
@@ -57,17 +57,18 @@ TEST(WebSocketFrameSizeGuardTest, FrameOverTheLimitFails) {
       }
       for (uint8_t mask : {1, 2, 3, 4}) frame.push_back(mask);
     }
-    EXPECT_TRUE(guard.Consume(ClientFrame(10)));
-    EXPECT_FALSE(guard.Consume(frame)) << payload;
+    std::vector<uint8_t> small = ClientFrame(10);
+    EXPECT_TRUE(guard.Consume(absl::MakeSpan(small)));
+    EXPECT_FALSE(guard.Consume(absl::MakeSpan(frame))) << payload;
     EXPECT_TRUE(guard.exceeded());
-    EXPECT_FALSE(guard.Consume(ClientFrame(1)));  // stays failed
+    std::vector<uint8_t> after = ClientFrame(1);
+    EXPECT_FALSE(guard.Consume(absl::MakeSpan(after)));  // stays failed
   }
 }
 
 TEST(WebSocketFrameSizeGuardTest, HeadersAndPayloadsSplitAtEveryByte) {
-  const std::vector<uint8_t> good =
-      Concat({ClientFrame(300), ClientFrame(70000, 0x2), ClientFrame(5)});
-  const std::vector<uint8_t> bad = Concat({ClientFrame(300), ClientFrame(70001), ClientFrame(5)});
+  std::vector<uint8_t> good = Concat({ClientFrame(300), ClientFrame(70000, 0x2), ClientFrame(5)});
+  std::vector<uint8_t> bad = Concat({ClientFrame(300), ClientFrame(70001), ClientFrame(5)});
   // One byte at a time: every header is split.
   WebSocketFrameSizeGuard byte_guard(70000);
   for (uint8_t byte : good) ASSERT_TRUE(byte_guard.Consume({&byte, 1}));
@@ -78,9 +79,40 @@ TEST(WebSocketFrameSizeGuardTest, HeadersAndPayloadsSplitAtEveryByte) {
   // Two pieces split at every position.
   for (size_t cut = 0; cut <= 320; ++cut) {
     WebSocketFrameSizeGuard guard(70000);
-    EXPECT_TRUE(guard.Consume(absl::MakeConstSpan(good).subspan(0, cut)));
-    EXPECT_TRUE(guard.Consume(absl::MakeConstSpan(good).subspan(cut))) << cut;
+    EXPECT_TRUE(guard.Consume(absl::MakeSpan(good).subspan(0, cut)));
+    EXPECT_TRUE(guard.Consume(absl::MakeSpan(good).subspan(cut))) << cut;
   }
+}
+
+TEST(WebSocketFrameSizeGuardTest, RelabelsTextMessagesAsBinaryAndRemembersThem) {
+  // A text message in two frames (text + continuation), a ping between them,
+  // a binary message, a one-frame text message.
+  const std::vector<uint8_t> original =
+      Concat({ClientFrame(200, 0x1, false), ClientFrame(4, 0x9), ClientFrame(100, 0x0),
+              ClientFrame(50, 0x2), ClientFrame(10, 0x1)});
+  const size_t text_first = 0;
+  const size_t last_text = original.size() - ClientFrame(10).size();
+  for (size_t cut = 0; cut <= original.size(); cut += 7) {
+    std::vector<uint8_t> stream = original;
+    WebSocketFrameSizeGuard guard(16384, /*relabel_text=*/true);
+    EXPECT_TRUE(guard.Consume(absl::MakeSpan(stream).subspan(0, cut)));
+    EXPECT_TRUE(guard.Consume(absl::MakeSpan(stream).subspan(cut)));
+    // Only the opcodes of the text messages' first frames changed, FIN kept.
+    std::vector<uint8_t> expected = original;
+    expected[text_first] = 0x02;  // FIN clear, binary
+    expected[last_text] = 0x82;   // FIN set, binary
+    EXPECT_EQ(stream, expected) << cut;
+    EXPECT_EQ(guard.PopMessageWasText(), std::optional<bool>(true));
+    EXPECT_EQ(guard.PopMessageWasText(), std::optional<bool>(false));
+    EXPECT_EQ(guard.PopMessageWasText(), std::optional<bool>(true));
+    EXPECT_EQ(guard.PopMessageWasText(), std::nullopt);
+  }
+  // Without relabel_text the bytes stay as they are and nothing is kept.
+  std::vector<uint8_t> stream = original;
+  WebSocketFrameSizeGuard plain(16384);
+  EXPECT_TRUE(plain.Consume(absl::MakeSpan(stream)));
+  EXPECT_EQ(stream, original);
+  EXPECT_EQ(plain.PopMessageWasText(), std::nullopt);
 }
 
 }  // namespace

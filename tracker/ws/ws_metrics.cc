@@ -19,6 +19,7 @@ std::vector<MetricSpec> WsMetricSpecs() {
   const std::string closes_help = "Connections the tracker closed, by reason and IP version.";
   add_pair(closes, closes_help, "reason=\"slow_reader\"");
   add_pair(closes, closes_help, "reason=\"binary_message\"");
+  add_pair(closes, closes_help, "reason=\"invalid_utf8\"");
   const std::string requests = "aquatic_requests_total";
   const std::string requests_help = "Requests received, by type and IP version.";
   add_pair(requests, requests_help, "type=\"announce\"");

@@ -18,22 +18,24 @@ enum WsCounter : size_t {
   kSlowReaderDisconnects = 4,
   // Closed with 1003 because they sent a binary message.
   kBinaryMessageCloses = 6,
-  kAnnounceRequests = 8,
-  kScrapeRequests = 10,
+  // Closed with 1007: a text message that is not UTF-8.
+  kInvalidUtf8Closes = 8,
+  kAnnounceRequests = 10,
+  kScrapeRequests = 12,
   // Announces carrying an answer to a forwarded offer.
-  kAnswerRequests = 12,
-  kAnnounceResponses = 14,
-  kScrapeResponses = 16,
-  kErrorResponses = 18,
-  kOffersRelayed = 20,
-  kAnswersRelayed = 22,
+  kAnswerRequests = 14,
+  kAnnounceResponses = 16,
+  kScrapeResponses = 18,
+  kErrorResponses = 20,
+  kOffersRelayed = 22,
+  kAnswersRelayed = 24,
   // Answers to no known offer, or to a peer that is gone.
-  kAnswersDropped = 24,
+  kAnswersDropped = 26,
   // Plain HTTP GET /health answered.
-  kHealthChecks = 26,
-  kMessagesReceived = 28,
-  kMessagesSent = 30,
-  kWsCounterCount = 32,
+  kHealthChecks = 28,
+  kMessagesReceived = 30,
+  kMessagesSent = 32,
+  kWsCounterCount = 34,
 };
 
 std::vector<MetricSpec> WsMetricSpecs();

@@ -17,6 +17,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "codec/runtime/latin1.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
 #include "tracker/ws/frame_limited_stream.h"
@@ -201,21 +202,30 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       Abort();
       return;
     }
-    if (!ws_.got_text()) {
-      Count(kBinaryMessageCloses);
-      closing_ = true;
-      ws_.async_close(websocket::close_reason(websocket::close_code::unknown_data),
-                      [self = this->shared_from_this()](beast::error_code) {});
-      return;
+    // Every message reaches Beast labelled binary (frame_size_guard.h); the
+    // layer below knows what the client sent.
+    if (!ws_.next_layer().MessageWasText()) {
+      return CloseWith(websocket::close_code::unknown_data, kBinaryMessageCloses);
     }
     const auto data = buffer_.cdata();
     const absl::string_view text(static_cast<const char*>(data.data()), data.size());
+    if (!codec::IsValidUtf8(text)) {
+      return CloseWith(websocket::close_code::bad_payload, kInvalidUtf8Closes);
+    }
     replies_.clear();
     worker_.handler->HandleMessage(text, state_, SecondsSinceStart(), &replies_);
     buffer_.consume(buffer_.size());
     for (std::string& reply : replies_) Enqueue(std::move(reply));
     replies_.clear();
     if (!closing_) DoRead();
+  }
+
+  // Closes the WebSocket with `code` after a message the protocol forbids.
+  void CloseWith(websocket::close_code code, size_t counter) {
+    Count(counter);
+    closing_ = true;
+    ws_.async_close(websocket::close_reason(code),
+                    [self = this->shared_from_this()](beast::error_code) {});
   }
 
   void DoWrite() {

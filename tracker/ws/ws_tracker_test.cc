@@ -345,6 +345,7 @@ TEST_F(WsTrackerTest, BinaryMessageClosesWith1003) {
   EXPECT_TRUE(client->closed());
   EXPECT_EQ(client->close_code(), 1003);
   EXPECT_TRUE(Eventually([&] { return tracker_->open_connections() == 0; }));
+  EXPECT_EQ(Total(kBinaryMessageCloses), 1u);
 }
 
 TEST_F(WsTrackerTest, InvalidUtf8ClosesWith1007) {
@@ -354,6 +355,20 @@ TEST_F(WsTrackerTest, InvalidUtf8ClosesWith1007) {
   EXPECT_FALSE(client->Read().has_value());
   EXPECT_TRUE(client->closed());
   EXPECT_EQ(client->close_code(), 1007);
+  EXPECT_EQ(Total(kInvalidUtf8Closes), 1u);
+  // Valid UTF-8 with Latin-1 characters (the hashes) before a long ASCII run
+  // is fine, also as a text message in several frames (the first one says
+  // text, the others are continuations).
+  WsTestClient::Options fragmented;
+  fragmented.frame_bytes = 700;
+  auto other = WsTestClient::Connect(tracker_->ipv4_port(), fragmented);
+  ASSERT_NE(other, nullptr);
+  const std::string scrape =
+      "{\"action\":\"scrape\",\"info_hash\":\"\xc3\xbf" + std::string(19, 'h') + "\",\"x\":\"" +
+      std::string(3000, 'a') + "\"}";
+  ASSERT_TRUE(other->SendText(scrape));
+  EXPECT_TRUE(other->Read().has_value());
+  EXPECT_FALSE(other->closed());
 }
 
 TEST_F(WsTrackerTest, MessageOverTheLimitCloses) {
