@@ -28,7 +28,8 @@ swarm::PeerEvent ToPeerEvent(wire::AnnounceEvent event) {
   return swarm::PeerEvent::kNone;
 }
 
-// Serializes into a string, growing it until the message fits.
+// Serializes into a string, growing it until the message fits. The estimate
+// should fit the message: the string is zero-filled first.
 template <typename Message>
 std::string Encode(const Message& message, size_t estimate) {
   std::string out(std::max<size_t>(estimate, 256), '\0');
@@ -171,7 +172,9 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view target, const SocketAd
     response.peers = std::move(dict_peers);
   }
   metrics_->Add(worker_index_, kAnnounceResponses + ip_index);
-  return HttpAnswer{200, Encode(response, 256 + max_peers * 96)};
+  // Compact peers take 6 or 18 bytes each, dictionary peers up to ~100.
+  const size_t per_peer = request.compact ? 18 : 100;
+  return HttpAnswer{200, Encode(response, 128 + max_peers * per_peer)};
 }
 
 HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index) {
