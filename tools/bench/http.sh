@@ -154,12 +154,9 @@ for run in $(seq "${REPEAT}"); do
     fi
     start_load_tester "${LOADTEST}" "${work}/load.toml" $((WARMUP + DURATION + 30))
     sleep "${WARMUP}"
-    t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"; l0="$(cpu_ticks "${lt_pid}")"; b0="$(busy_ticks)"
+    t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"; b0="$(busy_ticks)"
     sleep "${DURATION}"
-    t1="$(now)"; c1="$(cpu_ticks "${server_pid}")"; l1="$(cpu_ticks "${lt_pid}")"; b1="$(busy_ticks)"
-    # CPU time the machine spent on anything but the server and the load
-    # tester (other jobs, interrupts): high values mean a disturbed run.
-    other="$(other_cpu_percent "$((b1 - b0 - (c1 - c0) - (l1 - l0)))" "${t0}" "${t1}")"
+    t1="$(now)"; c1="$(cpu_ticks "${server_pid}")"; b1="$(busy_ticks)"
     finish_run "${name}" "${run}" "${results}" || continue
     announce="$(field "${result}" announce_per_s)"
     scrape="$(field "${result}" scrape_per_s)"
@@ -167,6 +164,10 @@ for run in $(seq "${REPEAT}"); do
     errors="$(field "${result}" errors)"
     timeouts="$(field "${result}" timeouts)"
     lt_cpu="$(field "${result}" cpu_percent)"
+    # CPU time the machine spent on anything but the server and the load
+    # tester (other jobs, interrupts): high values mean a disturbed run. The
+    # load tester reports its own CPU (lt_pid is its `timeout` wrapper).
+    other="$(other_cpu_percent "$((b1 - b0 - (c1 - c0)))" "${t0}" "${t1}" "${lt_cpu}")"
     read -r cpu_pct cpu_us < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 2 "${announce}" "${scrape}")
     echo "${name} ${run} ${announce} ${scrape} ${fails} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu} ${other}" >>"${results}"
     log "$(printf '%-17s run %s: %7s announce/s  failures %s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%  other %s%%' \
