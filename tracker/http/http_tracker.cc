@@ -142,22 +142,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
   // Closes the connection (the socket closes when the last handler holding
   // the session returns) and counts it as refused: bad input, a timeout.
   void Refuse() {
-    metrics_->Add(worker_->index, kConnectionsRefused + ip_index());
+    // Once: after an idle timeout the pending operation fails as well.
+    if (!refused_) metrics_->Add(worker_->index, kConnectionsRefused + ip_index());
+    refused_ = true;
     Close();
   }
 
   void Close() {
     beast::error_code ignored;
-    // Shut down instead of only closing: a pending wait or read completes,
-    // and for TLS there is no close_notify round trip (the connection is done
-    // either way).
-    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    // Close at once: a pending operation completes (cancelled) and releases
+    // the session. No shutdown(2) first: close sends the FIN all the same,
+    // and for TLS there is no close_notify round trip (the connection is
+    // done either way).
+    socket().close(ignored);
   }
 
   void OnIdleTimeout() override {
-    // The pending operation then completes and ends the session.
-    beast::error_code ignored;
-    socket().cancel(ignored);
+    // Closing completes the pending operation, which ends the session.
     Refuse();
   }
 
@@ -281,6 +282,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
   std::string out_;
   bool close_after_write_ = false;
   bool refuse_after_write_ = false;
+  bool refused_ = false;
 };
 
 }  // namespace
