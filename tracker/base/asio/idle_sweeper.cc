@@ -5,18 +5,18 @@
 namespace aquatic {
 
 IdleSweeper::IdleSweeper(boost::asio::io_context& io, Clock::duration period)
-    : timer_(io), period_(period) {}
+    : period_(period) {
+  timer_.emplace(io);
+}
 
 IdleSweeper::~IdleSweeper() { Stop(); }
 
-void IdleSweeper::Start() {
-  running_ = true;
-  ScheduleSweep();
-}
+void IdleSweeper::Start() { ScheduleSweep(); }
 
 void IdleSweeper::Stop() {
-  running_ = false;
-  timer_.cancel();
+  if (!timer_) return;
+  timer_->cancel();
+  timer_.reset();
 }
 
 void IdleSweeper::Watch(Entry* entry) {
@@ -39,9 +39,10 @@ void IdleSweeper::Forget(Entry* entry) {
 }
 
 void IdleSweeper::ScheduleSweep() {
-  timer_.expires_after(period_);
-  timer_.async_wait([this](const boost::system::error_code& error) {
-    if (error || !running_) return;
+  if (!timer_) return;
+  timer_->expires_after(period_);
+  timer_->async_wait([this](const boost::system::error_code& error) {
+    if (error || !timer_) return;
     Sweep();
     ScheduleSweep();
   });

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,7 +54,10 @@ class IdleSweeper {
 
   // Starts the periodic sweep (runs on the io_context's thread).
   void Start();
-  // Cancels the sweep; the io_context may then run out of work.
+  // Ends the sweep and releases its timer, an Asio object that must go before
+  // the io_context does. Watch and Forget keep working afterwards: the
+  // connections an io_context's destruction releases still Forget() here.
+  // Final: Start() after Stop() does nothing.
   void Stop();
 
   void Watch(Entry* entry);
@@ -68,11 +72,10 @@ class IdleSweeper {
   void ScheduleSweep();
   void Sweep();
 
-  boost::asio::steady_timer timer_;
+  std::optional<boost::asio::steady_timer> timer_;
   Clock::duration period_;
   Entry* head_ = nullptr;
   size_t watched_ = 0;
-  bool running_ = false;
 };
 
 }  // namespace aquatic

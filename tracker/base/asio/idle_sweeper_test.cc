@@ -1,6 +1,7 @@
 #include "tracker/base/asio/idle_sweeper.h"
 
 #include <chrono>
+#include <memory>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -94,6 +95,23 @@ TEST_F(IdleSweeperTest, StopEndsTheSweepAndLetsTheContextFinish) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000));
   EXPECT_EQ(c.timeouts, 0);
   sweeper_.Forget(&c);
+}
+
+TEST(IdleSweeperLifetimeTest, ForgetWorksAfterStopAndTheContextIsGone) {
+  // A tracker's shutdown: the sweep stops, the io_context goes (destroying
+  // the connections it still held, which Forget() themselves), the sweeper
+  // last. Under ASan this fails if the timer outlives its io_context.
+  auto io = std::make_unique<boost::asio::io_context>();
+  auto sweeper = std::make_unique<IdleSweeper>(*io, milliseconds(10));
+  Connection c;
+  sweeper->Watch(&c);
+  sweeper->Start();
+  sweeper->Stop();
+  sweeper->Start();  // final: does nothing
+  io.reset();
+  sweeper->Forget(&c);
+  EXPECT_EQ(sweeper->watched(), 0u);
+  sweeper.reset();
 }
 
 }  // namespace
