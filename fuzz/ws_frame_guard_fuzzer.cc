@@ -27,7 +27,8 @@ struct Outcome {
   }
 };
 
-// Feeds `stream` in pieces of `piece` bytes (0: whole).
+// Feeds `stream` one byte at a time (`bytewise`) or in two pieces split at
+// `first_piece`.
 Outcome Feed(absl::Span<const uint8_t> stream, uint64_t limit, size_t first_piece,
              bool bytewise) {
   Outcome outcome;
@@ -35,7 +36,9 @@ Outcome Feed(absl::Span<const uint8_t> stream, uint64_t limit, size_t first_piec
   aquatic::ws::WebSocketFrameSizeGuard guard(limit, /*relabel_text=*/true);
   absl::Span<uint8_t> rest = absl::MakeSpan(outcome.bytes);
   if (bytewise) {
-    for (size_t i = 0; i < rest.size(); ++i) outcome.ok = guard.Consume(rest.subspan(i, 1)) && outcome.ok;
+    for (size_t i = 0; i < rest.size(); ++i) {
+      outcome.ok = guard.Consume(rest.subspan(i, 1)) && outcome.ok;
+    }
   } else {
     outcome.ok = guard.Consume(rest.subspan(0, first_piece));
     outcome.ok = guard.Consume(rest.subspan(first_piece)) && outcome.ok;

@@ -11,7 +11,6 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/optional.hpp>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 

@@ -29,7 +29,8 @@ struct RequestHead {
   // Whether the client wants the connection kept open, as HTTP/1.x decides
   // from the version and the Connection header.
   bool keep_alive = false;
-  // The first Accept-Encoding header ("" when none).
+  // The Accept-Encoding values, repeated headers joined by commas ("" when
+  // none).
   std::string accept_encoding;
   // The last value of the reverse-proxy address header, when configured and
   // present.

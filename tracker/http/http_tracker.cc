@@ -1,15 +1,14 @@
 #include "tracker/http/http_tracker.h"
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <random>
-#include <utility>
-#include <vector>
-
-#include <algorithm>
-#include <chrono>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -83,8 +82,7 @@ struct Worker {
 // buffer, keeps the connection for the next request when both sides want it.
 //
 // Plain TCP sends each response with one non-blocking send, falling back to
-// an asynchronous write only when the socket buffer is full, so a keep-alive
-// request costs one recv and one send (see ReadMore).
+// an asynchronous write only when the socket buffer is full.
 template <typename Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>>,
                 private IdleSweeper::Entry {
@@ -139,8 +137,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     }
   }
 
-  // Closes the connection (the socket closes when the last handler holding
-  // the session returns) and counts it as refused: bad input, a timeout.
+  // Closes the connection and counts it as refused: bad input, a timeout.
   void Refuse() {
     // Once: after an idle timeout the pending operation fails as well.
     if (!refused_) metrics_->Add(worker_->index, kConnectionsRefused + ip_index());
@@ -173,10 +170,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     // The header limit is below the buffer limit: a buffer this full holds no
     // request the parser can still accept.
     if (room == 0) return Refuse();
-    // For plain TCP, Asio tries the read at once only when the last one filled
-    // its buffer (or the socket has signalled since); after a short read it
-    // waits for epoll without a syscall. That is the fewest syscalls a
-    // keep-alive request can take: one recv, one send.
+    // Asio (1.81) tries the read at once and waits for epoll only when it
+    // finds nothing: on a keep-alive connection that is one recv returning
+    // EAGAIN per request. Waiting first (async_wait) would cost an epoll_ctl
+    // instead.
     stream_.async_read_some(buffer_.prepare(room), [self = this->shared_from_this()](
                                                        beast::error_code error, size_t n) {
       if (error) return self->Close();
@@ -262,12 +259,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     if (error) return Close();
     if (refuse_after_write_) return Refuse();
     if (close_after_write_) return Close();
-    // A pipelined request may be (partly) buffered already.
-    if (buffer_.size() > 0) {
-      worker_->idle_sweeper->SetTimeout(this, settings_->idle_timeout);
-      return AnswerBuffered();
-    }
-    AwaitRequest();
+    // A pipelined request may be (partly) buffered already; AnswerBuffered
+    // reads on when no complete one is.
+    worker_->idle_sweeper->SetTimeout(this, settings_->idle_timeout);
+    AnswerBuffered();
   }
 
   Stream stream_;
