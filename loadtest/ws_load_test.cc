@@ -1,6 +1,5 @@
 #include "loadtest/ws_load_test.h"
 
-#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,6 +22,7 @@
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/config/ws_loadtest_config.h"
 #include "loadtest/load_clock.h"
+#include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
 
 namespace aquatic::loadtest {
@@ -511,17 +511,19 @@ absl::StatusOr<WsLoadTestResult> RunWsLoadTest(const WsLoadTestConfig& config, u
 
   WsLoadTestResult r;
   r.seconds = std::chrono::duration<double>(window_end - window_start).count();
-  r.announce_responses = last.announce_responses - base.announce_responses;
-  r.offers_received = last.offers_received - base.offers_received;
-  r.answers_received = last.answers_received - base.answers_received;
-  r.failure_responses = last.failure_responses - base.failure_responses;
-  r.connection_errors = last.connection_errors - base.connection_errors;
-  r.invalid = last.invalid - base.invalid;
-  r.timeouts = last.timeouts - base.timeouts;
-  r.announces_sent = last.announces_sent - base.announces_sent;
-  r.offers_sent = last.offers_sent - base.offers_sent;
-  r.answers_sent = last.answers_sent - base.answers_sent;
-  r.dropped_answers = last.dropped_answers - base.dropped_answers;
+  const Snapshot window = CountsMinus(last, base);
+  r.announce_responses = window.announce_responses;
+  r.offers_received = window.offers_received;
+  r.answers_received = window.answers_received;
+  r.failure_responses = window.failure_responses;
+  r.connection_errors = window.connection_errors;
+  r.invalid = window.invalid;
+  r.timeouts = window.timeouts;
+  r.announces_sent = window.announces_sent;
+  r.offers_sent = window.offers_sent;
+  r.answers_sent = window.answers_sent;
+  r.dropped_answers = window.dropped_answers;
+  // A gauge, not a count: its value at the end.
   r.connections_open = last.connections_open;
   r.cpu_seconds = cpu_last - cpu_base;
   return r;

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/metrics.h"
+#include "tracker/swarm/swarm_stats.h"
 
 namespace aquatic {
 
@@ -31,14 +32,8 @@ std::string FormatStatisticsHtml(absl::string_view protocol,
 // server never serves half a page.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
-// The current size of a swarm engine (IP or WebTorrent stats: both have
-// torrents, peers_ipv4, peers_ipv6 and seeders) as report rows.
-template <typename SwarmStats>
-std::vector<StatisticsRow> SwarmStatisticsRows(const SwarmStats& stats) {
-  return {{"torrents", static_cast<double>(stats.torrents), -1},
-          {"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1},
-          {"seeders", static_cast<double>(stats.seeders), -1}};
-}
+// The current size of a swarm engine as report rows.
+std::vector<StatisticsRow> SwarmStatisticsRows(const swarm::SwarmStats& stats);
 
 // One tracker's periodic report (`[statistics] interval`): for each counter
 // its total over both IP versions and its rate since the previous report,

@@ -20,13 +20,6 @@ std::string ReadFile(const std::string& path) {
   return contents.str();
 }
 
-struct FakeSwarmStats {
-  int64_t torrents = 2;
-  int64_t peers_ipv4 = 5;
-  int64_t peers_ipv6 = 1;
-  int64_t seeders = 4;
-};
-
 TEST(StatisticsReportTest, LineAndPageFormats) {
   const std::vector<StatisticsRow> rows = {{"requests announce", 120, 12},
                                            {"torrents", 3, -1}};
@@ -38,7 +31,12 @@ TEST(StatisticsReportTest, LineAndPageFormats) {
 }
 
 TEST(StatisticsReportTest, SwarmRowsSumBothIpVersions) {
-  const std::vector<StatisticsRow> rows = SwarmStatisticsRows(FakeSwarmStats{});
+  swarm::SwarmStats stats;
+  stats.torrents = 2;
+  stats.peers_ipv4 = 5;
+  stats.peers_ipv6 = 1;
+  stats.seeders = 4;
+  const std::vector<StatisticsRow> rows = SwarmStatisticsRows(stats);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].label, "torrents");
   EXPECT_EQ(rows[0].value, 2);

@@ -21,7 +21,6 @@ enum HttpCounter : size_t {
   kConnectionsAccepted = 12,
   // Closed for a limit: header too large, body, timeout, max_connections.
   kConnectionsRefused = 14,
-  kHttpCounterCount = 16,
 };
 
 std::vector<MetricSpec> HttpMetricSpecs();

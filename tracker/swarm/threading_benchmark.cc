@@ -58,6 +58,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "codec/runtime/big_endian.h"
 #include "tracker/base/fast_random.h"
 #include "tracker/swarm/info_hash.h"
 #include "tracker/swarm/ip_torrents.h"
@@ -189,25 +190,17 @@ constexpr size_t kHeaderBytes = 20;
 constexpr size_t kPeerBytes = 6;
 constexpr size_t kMaxResponseBytes = kHeaderBytes + kMaxPeers * kPeerBytes;
 
-void PutU32(uint32_t value, uint8_t* out) {
-  out[0] = static_cast<uint8_t>(value >> 24);
-  out[1] = static_cast<uint8_t>(value >> 16);
-  out[2] = static_cast<uint8_t>(value >> 8);
-  out[3] = static_cast<uint8_t>(value);
-}
-
 void PutHeader(uint32_t transaction_id, const TorrentCounts& counts, uint8_t* out) {
-  PutU32(1, out);  // action: announce
-  PutU32(transaction_id, out + 4);
-  PutU32(900, out + 8);  // interval
-  PutU32(counts.leechers, out + 12);
-  PutU32(counts.seeders, out + 16);
+  codec::StoreU32(out, 1);  // action: announce
+  codec::StoreU32(out + 4, transaction_id);
+  codec::StoreU32(out + 8, 900);  // interval
+  codec::StoreU32(out + 12, counts.leechers);
+  codec::StoreU32(out + 16, counts.seeders);
 }
 
 void PutPeer(const Peer& peer, uint8_t* out) {
   std::memcpy(out, peer.key.ip.data(), 4);
-  out[4] = static_cast<uint8_t>(peer.key.port >> 8);
-  out[5] = static_cast<uint8_t>(peer.key.port);
+  codec::StoreU16(out + 4, peer.key.port);
 }
 
 Announce ToAnnounce(const Request& request) {
@@ -564,13 +557,10 @@ class QueueHandOff {
     std::vector<size_t> staged;
   };
 
-  // The swarm worker owning an info hash, from its last bytes as the shared
-  // map picks shards: any split spreads load, and the engine's map hashes the
-  // whole key anyway.
+  // The swarm worker owning an info hash: the same split of its last four
+  // bytes as ShardedTorrentMap's shards.
   size_t OwnerOf(const InfoHash& info_hash) const {
-    uint32_t tail;
-    std::memcpy(&tail, info_hash.data() + 16, sizeof(tail));
-    return tail % swarm_count_;
+    return codec::LoadU32(info_hash.data() + 16) % swarm_count_;
   }
 
   void SwarmLoop(size_t s) {

@@ -22,7 +22,6 @@ enum UdpCounter : size_t {
   kDropped = 14,
   kBytesReceived = 16,
   kBytesSent = 18,
-  kUdpCounterCount = 20,
 };
 
 std::vector<MetricSpec> UdpMetricSpecs();

@@ -66,7 +66,6 @@ class UdpTracker : public Tracker {
   std::unique_ptr<PrometheusEndpoint> prometheus_;
   uint16_t ipv4_port_ = 0;
   uint16_t ipv6_port_ = 0;
-  // Totals at the previous statistics report, for rates.
   std::unique_ptr<StatisticsReporter> statistics_;
 };
 

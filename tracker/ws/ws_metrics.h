@@ -35,7 +35,6 @@ enum WsCounter : size_t {
   kHealthChecks = 28,
   kMessagesReceived = 30,
   kMessagesSent = 32,
-  kWsCounterCount = 34,
 };
 
 std::vector<MetricSpec> WsMetricSpecs();
