@@ -73,6 +73,13 @@ uint16_t SocketAddress::port() const {
   return 0;
 }
 
+SocketAddress SocketAddress::WithPort(uint16_t port) const {
+  SocketAddress result = *this;
+  if (is_ipv4()) reinterpret_cast<sockaddr_in*>(&result.storage_)->sin_port = htons(port);
+  if (is_ipv6()) reinterpret_cast<sockaddr_in6*>(&result.storage_)->sin6_port = htons(port);
+  return result;
+}
+
 absl::Span<const uint8_t> SocketAddress::ip_bytes() const {
   if (is_ipv4()) {
     return absl::Span<const uint8_t>(

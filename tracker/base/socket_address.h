@@ -25,6 +25,8 @@ class SocketAddress {
   bool is_ipv6() const { return storage_.ss_family == AF_INET6; }
   int family() const { return storage_.ss_family; }
   uint16_t port() const;
+  // The same IP address with another port.
+  SocketAddress WithPort(uint16_t port) const;
   // The address bytes in network order: 4 for IPv4, 16 for IPv6.
   absl::Span<const uint8_t> ip_bytes() const;
 

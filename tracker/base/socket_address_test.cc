@@ -22,6 +22,19 @@ TEST(SocketAddressTest, ParsesIpv6InBrackets) {
   EXPECT_EQ(address->ToString(), "[::1]:65535");
 }
 
+TEST(SocketAddressTest, WithPortKeepsTheAddress) {
+  for (const char* text : {"127.0.0.2:0", "[::1]:0"}) {
+    absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+    ASSERT_TRUE(address.ok()) << address.status();
+    const SocketAddress moved = address->WithPort(40001);
+    EXPECT_EQ(moved.port(), 40001);
+    EXPECT_EQ(moved.family(), address->family());
+    EXPECT_EQ(moved.sockaddr_length(), address->sockaddr_length());
+    EXPECT_EQ(moved.ip_bytes(), address->ip_bytes());
+    EXPECT_EQ(address->port(), 0) << "the original is unchanged";
+  }
+}
+
 TEST(SocketAddressTest, RejectsBadAddresses) {
   for (const char* bad : {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
                           "127.0.0.1:+80", "127.0.0.1: 80", "::1:80", "[::1]", "[nope]:80",

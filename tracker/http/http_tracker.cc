@@ -24,6 +24,7 @@
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
+#include "tracker/base/per_worker_sockets.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/http/gzip_encoding.h"
@@ -391,23 +392,28 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
     worker->handler = std::make_unique<HttpRequestHandler>(
         settings, state.engine.get(), state.access_list.get(), state.metrics.get(), i,
         (static_cast<uint64_t>(seed()) << 32) | seed());
-    for (const auto& [enabled, text, port] :
-         {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &state.ipv4_port},
-          std::tuple{listen.use_ipv6(), listen.address_ipv6(), &state.ipv6_port}}) {
-      if (!enabled) continue;
-      absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
-      if (!address.ok()) return address.status();
-      if (i > 0 && address->port() == 0) {
-        address = SocketAddress::Parse(absl::StrCat(text.substr(0, text.rfind(':')), ":", *port));
-      }
-      absl::StatusOr<std::unique_ptr<tcp::acceptor>> acceptor =
-          OpenReusePortAcceptor(state.io->context(i), *address);
-      if (!acceptor.ok()) return acceptor.status();
-      if (i == 0) *port = (*acceptor)->local_endpoint().port();
-      worker->listeners.push_back(
-          std::make_unique<Worker::Listener>(Worker::Listener{*std::move(acceptor), {}}));
-    }
     state.workers.push_back(std::move(worker));
+  }
+  // Each worker's acceptors, all of one address on one port
+  // (per_worker_sockets.h).
+  for (const auto& [enabled, text, port] :
+       {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &state.ipv4_port},
+        std::tuple{listen.use_ipv6(), listen.address_ipv6(), &state.ipv6_port}}) {
+    if (!enabled) continue;
+    absl::StatusOr<uint16_t> bound = OpenPerWorker(
+        text, workers,
+        [&state](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
+          absl::StatusOr<std::unique_ptr<tcp::acceptor>> acceptor =
+              OpenReusePortAcceptor(state.io->context(worker), address);
+          if (!acceptor.ok()) return acceptor.status();
+          boost::system::error_code error;
+          const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
+          state.workers[worker]->listeners.push_back(
+              std::make_unique<Worker::Listener>(Worker::Listener{*std::move(acceptor), {}}));
+          return local_port;
+        });
+    if (!bound.ok()) return bound.status();
+    *port = *bound;
   }
   state.statistics = std::make_unique<StatisticsReporter>(
       "http", state.metrics.get(),

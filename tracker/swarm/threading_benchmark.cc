@@ -46,7 +46,6 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +57,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "loadtest/workload.h"
 #include "codec/runtime/big_endian.h"
 #include "tracker/base/fast_random.h"
 #include "tracker/swarm/info_hash.h"
@@ -73,16 +73,12 @@ using Engine = IpTorrentEngine<NoPeerData>;
 using Announce = Engine::Announce<PeerAddressV4>;
 using Peer = Engine::Peer<PeerAddressV4>;
 
-// The workload: loadtest/workload.h's defaults (10,000 torrents of
-// exponential popularity with mean rank 1,000, 100,000 peers, 75% seeders).
-// Unlike the load tester, every peer belongs to one torrent drawn from that
-// popularity and announces always there: a benchmark must reach a steady
-// state, and peers spread over all torrents would grow the swarms without end
-// (the tracker's cleaning bounds them in a real run).
-constexpr size_t kTorrents = 10000;
-constexpr size_t kPeers = 100000;
-constexpr double kMeanTorrentRank = 0.1 * kTorrents;
-constexpr double kSeederProbability = 0.75;
+// The workload: the load tester's model with its defaults (loadtest/workload.h:
+// 10,000 torrents of exponential popularity with mean rank 1,000, 100,000
+// peers, 75% seeders). Unlike the load tester, every peer belongs to one
+// torrent drawn from that popularity and announces always there: a benchmark
+// must reach a steady state, and peers spread over all torrents would grow
+// the swarms without end (the tracker's cleaning bounds them in a real run).
 // Some churn, so that announces insert and erase peers as well as update
 // them: a peer that stopped is inserted again by its next announce.
 constexpr double kStoppedProbability = 0.01;
@@ -111,44 +107,32 @@ struct Request {
   PeerEvent event;
 };
 
-// Uniform in [0, 1) from the top 53 bits.
-double UnitInterval(FastRandom& random) {
-  return static_cast<double>(random.Next() >> 11) * 0x1.0p-53;
-}
-
 class Workload {
  public:
-  Workload() {
-    FastRandom random(1);
-    info_hashes_.resize(kTorrents);
-    for (InfoHash& info_hash : info_hashes_) {
-      for (uint8_t& byte : info_hash) byte = static_cast<uint8_t>(random.Next());
-    }
-    // Inverse CDF of the exponential truncated to [0, kTorrents).
-    const double truncation = 1.0 - std::exp(-static_cast<double>(kTorrents) / kMeanTorrentRank);
-    peers_.resize(kPeers);
-    for (size_t i = 0; i < kPeers; ++i) {
+  Workload() : model_(*loadtest::Workload::Create(loadtest::WorkloadOptions())) {
+    loadtest::WorkloadSampler sampler(model_, 0);
+    peers_.resize(model_.number_of_peers());
+    for (size_t i = 0; i < peers_.size(); ++i) {
       PeerState& peer = peers_[i];
-      const double rank = -kMeanTorrentRank * std::log(1.0 - UnitInterval(random) * truncation);
-      peer.torrent = std::min(static_cast<size_t>(rank), kTorrents - 1);
+      peer.torrent = sampler.NextTorrent();
       // 10.0.0.0/8 plus the index: distinct keys.
       const uint32_t ip = 0x0a000000u + static_cast<uint32_t>(i);
       peer.key.ip = {static_cast<uint8_t>(ip >> 24), static_cast<uint8_t>(ip >> 16),
                      static_cast<uint8_t>(ip >> 8), static_cast<uint8_t>(ip)};
-      peer.key.port = static_cast<uint16_t>(1024 + random.Next() % 64512);
-      peer.seeder = UnitInterval(random) < kSeederProbability;
+      peer.key.port = loadtest::Workload::PeerPort(i);
+      peer.seeder = sampler.NextIsSeeder();
     }
   }
 
   // The announces of one socket thread: uniform peers, so a torrent is asked
   // for in proportion to its swarm.
   std::vector<Request> Stream(uint64_t seed) const {
-    FastRandom random(seed);
+    loadtest::Rng random(seed);
     std::vector<Request> stream(kStreamLength);
     for (Request& request : stream) {
-      const PeerState& peer = peers_[random.Next() % kPeers];
-      const double event = UnitInterval(random);
-      request.info_hash = info_hashes_[peer.torrent];
+      const PeerState& peer = peers_[random.Below(peers_.size())];
+      const double event = random.NextDouble();
+      request.info_hash = model_.info_hash(peer.torrent);
       request.key = peer.key;
       request.transaction_id = static_cast<uint32_t>(random.Next());
       request.seeder = peer.seeder;
@@ -165,7 +149,7 @@ class Workload {
   template <typename Visit>
   void ForEachStartedPeer(Visit&& visit) const {
     for (const PeerState& peer : peers_) {
-      visit(Request{info_hashes_[peer.torrent], peer.key, 0, peer.seeder, PeerEvent::kStarted});
+      visit(Request{model_.info_hash(peer.torrent), peer.key, 0, peer.seeder, PeerEvent::kStarted});
     }
   }
 
@@ -176,7 +160,7 @@ class Workload {
     bool seeder;
   };
 
-  std::vector<InfoHash> info_hashes_;
+  loadtest::Workload model_;
   std::vector<PeerState> peers_;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
+#include "tracker/base/per_worker_sockets.h"
 #include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/udp/udp_metrics.h"
@@ -16,33 +17,28 @@ namespace {
 // Enough shards that workers rarely meet on one lock.
 constexpr size_t kShardsPerWorker = 64;
 
-// Binds one socket per worker for `text`, all on the port the first one got
-// (so port 0 gives every worker the same random port).
+// Binds one socket per worker for `text`, all on one port (see
+// per_worker_sockets.h).
 absl::Status BindFamily(const std::string& text, uint64_t recv_buffer_size, size_t workers,
                         std::vector<std::vector<int>>* fds, uint16_t* port) {
-  absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
-  if (!address.ok()) return address.status();
-  std::string bound_text = text;
-  for (size_t i = 0; i < workers; ++i) {
-    if (i == 1 && address->port() == 0) {
-      absl::StatusOr<SocketAddress> fixed = SocketAddress::Parse(
-          absl::StrCat(text.substr(0, text.rfind(':')), ":", *port));
-      if (!fixed.ok()) return fixed.status();
-      address = *fixed;
-    }
-    absl::StatusOr<int> fd = BindUdpSocket(*address, recv_buffer_size);
-    if (!fd.ok()) return fd.status();
-    if (i == 0) {
-      *port = BoundPort(*fd);
-      const uint64_t granted = GrantedRecvBuffer(*fd);
-      if (recv_buffer_size > 0 && granted < recv_buffer_size) {
-        AQUATIC_LOG(kWarn, "[network] socket_recv_buffer_size: asked for ", recv_buffer_size,
-                    " bytes, the kernel granted ", granted,
-                    " (raise net.core.rmem_max to get more)");
-      }
-    }
-    (*fds)[i].push_back(*fd);
-  }
+  absl::StatusOr<uint16_t> bound = OpenPerWorker(
+      text, workers,
+      [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
+        absl::StatusOr<int> fd = BindUdpSocket(address, recv_buffer_size);
+        if (!fd.ok()) return fd.status();
+        (*fds)[worker].push_back(*fd);
+        if (worker == 0) {
+          const uint64_t granted = GrantedRecvBuffer(*fd);
+          if (recv_buffer_size > 0 && granted < recv_buffer_size) {
+            AQUATIC_LOG(kWarn, "[network] socket_recv_buffer_size: asked for ", recv_buffer_size,
+                        " bytes, the kernel granted ", granted,
+                        " (raise net.core.rmem_max to get more)");
+          }
+        }
+        return BoundPort(*fd);
+      });
+  if (!bound.ok()) return bound.status();
+  *port = *bound;
   return absl::OkStatus();
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
+#include "tracker/base/per_worker_sockets.h"
 #include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/ws/ws_metrics.h"
@@ -18,28 +19,23 @@ namespace {
 // Enough shards that workers rarely meet on one lock.
 constexpr size_t kShardsPerWorker = 64;
 
-// Opens one acceptor per worker on `text`, all on the port the first one got
-// (so port 0 gives every worker the same random port).
+// Opens one acceptor per worker on `text`, all on one port (see
+// per_worker_sockets.h).
 absl::Status ListenFamily(const std::string& text, bool ipv6, IoWorkers& io,
                           std::vector<std::unique_ptr<WsWorker>>& workers, uint16_t* port) {
-  absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
-  if (!address.ok()) return address.status();
-  for (size_t i = 0; i < workers.size(); ++i) {
-    if (i == 1 && address->port() == 0) {
-      absl::StatusOr<SocketAddress> fixed = SocketAddress::Parse(
-          absl::StrCat(text.substr(0, text.rfind(':')), ":", *port));
-      if (!fixed.ok()) return fixed.status();
-      address = *fixed;
-    }
-    absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
-        OpenReusePortAcceptor(io.context(i), *address);
-    if (!acceptor.ok()) return acceptor.status();
-    if (i == 0) {
-      boost::system::error_code error;
-      *port = (*acceptor)->local_endpoint(error).port();
-    }
-    workers[i]->listeners.push_back({*std::move(acceptor), ipv6});
-  }
+  absl::StatusOr<uint16_t> bound = OpenPerWorker(
+      text, workers.size(),
+      [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
+        absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
+            OpenReusePortAcceptor(io.context(worker), address);
+        if (!acceptor.ok()) return acceptor.status();
+        boost::system::error_code error;
+        const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
+        workers[worker]->listeners.push_back({*std::move(acceptor), ipv6});
+        return local_port;
+      });
+  if (!bound.ok()) return bound.status();
+  *port = *bound;
   return absl::OkStatus();
 }
 
