@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "fuzz/fuzz_check.h"
 #include "tracker/ws/ws_handler.h"
@@ -91,7 +92,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   std::vector<std::string> replies;
-  state->handler.HandleMessage(text, connection.state, state->now, &replies);
+  const WsMessageOutcome outcome =
+      state->handler.HandleMessage(text, connection.state, state->now, &replies);
+  FUZZ_CHECK((outcome == WsMessageOutcome::kInvalidUtf8) == !aquatic::codec::IsValidUtf8(text));
+  FUZZ_CHECK(outcome == WsMessageOutcome::kHandled || replies.empty());
   FUZZ_CHECK(replies.size() <= 1);
   for (const std::string& reply : replies) FUZZ_CHECK(IsTrackerMessage(reply));
   for (Connection& any : state->connections) {

@@ -2,10 +2,12 @@
 // WebSocket worker receives them from clients and as clients receive the
 // tracker's. Invariants: a message that parses serializes, parses back to the
 // same struct, and serializes to the same text again; a refused client
-// message yields an error reply that serializes.
+// message yields an error reply that serializes; a message that parses is
+// valid UTF-8 (the WebSocket session relies on it: ws_handler.cc).
 #include <cstdint>
 #include <string>
 
+#include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "codec/ws/ws_request.h"
 #include "fuzz/fuzz_check.h"
@@ -29,7 +31,10 @@ void CheckRoundTrip(const Message& message) {
 template <typename Message>
 void CheckIfParses(absl::string_view text) {
   Message message;
-  if (Parse(text, &message).ok()) CheckRoundTrip(message);
+  if (Parse(text, &message).ok()) {
+    FUZZ_CHECK(aquatic::codec::IsValidUtf8(text));
+    CheckRoundTrip(message);
+  }
 }
 
 }  // namespace
@@ -41,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Request request;
   RequestError error;
   if (ParseRequest(text, &request, &error)) {
+    FUZZ_CHECK(aquatic::codec::IsValidUtf8(text));
     if (request.kind == RequestKind::kAnnounce) {
       CheckRoundTrip(request.announce);
     } else {

@@ -43,6 +43,21 @@ size_t PlainAsciiPrefix(const char* p, size_t n) {
   return i;
 }
 
+// The character a one-letter escape (\n and the like) stands for, or -1.
+inline int SimpleEscape(char c) {
+  switch (c) {
+    case '"': return '"';
+    case '\\': return '\\';
+    case '/': return '/';
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+  }
+}
+
 inline int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -71,16 +86,27 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 // Whether an ASCII byte must be escaped inside a JSON string.
 inline bool NeedsEscape(uint8_t b) { return b < 0x20 || b == '"' || b == '\\'; }
 
-void AppendEscaped(uint8_t b, std::string* out) {
+// Writes the escape of `b` (NeedsEscape(b)) at `out`, at most 6 bytes;
+// returns the end.
+char* WriteEscaped(uint8_t b, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  *out++ = '\\';
   if (b == '"' || b == '\\') {
-    out->push_back('\\');
-    out->push_back(static_cast<char>(b));
-    return;
+    *out++ = static_cast<char>(b);
+    return out;
   }
   // Control characters: one uniform form keeps this simple and is valid JSON.
-  const char esc[6] = {'\\', 'u', '0', '0', kHex[b >> 4], kHex[b & 0xF]};
-  out->append(esc, sizeof(esc));
+  *out++ = 'u';
+  *out++ = '0';
+  *out++ = '0';
+  *out++ = kHex[b >> 4];
+  *out++ = kHex[b & 0xF];
+  return out;
+}
+
+void AppendEscaped(uint8_t b, std::string* out) {
+  char escaped[6];
+  out->append(escaped, static_cast<size_t>(WriteEscaped(b, escaped) - escaped));
 }
 
 }  // namespace
@@ -244,49 +270,28 @@ Token JsonScanner::ScanString() {
         unescaped_.append(run.data(), run.size());
         string_value_ = unescaped_;
       } else {
+        // Also while skipping (see decode_strings_): then only the last run.
         string_value_ = run;
       }
       return Token::kString;
     }
     if (c != '\\') return Fail("unescaped control character in string");
-    if (!unescaped) {
-      unescaped_.clear();
-      unescaped = true;
+    if (decode_strings_) {
+      if (!unescaped) {
+        unescaped_.clear();
+        unescaped = true;
+      }
+      unescaped_.append(run.data(), run.size());
     }
-    unescaped_.append(run.data(), run.size());
     ++pos_;
     if (pos_ == text_.size()) return Fail("unterminated string");
-    switch (text_[pos_]) {
-      case '"':
-        unescaped_.push_back('"');
-        break;
-      case '\\':
-        unescaped_.push_back('\\');
-        break;
-      case '/':
-        unescaped_.push_back('/');
-        break;
-      case 'b':
-        unescaped_.push_back('\b');
-        break;
-      case 'f':
-        unescaped_.push_back('\f');
-        break;
-      case 'n':
-        unescaped_.push_back('\n');
-        break;
-      case 'r':
-        unescaped_.push_back('\r');
-        break;
-      case 't':
-        unescaped_.push_back('\t');
-        break;
-      case 'u':
-        if (!ScanUnicodeEscape()) return Token::kError;
-        continue;  // ScanUnicodeEscape advanced pos_ itself.
-      default:
-        return Fail("invalid escape sequence");
+    if (text_[pos_] == 'u') {
+      if (!ScanUnicodeEscape()) return Token::kError;
+      continue;  // ScanUnicodeEscape advanced pos_ itself.
     }
+    const int decoded = SimpleEscape(text_[pos_]);
+    if (decoded < 0) return Fail("invalid escape sequence");
+    if (decode_strings_) unescaped_.push_back(static_cast<char>(decoded));
     ++pos_;
   }
 }
@@ -326,7 +331,7 @@ bool JsonScanner::ScanUnicodeEscape() {
     pos_ += 6;
     cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
   }
-  AppendUtf8(cp, &unescaped_);
+  if (decode_strings_) AppendUtf8(cp, &unescaped_);
   return true;
 }
 
@@ -386,6 +391,15 @@ bool JsonScanner::NumberAsInt64(int64_t* out) const {
 }
 
 bool JsonScanner::SkipValueFrom(size_t* start) {
+  // Strings are validated as always but not decoded: the callers of
+  // SkipValue() and CaptureRawValue() never read their values.
+  decode_strings_ = false;
+  const bool skipped = SkipValueFromImpl(start);
+  decode_strings_ = true;
+  return skipped;
+}
+
+bool JsonScanner::SkipValueFromImpl(size_t* start) {
   const size_t base_depth = stack_.size();
   const Token first = Next();
   *start = token_start_;
@@ -494,18 +508,25 @@ void JsonWriter::String(absl::string_view utf8) {
 
 void JsonWriter::Latin1String(absl::Span<const uint8_t> bytes) {
   BeforeValue();
-  out_->push_back('"');
-  for (uint8_t b : bytes) {
+  // At most 6 bytes per byte (a control character as \\u00XX) and quotes:
+  // write into room made once, then cut to what was written.
+  const size_t base = out_->size();
+  out_->resize(base + bytes.size() * 6 + 2);
+  char* const begin = out_->data() + base;
+  char* p = begin;
+  *p++ = '"';
+  for (const uint8_t b : bytes) {
     if (b >= 0x80) {
-      out_->push_back(static_cast<char>(0xC0 | (b >> 6)));
-      out_->push_back(static_cast<char>(0x80 | (b & 0x3F)));
-    } else if (NeedsEscape(b)) {
-      AppendEscaped(b, out_);
+      *p++ = static_cast<char>(0xC0 | (b >> 6));
+      *p++ = static_cast<char>(0x80 | (b & 0x3F));
+    } else if (!NeedsEscape(b)) {
+      *p++ = static_cast<char>(b);
     } else {
-      out_->push_back(static_cast<char>(b));
+      p = WriteEscaped(b, p);
     }
   }
-  out_->push_back('"');
+  *p++ = '"';
+  out_->resize(base + static_cast<size_t>(p - begin));
 }
 
 void JsonWriter::Int(int64_t v) {

@@ -109,6 +109,7 @@ class JsonScanner {
   Token ScanNumber();
   Token ScanLiteral(absl::string_view word, Token token);
   bool SkipValueFrom(size_t* start);
+  bool SkipValueFromImpl(size_t* start);
 
   const absl::string_view text_;
   const size_t max_depth_;
@@ -125,6 +126,9 @@ class JsonScanner {
   // Holds string_value_ when the string had escapes and so differs from the
   // source text.
   std::string unescaped_;
+  // False while skipping a value: strings are validated but their escapes are
+  // not decoded into unescaped_ (a forwarded SDP has dozens of \r\n).
+  bool decode_strings_ = true;
   std::string error_;
 };
 

@@ -169,8 +169,9 @@ TEST(JsonScannerTest, SurrogatePairs) {
   EXPECT_EQ(out, "\xF0\x9F\x98\x80");
 }
 
-TEST(JsonScannerTest, RejectsBadStrings) {
-  for (const std::string& bad : std::vector<std::string>{
+// Strings every scan must refuse, decoded or skipped.
+std::vector<std::string> BadStrings() {
+  return {
            R"("\ud83d")",               // lone high surrogate
            R"("\ud83dx")",              // high surrogate then text
            R"("\ud83d\u0041")",         // high surrogate then non-surrogate
@@ -194,9 +195,38 @@ TEST(JsonScannerTest, RejectsBadStrings) {
            "\"abc",                     // unterminated
            "\"abc\\",                   // unterminated in escape
            "'abc'",                     // single quotes
-       }) {
-    EXPECT_FALSE(Valid(bad)) << bad;
+  };
+}
+
+TEST(JsonScannerTest, RejectsBadStrings) {
+  for (const std::string& bad : BadStrings()) EXPECT_FALSE(Valid(bad)) << bad;
+}
+
+// Skipped values (unknown fields, forwarded offers) are not decoded, but
+// validated all the same.
+TEST(JsonScannerTest, RejectsBadStringsWhileSkipping) {
+  for (const std::string& bad : BadStrings()) {
+    const std::string skipped = absl::StrCat(R"([{"sdp":"v=0\r\n", "x":)", bad, "}]");
+    JsonScanner skip(skipped);
+    EXPECT_FALSE(skip.SkipValue()) << skipped;
+    const std::string captured = absl::StrCat(R"({"offer":{"sdp":)", bad, "}}");
+    JsonScanner capture(captured);
+    ASSERT_EQ(capture.Next(), Token::kBeginObject);
+    ASSERT_EQ(capture.Next(), Token::kString);
+    absl::string_view raw;
+    EXPECT_FALSE(capture.CaptureRawValue(&raw)) << captured;
   }
+}
+
+TEST(JsonScannerTest, StringsAreDecodedAgainAfterASkip) {
+  JsonScanner s(R"([{"sdp":"a\nb\u00e9"}, "c\td\u00e9\ud83d\ude00", "e\"f"])");
+  ASSERT_EQ(s.Next(), Token::kBeginArray);
+  ASSERT_TRUE(s.SkipValue()) << s.error();
+  ASSERT_EQ(s.Next(), Token::kString);
+  EXPECT_EQ(s.string_value(), "c\td\xC3\xA9\xF0\x9F\x98\x80");
+  ASSERT_EQ(s.Next(), Token::kString);
+  EXPECT_EQ(s.string_value(), "e\"f");
+  EXPECT_EQ(s.Next(), Token::kEndArray);
 }
 
 // The string scan reads eight bytes at a time: every special byte must be

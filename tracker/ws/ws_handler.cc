@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "codec/ws/ws.codec.h"
+#include "codec/runtime/latin1.h"
 #include "codec/ws/ws_request.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -47,22 +48,30 @@ WsRequestHandler::WsRequestHandler(const WsProtocolSettings& settings, WsTorrent
 
 WsRequestHandler::~WsRequestHandler() = default;
 
-void WsRequestHandler::HandleMessage(absl::string_view text, WsConnectionState& connection,
-                                     uint32_t now, std::vector<std::string>* replies) {
-  Count(connection, kMessagesReceived);
+WsMessageOutcome WsRequestHandler::HandleMessage(absl::string_view text,
+                                                 WsConnectionState& connection, uint32_t now,
+                                                 std::vector<std::string>* replies) {
   if (!wire::ParseRequest(text, request_.get(), error_.get())) {
+    // Only a message that does not parse can be invalid UTF-8: the scanner
+    // validates every string, JSON outside strings is ASCII, and a parse
+    // succeeds only at the end of the text. So valid messages, nearly all of
+    // them, are read once rather than twice.
+    if (!codec::IsValidUtf8(text)) return WsMessageOutcome::kInvalidUtf8;
+    Count(connection, kMessagesReceived);
     std::string out;
     if (wire::Serialize(error_->response, &out).ok()) {
       replies->push_back(std::move(out));
       Count(connection, kErrorResponses);
     }
-    return;
+    return WsMessageOutcome::kHandled;
   }
+  Count(connection, kMessagesReceived);
   if (request_->kind == wire::RequestKind::kScrape) {
     HandleScrape(connection, replies);
   } else {
     HandleAnnounce(connection, now, replies);
   }
+  return WsMessageOutcome::kHandled;
 }
 
 void WsRequestHandler::ErrorReply(const WsConnectionState& connection, absl::string_view reason,

@@ -57,6 +57,8 @@ struct WsConnectionState {
   absl::flat_hash_map<swarm::InfoHash, PeerId> torrents;
 };
 
+enum class WsMessageOutcome { kHandled, kInvalidUtf8 };
+
 class WsRequestHandler {
  public:
   WsRequestHandler(const WsProtocolSettings& settings, WsTorrentEngine* engine,
@@ -68,8 +70,10 @@ class WsRequestHandler {
 
   // Handles one whole text message from `connection`; appends the replies to
   // the sender (serialized JSON) to `replies`. `now` is SecondsSinceStart().
-  void HandleMessage(absl::string_view text, WsConnectionState& connection, uint32_t now,
-                     std::vector<std::string>* replies);
+  // Returns kInvalidUtf8, with no reply and nothing changed, when `text` is
+  // not UTF-8: RFC 6455 then has the connection failed (close code 1007).
+  WsMessageOutcome HandleMessage(absl::string_view text, WsConnectionState& connection,
+                                 uint32_t now, std::vector<std::string>* replies);
 
   // The connection is gone: removes its peers (those still routed to it).
   void HandleClose(WsConnectionState& connection, uint32_t now);

@@ -70,8 +70,8 @@ class WsHandlerTest : public testing::Test {
     return connection;
   }
 
-  void Send(Connection& connection, const std::string& text) {
-    handler_->HandleMessage(text, connection.state, now_, &connection.replies);
+  WsMessageOutcome Send(Connection& connection, const std::string& text) {
+    return handler_->HandleMessage(text, connection.state, now_, &connection.replies);
   }
 
   WsProtocolSettings settings_;
@@ -211,6 +211,37 @@ TEST_F(WsHandlerTest, AnswerWithoutTargetIsAnError) {
   wire::ErrorResponse error;
   ASSERT_TRUE(wire::Parse(connection.replies[0], &error).ok());
   EXPECT_EQ(error.action, "announce");
+}
+
+// Invalid UTF-8 anywhere fails the connection (1007), whether or not the rest
+// would parse; the handler only looks for it when the JSON does not parse.
+TEST_F(WsHandlerTest, InvalidUtf8AnywhereIsReportedAndChangesNothing) {
+  Connection& other = NewConnection();
+  ASSERT_EQ(Send(other, Announce('o', R"(,"left":1)")), WsMessageOutcome::kHandled);
+  other.replies.clear();
+  Connection& connection = NewConnection();
+  const std::string bad = "\xC3(";  // a lead byte without its continuation
+  for (const std::string& text : std::vector<std::string>{
+           Announce('a', Offers(1)) + bad,                                  // after the end
+           Announce('a', absl::StrCat(R"(,"unknown":")", bad, "\"")),       // a skipped value
+           Announce('a', absl::StrCat(R"(,"offers":[{"offer":{"sdp":")", bad,
+                                      R"("},"offer_id":")", Id('1'), R"("}])")),  // an offer
+           Announce('a', absl::StrCat(R"(,"event":")", bad, "\"")),         // a field value
+           absl::StrCat(R"({"action":"announce",")", bad, R"(":1})"),        // a key
+           absl::StrCat("{", bad, "}"),                                      // outside strings
+           absl::StrCat(R"({"action":")", bad, R"("})"),                     // before the action
+           "\xFF",  // alone
+       }) {
+    EXPECT_EQ(Send(connection, text), WsMessageOutcome::kInvalidUtf8) << text;
+  }
+  EXPECT_TRUE(connection.replies.empty());
+  EXPECT_TRUE(other.sink->messages.empty()) << "no offer was forwarded";
+  EXPECT_EQ(engine_.Stats().peers_ipv4, 1);
+  EXPECT_EQ(metrics_.Total(kMessagesReceived), 1u) << "only the valid announce counts";
+  // Valid UTF-8 that is not a request gets a failure reply instead.
+  EXPECT_EQ(Send(connection, "{\"action\":\"\xC3\xA9\"}"), WsMessageOutcome::kHandled);
+  EXPECT_EQ(Send(connection, "not json \xC3\xA9"), WsMessageOutcome::kHandled);
+  EXPECT_EQ(connection.replies.size(), 2u);
 }
 
 }  // namespace

@@ -17,7 +17,6 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "codec/runtime/latin1.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
 #include "tracker/ws/frame_limited_stream.h"
@@ -209,11 +208,11 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
     const auto data = buffer_.cdata();
     const absl::string_view text(static_cast<const char*>(data.data()), data.size());
-    if (!codec::IsValidUtf8(text)) {
+    replies_.clear();
+    if (worker_.handler->HandleMessage(text, state_, SecondsSinceStart(), &replies_) ==
+        WsMessageOutcome::kInvalidUtf8) {
       return CloseWith(websocket::close_code::bad_payload, kInvalidUtf8Closes);
     }
-    replies_.clear();
-    worker_.handler->HandleMessage(text, state_, SecondsSinceStart(), &replies_);
     buffer_.consume(buffer_.size());
     for (std::string& reply : replies_) Enqueue(std::move(reply));
     replies_.clear();
