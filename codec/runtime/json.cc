@@ -6,6 +6,8 @@
 #include <limits>
 #include <string>
 
+#include "absl/base/config.h"
+#include "absl/numeric/bits.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -15,6 +17,8 @@ namespace aquatic::codec {
 namespace {
 
 using Token = JsonScanner::Token;
+
+static_assert(ABSL_IS_LITTLE_ENDIAN, "PlainAsciiPrefix reads bytes as little-endian words");
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -30,11 +34,16 @@ size_t PlainAsciiPrefix(const char* p, size_t n) {
     std::memcpy(&word, p + i, sizeof(word));
     const uint64_t quote = word ^ (kOnes * '"');
     const uint64_t backslash = word ^ (kOnes * '\\');
-    // Each term has a high bit set iff some byte is zero (quote, backslash),
-    // below 0x20, or non-ASCII; exact for "any", which is all we ask.
-    const uint64_t special = ((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
-                             ((word - kOnes * 0x20) & ~word) | word;
-    if ((special & kHigh) != 0) break;
+    // Each term sets a byte's high bit if the byte is a quote, a backslash,
+    // below 0x20, or non-ASCII. A subtraction's borrow can also mark bytes
+    // above a marked one, never below it, so the lowest mark is exact.
+    const uint64_t special = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                              ((word - kOnes * 0x20) & ~word) | word) &
+                             kHigh;
+    if (special != 0) {
+      // The first byte in memory is the lowest on a little-endian machine.
+      return i + static_cast<size_t>(absl::countr_zero(special)) / 8;
+    }
   }
   for (; i < n; ++i) {
     const auto c = static_cast<uint8_t>(p[i]);
