@@ -31,6 +31,12 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
+// Sockets bound to the worker's io_context executor type: Asio's type-erased
+// any_io_executor (and Beast's tcp_stream around it) costs copies and
+// indirect calls on every operation. Timeouts are the IdleSweeper's.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+
 constexpr size_t kMaxHttpHeaderBytes = 8192;
 
 class SessionBase {
@@ -59,19 +65,21 @@ class Sink final : public WsPeerSink {
   std::weak_ptr<SessionBase> session_;
 };
 
-// One connection: `Transport` is beast::tcp_stream (ws://) or
-// beast::ssl_stream<beast::tcp_stream> (wss://); the WebSocket stream reads
-// it through a FrameLimitedStream.
+// One connection: `Transport` is Socket (ws://) or beast::ssl_stream<Socket>
+// (wss://); the WebSocket stream reads it through a FrameLimitedStream.
+// Deadlines (handshake, idle, closing) are kept by the worker's IdleSweeper.
 template <typename Transport>
-class Session final : public SessionBase, public std::enable_shared_from_this<Session<Transport>> {
+class Session final : public SessionBase,
+                      public std::enable_shared_from_this<Session<Transport>>,
+                      private IdleSweeper::Entry {
  public:
-  static constexpr bool kTls = !std::is_same_v<Transport, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Transport, Socket>;
 
-  Session(WsWorker& worker, bool ipv6, tcp::socket socket)
+  Session(WsWorker& worker, bool ipv6, Socket socket)
       : worker_(worker), ipv6_(ipv6), ws_(std::move(socket)) {
     Opened();
   }
-  Session(WsWorker& worker, bool ipv6, tcp::socket socket,
+  Session(WsWorker& worker, bool ipv6, Socket socket,
           std::shared_ptr<net::ssl::context> tls_context)
       : worker_(worker),
         ipv6_(ipv6),
@@ -81,13 +89,14 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   ~Session() override {
+    worker_.idle_sweeper->Forget(this);
     worker_.handler->HandleClose(state_, SecondsSinceStart());
     --worker_.connections;
   }
 
   void Start() {
-    beast::get_lowest_layer(ws_).expires_after(
-        std::chrono::seconds(worker_.settings->handshake_timeout_seconds));
+    // Until the WebSocket handshake is done: TLS, the HTTP request, the reply.
+    SetTimeout(worker_.settings->handshake_timeout_seconds);
     if constexpr (kTls) {
       ws_.next_layer().next_layer().async_handshake(
           net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
@@ -118,7 +127,16 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     ++worker_.connections;
     Count(kConnectionsAccepted);
     state_.ipv6 = ipv6_;
+    worker_.idle_sweeper->Watch(this);
   }
+
+  void SetTimeout(uint32_t seconds) {
+    worker_.idle_sweeper->SetTimeout(this, std::chrono::seconds(seconds));
+  }
+
+  // Past a deadline: closing the socket fails the pending operations, whose
+  // handlers end the session.
+  void OnIdleTimeout() override { Abort(); }
 
   void Count(size_t counter) { worker_.metrics->Add(worker_.index, counter + (ipv6_ ? 1 : 0)); }
 
@@ -150,19 +168,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     http::async_write(ws_.next_layer(), *response_,
                       [self = this->shared_from_this()](beast::error_code, size_t) {
                         beast::error_code ignored;
-                        beast::get_lowest_layer(self->ws_).socket().shutdown(
-                            tcp::socket::shutdown_send, ignored);
+                        beast::get_lowest_layer(self->ws_).shutdown(tcp::socket::shutdown_send,
+                                                                    ignored);
                       });
   }
 
   void Accept(const http::request<http::empty_body>& request) {
     const WsServerSettings& settings = *worker_.settings;
-    beast::get_lowest_layer(ws_).expires_never();
-    websocket::stream_base::timeout timeout;
-    timeout.handshake_timeout = std::chrono::seconds(settings.handshake_timeout_seconds);
-    timeout.idle_timeout = std::chrono::seconds(settings.idle_timeout_seconds);
-    timeout.keep_alive_pings = false;
-    ws_.set_option(timeout);
+    // Beast's own timeouts stay off (its default): they re-arm a timer on
+    // every read; the sweeper's deadlines cover the same ground.
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& response) {
           response.set(http::field::server, "aquatic-cpp");
@@ -179,6 +193,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void OnAccepted() {
+    SetTimeout(worker_.settings->idle_timeout_seconds);
     parser_.reset();
     state_.sink = std::make_shared<Sink>(worker_.io->get_executor(),
                                          std::weak_ptr<SessionBase>(this->shared_from_this()));
@@ -192,11 +207,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   }
 
   void OnRead(beast::error_code ec) {
-    // Closed by the peer, idle timeout, a message over read_message_max (Beast
-    // closes with 1009), invalid UTF-8 (1007), a frame over max_frame_size
-    // (the transport fails), or Abort(). Beast leaves a failed stream's socket
-    // open, and a write pending to a peer that stopped reading would keep the
-    // session alive: close the socket so that the session ends now.
+    // Closed by the peer, a message over read_message_max (Beast closes with
+    // 1009), a frame over max_frame_size (the transport fails), or Abort() (a
+    // deadline passed, the outgoing queue overflowed). Beast leaves a failed
+    // stream's socket open, and a write pending to a peer that stopped reading
+    // would keep the session alive: close the socket so that the session ends
+    // now.
     if (ec) {
       Abort();
       return;
@@ -214,6 +230,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
       return CloseWith(websocket::close_code::bad_payload, kInvalidUtf8Closes);
     }
     buffer_.consume(buffer_.size());
+    // Idle means no message from the client for max_connection_idle.
+    SetTimeout(worker_.settings->idle_timeout_seconds);
     for (std::string& reply : replies_) Enqueue(std::move(reply));
     replies_.clear();
     if (!closing_) DoRead();
@@ -223,6 +241,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void CloseWith(websocket::close_code code, size_t counter) {
     Count(counter);
     closing_ = true;
+    // The client has this long to answer the close frame.
+    SetTimeout(worker_.settings->handshake_timeout_seconds);
     ws_.async_close(websocket::close_reason(code),
                     [self = this->shared_from_this()](beast::error_code) {});
   }
@@ -251,7 +271,8 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   // Closes the socket: pending operations fail and the session ends.
   void Abort() {
     closing_ = true;
-    beast::get_lowest_layer(ws_).close();
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).close(ignored);
   }
 
   WsWorker& worker_;
@@ -271,7 +292,10 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 };
 
 void AcceptNext(WsWorker& worker, WsWorker::Listener& listener) {
-  listener.acceptor->async_accept([&worker, &listener](beast::error_code ec, tcp::socket socket) {
+  // Sockets for the worker's own executor type (see Socket).
+  listener.acceptor->async_accept(worker.io->get_executor(), [&worker, &listener](
+                                                                 beast::error_code ec,
+                                                                 Socket socket) {
     if (ec == net::error::operation_aborted) return;
     if (ec) {
       // Out of file descriptors, say: try again a little later.
@@ -292,11 +316,11 @@ void AcceptNext(WsWorker& worker, WsWorker::Listener& listener) {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       if (worker.tls != nullptr) {
-        std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-            worker, ipv6, std::move(socket), worker.tls->Current())
+        std::make_shared<Session<beast::ssl_stream<Socket>>>(worker, ipv6, std::move(socket),
+                                                             worker.tls->Current())
             ->Start();
       } else {
-        std::make_shared<Session<beast::tcp_stream>>(worker, ipv6, std::move(socket))->Start();
+        std::make_shared<Session<Socket>>(worker, ipv6, std::move(socket))->Start();
       }
     }
     AcceptNext(worker, listener);

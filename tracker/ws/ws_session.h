@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "tracker/base/asio/idle_sweeper.h"
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/metrics.h"
 #include "tracker/ws/ws_handler.h"
@@ -48,6 +49,8 @@ struct WsWorker {
   // Null for plain ws://.
   const TlsContexts* tls = nullptr;
   Metrics* metrics = nullptr;
+  // Handshake, idle and closing deadlines of the worker's connections.
+  std::unique_ptr<IdleSweeper> idle_sweeper;
   // Open connections of this worker (read by statistics on other threads).
   std::atomic<int64_t> connections{0};
   struct Listener {

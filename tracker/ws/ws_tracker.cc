@@ -1,6 +1,7 @@
 #include "tracker/ws/ws_tracker.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 #include <thread>
 #include <utility>
@@ -18,6 +19,9 @@ namespace {
 
 // Enough shards that workers rarely meet on one lock.
 constexpr size_t kShardsPerWorker = 64;
+// How often a worker looks for connections past their deadline: deadlines
+// are seconds, and are met at most this late.
+constexpr auto kIdleSweepPeriod = std::chrono::seconds(1);
 
 // Opens one acceptor per worker on `text`, all on one port (see
 // per_worker_sockets.h).
@@ -83,6 +87,7 @@ absl::StatusOr<std::unique_ptr<WsTracker>> WsTracker::Create(const config::WsCon
     auto worker = std::make_unique<WsWorker>();
     worker->index = i;
     worker->io = &tracker->io_->context(i);
+    worker->idle_sweeper = std::make_unique<IdleSweeper>(*worker->io, kIdleSweepPeriod);
     worker->handler = std::make_unique<WsRequestHandler>(
         protocol, tracker->engine_.get(), tracker->access_list_.get(), tracker->metrics_.get(), i,
         (static_cast<uint64_t>(seed()) << 32) | seed());
@@ -118,7 +123,10 @@ absl::Status WsTracker::Start() {
       StartPrometheusEndpoint(config_.statistics(), [this] { return RenderPrometheus(); });
   if (!endpoint.ok()) return endpoint.status();
   prometheus_ = *std::move(endpoint);
-  for (auto& worker : workers_) StartAccepting(*worker);
+  for (auto& worker : workers_) {
+    worker->idle_sweeper->Start();
+    StartAccepting(*worker);
+  }
   io_->Start();
   started_ = true;
   return absl::OkStatus();
@@ -130,7 +138,11 @@ void WsTracker::Stop() {
   io_->Stop();
   // Acceptors before their io_contexts; destroying the io_contexts destroys
   // the remaining sessions, which take their peers out of the swarms.
-  for (auto& worker : workers_) worker->listeners.clear();
+  // The sweepers' timers too; the sessions still Forget() themselves there.
+  for (auto& worker : workers_) {
+    worker->listeners.clear();
+    worker->idle_sweeper->Stop();
+  }
   io_.reset();
 }
 

@@ -3,6 +3,11 @@
 // relay, scrape), bad input, limits, health checks and connection limits.
 #include "tracker/ws/ws_tracker.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -545,6 +550,52 @@ TEST_F(WsTrackerTest, IdleConnectionIsClosed) {
   EXPECT_FALSE(client->Read(milliseconds(4000)).has_value());
   EXPECT_TRUE(client->closed());
   EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 0; }));
+}
+
+TEST_F(WsTrackerTest, MessagesKeepAConnectionOpenPastTheIdleTimeout) {
+  StartTracker([](config::WsConfig& config) {
+    config.mutable_cleaning()->set_max_connection_idle(1);
+  });
+  auto client = Connect();
+  const auto end = std::chrono::steady_clock::now() + milliseconds(2600);
+  int scrapes = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    EXPECT_EQ(Scrape(*client, absl::StrCat(R"({"action":"scrape","info_hash":")", Id('h'),
+                                           R"("})"))
+                  .files.size(),
+              1u);
+    ++scrapes;
+    std::this_thread::sleep_for(milliseconds(300));
+  }
+  EXPECT_GE(scrapes, 5);
+  EXPECT_FALSE(client->closed());
+}
+
+// A connection that never finishes the WebSocket handshake (here: never sends
+// a byte) is closed after the handshake timeout, 10 seconds.
+TEST_F(WsTrackerTest, SilentConnectionIsClosedAfterTheHandshakeTimeout) {
+  StartTracker([](config::WsConfig& config) {
+    config.mutable_network()->mutable_listen()->set_use_ipv6(false);
+  });
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(tracker_->ipv4_port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  const timeval wait{14, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+  EXPECT_TRUE(Eventually([&] { return tracker_->open_connections() == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  char byte;
+  const ssize_t received = recv(fd, &byte, 1, 0);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  close(fd);
+  EXPECT_EQ(received, 0) << "closed by the tracker, not timed out here";
+  EXPECT_GE(waited, milliseconds(8500));
+  EXPECT_LE(waited, milliseconds(12500));
+  EXPECT_TRUE(Eventually([&] { return tracker_->open_connections() == 0; }));
 }
 
 TEST_F(WsTrackerTest, AccessListDenies) {
