@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
+#include "tracker/ws/batched_write_stream.h"
 #include "tracker/ws/frame_limited_stream.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -38,6 +39,8 @@ using Executor = net::io_context::executor_type;
 using Socket = net::basic_stream_socket<tcp, Executor>;
 
 constexpr size_t kMaxHttpHeaderBytes = 8192;
+// Room for Beast's pongs and close frame beyond the outgoing messages.
+constexpr size_t kControlFrameAllowance = 64 * 1024;
 
 class SessionBase {
  public:
@@ -95,10 +98,11 @@ class Session final : public SessionBase,
   }
 
   void Start() {
+    Batched().SetOwner(this->weak_from_this());
     // Until the WebSocket handshake is done: TLS, the HTTP request, the reply.
     SetTimeout(worker_.settings->handshake_timeout_seconds);
     if constexpr (kTls) {
-      ws_.next_layer().next_layer().async_handshake(
+      Batched().next_layer().async_handshake(
           net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
             if (!ec) self->ReadHttp();
           });
@@ -111,7 +115,8 @@ class Session final : public SessionBase,
     if (closing_) return;
     const WsServerSettings& settings = *worker_.settings;
     if (queue_.size() >= settings.max_queued_messages ||
-        queued_bytes_ + message.size() > settings.max_queued_bytes) {
+        queued_bytes_ + Batched().buffered_bytes() + message.size() >
+            settings.max_queued_bytes) {
       Count(kSlowReaderDisconnects);
       AQUATIC_LOG(kDebug, "ws: closing a connection whose outgoing queue is full");
       Abort();
@@ -137,6 +142,8 @@ class Session final : public SessionBase,
   // Past a deadline: closing the socket fails the pending operations, whose
   // handlers end the session.
   void OnIdleTimeout() override { Abort(); }
+
+  BatchedWriteStream<Transport>& Batched() { return ws_.next_layer().next_layer(); }
 
   void Count(size_t counter) { worker_.metrics->Add(worker_.index, counter + (ipv6_ ? 1 : 0)); }
 
@@ -184,6 +191,10 @@ class Session final : public SessionBase,
     ws_.read_message_max(settings.max_message_size);
     // Incoming frames: Beast has no per-frame limit, the layer below checks.
     ws_.next_layer().LimitFrames(settings.max_frame_size);
+    // Outgoing messages of one event-loop turn go out in one write. The
+    // session bounds what it buffers (Enqueue); the layer's own bound, a
+    // little higher, catches control frames to a peer that does not read.
+    Batched().BatchWrites(settings.max_queued_bytes + kControlFrameAllowance);
     // Outgoing messages go out in frames of at most max_frame_size bytes.
     ws_.auto_fragment(true);
     ws_.write_buffer_bytes(settings.max_frame_size);
@@ -279,7 +290,7 @@ class Session final : public SessionBase,
   const bool ipv6_;
   // Before ws_: the stream refers to it.
   std::shared_ptr<net::ssl::context> tls_context_;
-  websocket::stream<FrameLimitedStream<Transport>> ws_;
+  websocket::stream<FrameLimitedStream<BatchedWriteStream<Transport>>> ws_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::empty_body>> parser_;
   std::optional<http::response<http::string_body>> response_;

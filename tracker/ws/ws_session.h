@@ -34,8 +34,9 @@ struct WsServerSettings {
   uint32_t idle_timeout_seconds = 180;
   uint32_t handshake_timeout_seconds = 10;
   bool health_checks = false;
-  // The outgoing queue of a connection: more queued messages or bytes than
-  // this and the connection is closed (a peer that does not read).
+  // The outgoing queue of a connection: more messages waiting for Beast, or
+  // more bytes waiting for Beast or for the socket, than this and the
+  // connection is closed (a peer that does not read).
   size_t max_queued_messages = 64;
   size_t max_queued_bytes = 4 << 20;
 };
