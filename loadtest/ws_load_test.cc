@@ -24,6 +24,7 @@
 #include "loadtest/load_clock.h"
 #include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
+#include "tracker/ws/frame_limited_stream.h"
 
 namespace aquatic::loadtest {
 namespace {
@@ -34,6 +35,11 @@ namespace websocket = beast::websocket;
 namespace wscodec = aquatic::codec::ws;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// Reads go through the frame guard's layer (see OnHandshake).
+using WsStream = websocket::stream<ws::FrameLimitedStream<beast::tcp_stream>>;
+
+// Longest message read; tracker messages are a few KB.
+constexpr uint64_t kMaxMessageBytes = 1 << 20;
 
 // Counters of one worker, written by its thread only, read by the main
 // thread for progress and the summary.
@@ -147,7 +153,7 @@ class Connection {
 
   Worker& worker_;
   size_t peer_;
-  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws_;
+  std::unique_ptr<WsStream> ws_;
   std::unique_ptr<net::steady_timer> reconnect_timer_;
   beast::flat_buffer buffer_;
   std::deque<std::string> queue_;
@@ -228,9 +234,9 @@ void Connection::Start() {
   writing_ = false;
   in_flight_ = false;
   buffer_.consume(buffer_.size());
-  ws_ = std::make_unique<websocket::stream<beast::tcp_stream>>(worker_.io());
+  ws_ = std::make_unique<WsStream>(worker_.io());
   ws_->auto_fragment(false);
-  ws_->read_message_max(1 << 20);
+  ws_->read_message_max(kMaxMessageBytes);
   beast::get_lowest_layer(*ws_).expires_after(std::chrono::seconds(10));
   const uint64_t generation = generation_;
   beast::get_lowest_layer(*ws_).async_connect(
@@ -256,6 +262,9 @@ void Connection::OnHandshake(beast::error_code ec) {
   if (ec) return Fail();
   // The WebSocket layer has its own (here: no) timeouts from now on.
   beast::get_lowest_layer(*ws_).expires_never();
+  // Text messages reach Beast labelled binary, so it does not check their
+  // UTF-8 byte by byte; no limit on frames beyond read_message_max.
+  ws_->next_layer().LimitFrames(kMaxMessageBytes);
   open_ = true;
   Bump(worker_.counters().connections_open);
   Read();
@@ -267,8 +276,12 @@ void Connection::Read() {
   ws_->async_read(buffer_, [this, generation](beast::error_code ec, size_t) {
     if (generation != generation_) return;
     if (ec) return Fail();
-    const auto data = buffer_.data();
-    OnMessage(absl::string_view(static_cast<const char*>(data.data()), data.size()));
+    if (!ws_->next_layer().MessageWasText()) {
+      Bump(worker_.counters().invalid);  // the tracker sends text only
+    } else {
+      const auto data = buffer_.data();
+      OnMessage(absl::string_view(static_cast<const char*>(data.data()), data.size()));
+    }
     buffer_.consume(buffer_.size());
     Read();
   });
@@ -407,7 +420,7 @@ void Connection::Fail() {
   beast::get_lowest_layer(*ws_).socket().close(ignored);
   // The old stream may still have handlers queued that refer to it: keep it
   // alive until then by handing it to the reconnect timer's handler.
-  auto old = std::shared_ptr<websocket::stream<beast::tcp_stream>>(std::move(ws_));
+  auto old = std::shared_ptr<WsStream>(std::move(ws_));
   reconnect_timer_ = std::make_unique<net::steady_timer>(worker_.io());
   reconnect_timer_->expires_after(worker_.settings().reconnect_delay);
   reconnect_timer_->async_wait([this, old](beast::error_code ec) {

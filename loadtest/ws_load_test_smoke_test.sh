@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs //loadtest:ws for about 2 s against the real `aquatic ws` on
 # 127.0.0.1 and checks that announces were answered, offers were relayed
-# (and answers came back), with no failure replies, and that the RESULT line
-# is there; also -p / -P round trip and the loopback-only rule.
+# (and answers came back), with no failure replies or invalid messages, and
+# that the RESULT line is there; also -p / -P round trip and the loopback-only
+# rule.
 set -uo pipefail
 
 loadtest="$1"
@@ -90,10 +91,12 @@ announces="$(field "${result}" announces)"
 offers="$(field "${result}" offers_per_s)"
 answers="$(field "${result}" answers_per_s)"
 failures_seen="$(field "${result}" failures)"
+invalid="$(field "${result}" invalid)"
 [[ "${announces:-0}" -gt 0 ]] || fail "no announce responses"
 [[ "${offers:-0}" -gt 0 ]] || fail "no offers relayed"
 [[ "${answers:-0}" -gt 0 ]] || fail "no answers relayed"
 [[ "${failures_seen:-1}" -eq 0 ]] || fail "${failures_seen} failure replies"
+[[ "${invalid:-1}" -eq 0 ]] || fail "${invalid} invalid messages"
 stop_server
 
 if [[ ${failures} -ne 0 ]]; then

@@ -1,13 +1,15 @@
 // FrameLimitedStream<NextLayer>: a stream layer under Beast's
-// websocket::stream that runs every byte the client sends through a
+// websocket::stream that runs every byte the peer sends through a
 // WebSocketFrameSizeGuard, and fails the read (message_too_big) at the first
 // frame over `websocket_max_frame_size`. The guard also relabels text
-// messages as binary for Beast (see frame_size_guard.h): the session asks
+// messages as binary for Beast (see frame_size_guard.h): the reader asks
 // MessageWasText() for each message it reads. Writes pass through unchanged.
 //
-// Checking starts with LimitFrames(), called once the HTTP upgrade request has
-// been read (the same layer carries that request first). Included only by
-// ws_session.cc, the one Beast translation unit of the WebTorrent tracker.
+// Checking starts with LimitFrames(), called once the HTTP upgrade has been
+// read (the same layer carries it first). Included only by Beast translation
+// units: the WebTorrent tracker's ws_session.cc, and the ws load tester, which
+// reads the tracker's messages the same way (Beast would check their UTF-8
+// byte by byte, the load tester's largest cost).
 #ifndef AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
 #define AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
 
