@@ -9,7 +9,8 @@
 # announce responses/s, offers and answers relayed/s, and server CPU
 # microseconds per announce response (utime + stime from /proc/PID/stat over
 # the measured window only), and the ratios of aquatic to bittorrent-tracker
-# (medians).
+# (medians); the same per message sent (responses, offers and answers), since
+# the two trackers relay different numbers of offers per announce.
 #
 # The npm packages are installed with `npm ci --ignore-scripts` (the optional
 # native WebRTC addon does not build here, and the server needs none) into
@@ -139,7 +140,11 @@ for run in $(seq "${REPEAT}"); do
     timeouts="$(field "${result}" timeouts)"
     lt_cpu="$(field "${result}" cpu_percent)"
     read -r cpu_pct cpu_us < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 1 "${announce}")
-    echo "${name} ${run} ${announce} ${offers} ${answers} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu}" >>"${results}"
+    # Every message the server sent: the trackers relay different numbers of
+    # offers per announce (aquatic sends a seeder's offers to leechers only).
+    messages=$((announce + offers + answers))
+    read -r _ cpu_us_message < <(server_cpu "${c0}" "${c1}" "${t0}" "${t1}" 2 "${messages}")
+    echo "${name} ${run} ${announce} ${offers} ${answers} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu} ${messages} ${cpu_us_message}" >>"${results}"
     log "$(printf '%-18s run %s: %7s announce/s  %7s offers/s  %7s answers/s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%' \
       "${name}" "${run}" "${announce}" "${offers}" "${answers}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}")"
   done
@@ -154,7 +159,7 @@ echo
 runs="-18 3 10 9 10 6 8 10% 11 10%"
 table_header "${runs}" server run announce/s offers/s answers/s errors timeouts "server CPU" \
   "CPU us/resp" "loader CPU"
-while read -r name run announce offers answers errors timeouts cpu_pct cpu_us lt_cpu; do
+while read -r name run announce offers answers errors timeouts cpu_pct cpu_us lt_cpu _; do
   if [[ "${announce}" == FAILED ]]; then
     table_row "${runs//%/}" "${name}" "${run}" failed - - - - - - -
   else
@@ -163,16 +168,24 @@ while read -r name run announce offers answers errors timeouts cpu_pct cpu_us lt
   fi
 done <"${results}"
 echo
-declare -A RATES CPU_US
-medians="-18 17 19"
-table_header "${medians}" server "median announce/s" "median CPU us/resp"
+declare -A RATES CPU_US MESSAGES CPU_US_MESSAGE
+medians="-18 17 19 17 21"
+table_header "${medians}" server "median announce/s" "median CPU us/resp" "median messages/s" \
+  "median CPU us/message"
 for name in ${SERVERS}; do
   RATES[${name}]="$(median_column "${results}" "${name}" 1 3)"
   CPU_US[${name}]="$(median_column "${results}" "${name}" '$9 != "n/a"' 9)"
-  table_row "${medians}" "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}"
+  MESSAGES[${name}]="$(median_column "${results}" "${name}" 1 11)"
+  CPU_US_MESSAGE[${name}]="$(median_column "${results}" "${name}" '$12 != "n/a"' 12)"
+  table_row "${medians}" "${name}" "${RATES[${name}]}" "${CPU_US[${name}]}" \
+    "${MESSAGES[${name}]}" "${CPU_US_MESSAGE[${name}]}"
 done
 rate_ratio="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[bittorrent-tracker]:-n/a}")"
 cpu_ratio="$(ratio "${CPU_US[bittorrent-tracker]:-n/a}" "${CPU_US[aquatic]:-n/a}")"
+message_ratio="$(ratio "${MESSAGES[aquatic]:-n/a}" "${MESSAGES[bittorrent-tracker]:-n/a}")"
+cpu_message_ratio="$(ratio "${CPU_US_MESSAGE[bittorrent-tracker]:-n/a}" "${CPU_US_MESSAGE[aquatic]:-n/a}")"
 echo
 echo "responses = announce responses; CPU us/resp = server CPU time per announce response (offers and answers relayed are part of the work)"
+echo "messages = announce responses + offers + answers the server sent (offers per announce differ: aquatic sends a seeder's offers to leechers only)"
+echo "per message: ${message_ratio} (messages/s); cpu/message: ${cpu_message_ratio}"
 echo "ws ratio vs bittorrent-tracker: ${rate_ratio} (responses/s); cpu/response: ${cpu_ratio}"
