@@ -408,6 +408,7 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
           if (!acceptor.ok()) return acceptor.status();
           boost::system::error_code error;
           const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
+          if (error) return absl::InternalError(absl::StrCat("getsockname: ", error.message()));
           state.workers[worker]->listeners.push_back(
               std::make_unique<Worker::Listener>(Worker::Listener{*std::move(acceptor), {}}));
           return local_port;

@@ -113,9 +113,11 @@ TEST_F(BatchedWriteStreamTest, WritesOfOneTurnGoOutTogether) {
   };
   Write(messages[0], next);
   EXPECT_EQ(completed, 0) << "completions are posted, never run inline";
+  EXPECT_EQ(stream_->buffered_writes(), 1u);
   io_.run();
   EXPECT_EQ(completed, 3);
   EXPECT_EQ(stream_->next_layer().writes(), 1);
+  EXPECT_EQ(stream_->buffered_writes(), 0u);
   EXPECT_EQ(stream_->buffered_bytes(), 0u);
   stream_->next_layer().socket().shutdown(net::socket_base::shutdown_send);
   EXPECT_EQ(ReadAllAtPeer(), "one,two,three");
@@ -138,8 +140,31 @@ TEST_F(BatchedWriteStreamTest, BufferedBytesAreBounded) {
   EXPECT_EQ(second_written, 0u);
 }
 
+// A connection written to on every turn still gets its bytes: a flush waits
+// for queued completions only a few times.
+TEST_F(BatchedWriteStreamTest, AFlushIsPutOffOnlyAFewTimes) {
+  stream_->BatchWrites(1 << 20);
+  constexpr int kWrites = 40;
+  int completed = 0;
+  std::string expected;
+  std::function<void(error_code, size_t)> next = [&](error_code error, size_t) {
+    EXPECT_FALSE(error);
+    if (++completed < kWrites) Write(std::to_string(completed) + ",", next);
+  };
+  Write("0,", next);
+  for (int i = 0; i < kWrites; ++i) expected += std::to_string(i) + ",";
+  io_.run();
+  EXPECT_EQ(completed, kWrites);
+  EXPECT_GT(stream_->next_layer().writes(), 2);
+  EXPECT_LT(stream_->next_layer().writes(), kWrites / 4);
+  stream_->next_layer().socket().shutdown(net::socket_base::shutdown_send);
+  EXPECT_EQ(ReadAllAtPeer(), expected);
+}
+
 // The last bytes before a teardown are the close frame: they go out first.
 TEST_F(BatchedWriteStreamTest, TeardownWaitsForTheBufferedBytes) {
+  bool told = false;
+  stream_->SetOwner(owner_, [&] { told = true; });
   stream_->BatchWrites(1 << 20);
   bool torn_down = false;
   const std::string close_frame = "close frame";
@@ -151,8 +176,43 @@ TEST_F(BatchedWriteStreamTest, TeardownWaitsForTheBufferedBytes) {
     });
   });
   io_.run();
+  EXPECT_TRUE(told) << "the owner hears of the teardown";
   EXPECT_TRUE(torn_down);
   EXPECT_EQ(ReadAllAtPeer(), close_frame);
+}
+
+// A peer that does not read, a teardown waiting for the flush, and the
+// io_context goes away: the waiting teardown handler holds the owner, which
+// holds the stream, which holds the handler. Nothing may stay behind.
+TEST(BatchedWriteStreamShutdownTest, DestroyingTheIoContextFreesAWaitingTeardown) {
+  struct Owner {
+    std::unique_ptr<BatchedWriteStream<CountingSocket>> stream;
+  };
+  std::weak_ptr<Owner> weak_owner;
+  {
+    net::io_context io;
+    Socket ours(io), peer(io);
+    net::local::connect_pair(ours, peer);
+    const int small = 4096;
+    ours.set_option(net::socket_base::send_buffer_size(small));
+    peer.set_option(net::socket_base::receive_buffer_size(small));
+    auto owner = std::make_shared<Owner>();
+    owner->stream = std::make_unique<BatchedWriteStream<CountingSocket>>(std::move(ours));
+    owner->stream->SetOwner(owner);
+    owner->stream->BatchWrites(8 << 20);
+    weak_owner = owner;
+    const std::string big(2 << 20, 'x');  // more than the socket pair holds
+    BatchedWriteStream<CountingSocket>* stream = owner->stream.get();
+    stream->async_write_some(net::buffer(big), [stream, owner](error_code, size_t) {
+      async_teardown(boost::beast::role_type::server, *stream,
+                     [owner](error_code) { ADD_FAILURE() << "the peer never read"; });
+    });
+    owner.reset();
+    // Runs until the flush blocks on the full socket.
+    for (int i = 0; i < 100 && io.poll() > 0;) ++i;
+    EXPECT_FALSE(weak_owner.expired()) << "held by the pending flush";
+  }
+  EXPECT_TRUE(weak_owner.expired());
 }
 
 TEST_F(BatchedWriteStreamTest, AFlushKeepsTheOwnerAlive) {

@@ -38,7 +38,7 @@ std::vector<MetricSpec> WsMetricSpecs() {
            "Answers to no pending offer or to a peer no longer in the swarm.", "");
   add_pair("aquatic_health_checks_total", "Plain HTTP GET /health requests answered.", "");
   add_pair("aquatic_rx_messages_total", "WebSocket messages received.", "");
-  add_pair("aquatic_tx_messages_total", "WebSocket messages sent.", "");
+  add_pair("aquatic_tx_messages_total", "WebSocket messages sent (written for the socket).", "");
   return specs;
 }
 

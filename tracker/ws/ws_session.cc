@@ -98,7 +98,10 @@ class Session final : public SessionBase,
   }
 
   void Start() {
-    Batched().SetOwner(this->weak_from_this());
+    // Once Beast tears the connection down (after a close handshake, or a
+    // read it failed), the client has the handshake timeout to go away.
+    Batched().SetOwner(this->weak_from_this(),
+                       [this] { SetTimeout(worker_.settings->handshake_timeout_seconds); });
     // Until the WebSocket handshake is done: TLS, the HTTP request, the reply.
     SetTimeout(worker_.settings->handshake_timeout_seconds);
     if constexpr (kTls) {
@@ -114,7 +117,9 @@ class Session final : public SessionBase,
   void Enqueue(std::string message) override {
     if (closing_) return;
     const WsServerSettings& settings = *worker_.settings;
-    if (queue_.size() >= settings.max_queued_messages ||
+    // Messages and bytes not yet written to the socket, in the queue or
+    // under Beast (buffered for the next flush, or being flushed).
+    if (queue_.size() + Batched().buffered_writes() >= settings.max_queued_messages ||
         queued_bytes_ + Batched().buffered_bytes() + message.size() >
             settings.max_queued_bytes) {
       Count(kSlowReaderDisconnects);

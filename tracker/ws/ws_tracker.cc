@@ -35,6 +35,7 @@ absl::Status ListenFamily(const std::string& text, bool ipv6, IoWorkers& io,
         if (!acceptor.ok()) return acceptor.status();
         boost::system::error_code error;
         const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
+        if (error) return absl::InternalError(absl::StrCat("getsockname: ", error.message()));
         workers[worker]->listeners.push_back({*std::move(acceptor), ipv6});
         return local_port;
       });
