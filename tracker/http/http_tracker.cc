@@ -24,7 +24,6 @@
 #include "tracker/base/asio/tls_context.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
-#include "tracker/base/per_worker_sockets.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/http/gzip_encoding.h"
@@ -394,24 +393,15 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
         (static_cast<uint64_t>(seed()) << 32) | seed());
     state.workers.push_back(std::move(worker));
   }
-  // Each worker's acceptors, all of one address on one port
-  // (per_worker_sockets.h).
+  // Each worker's acceptors, all of one address on one port.
   for (const auto& [enabled, text, port] :
        {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &state.ipv4_port},
         std::tuple{listen.use_ipv6(), listen.address_ipv6(), &state.ipv6_port}}) {
     if (!enabled) continue;
-    absl::StatusOr<uint16_t> bound = OpenPerWorker(
-        text, workers,
-        [&state](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
-          absl::StatusOr<std::unique_ptr<tcp::acceptor>> acceptor =
-              OpenReusePortAcceptor(state.io->context(worker), address);
-          if (!acceptor.ok()) return acceptor.status();
-          boost::system::error_code error;
-          const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
-          if (error) return absl::InternalError(absl::StrCat("getsockname: ", error.message()));
+    absl::StatusOr<uint16_t> bound = OpenReusePortAcceptors(
+        text, *state.io, [&state](size_t worker, std::unique_ptr<tcp::acceptor> acceptor) {
           state.workers[worker]->listeners.push_back(
-              std::make_unique<Worker::Listener>(Worker::Listener{*std::move(acceptor), {}}));
-          return local_port;
+              std::make_unique<Worker::Listener>(Worker::Listener{std::move(acceptor), {}}));
         });
     if (!bound.ok()) return bound.status();
     *port = *bound;

@@ -9,8 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
-#include "tracker/base/per_worker_sockets.h"
-#include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -23,21 +21,13 @@ constexpr size_t kShardsPerWorker = 64;
 // are seconds, and are met at most this late.
 constexpr auto kIdleSweepPeriod = std::chrono::seconds(1);
 
-// Opens one acceptor per worker on `text`, all on one port (see
-// per_worker_sockets.h).
+// Opens one acceptor per worker on `text`, all on one port.
 absl::Status ListenFamily(const std::string& text, bool ipv6, IoWorkers& io,
                           std::vector<std::unique_ptr<WsWorker>>& workers, uint16_t* port) {
-  absl::StatusOr<uint16_t> bound = OpenPerWorker(
-      text, workers.size(),
-      [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
-        absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
-            OpenReusePortAcceptor(io.context(worker), address);
-        if (!acceptor.ok()) return acceptor.status();
-        boost::system::error_code error;
-        const uint16_t local_port = (*acceptor)->local_endpoint(error).port();
-        if (error) return absl::InternalError(absl::StrCat("getsockname: ", error.message()));
-        workers[worker]->listeners.push_back({*std::move(acceptor), ipv6});
-        return local_port;
+  absl::StatusOr<uint16_t> bound = OpenReusePortAcceptors(
+      text, io,
+      [&](size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor) {
+        workers[worker]->listeners.push_back({std::move(acceptor), ipv6});
       });
   if (!bound.ok()) return bound.status();
   *port = *bound;

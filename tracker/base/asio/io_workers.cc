@@ -6,6 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "tracker/base/per_worker_sockets.h"
 
 namespace aquatic {
 
@@ -32,6 +33,24 @@ absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> OpenReusePortAcc
     return absl::UnavailableError(absl::StrCat("listen ", address.ToString(), ": ", error.message()));
   }
   return acceptor;
+}
+
+absl::StatusOr<uint16_t> OpenReusePortAcceptors(
+    absl::string_view address_text, IoWorkers& io,
+    absl::FunctionRef<void(size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor>)>
+        keep) {
+  return OpenPerWorker(
+      address_text, io.size(),
+      [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
+        absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
+            OpenReusePortAcceptor(io.context(worker), address);
+        if (!acceptor.ok()) return acceptor.status();
+        boost::system::error_code error;
+        const uint16_t port = (*acceptor)->local_endpoint(error).port();
+        if (error) return absl::InternalError(absl::StrCat("getsockname: ", error.message()));
+        keep(worker, *std::move(acceptor));
+        return port;
+      });
 }
 
 IoWorkers::IoWorkers(size_t count) {

@@ -13,7 +13,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "tracker/base/socket_address.h"
 
 namespace aquatic {
@@ -22,6 +24,16 @@ namespace aquatic {
 // IPv6), ready for async_accept on `io`.
 absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> OpenReusePortAcceptor(
     boost::asio::io_context& io, const SocketAddress& address);
+
+class IoWorkers;
+
+// One listening SO_REUSEPORT acceptor per worker of `io` on `address_text`
+// ("ip:port"), all on one port (tracker/base/per_worker_sockets.h);
+// `keep(worker, acceptor)` takes each. Returns that port, or the first error.
+absl::StatusOr<uint16_t> OpenReusePortAcceptors(
+    absl::string_view address_text, IoWorkers& io,
+    absl::FunctionRef<void(size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor>)>
+        keep);
 
 class IoWorkers {
  public:
