@@ -1,6 +1,5 @@
 #include "loadtest/ws_load_test.h"
 
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>

@@ -12,8 +12,9 @@
 // were text. Beast validates the UTF-8 of text messages one byte at a time
 // once it has met a non-ASCII byte (the Latin-1 info hashes of WebTorrent
 // come first in a message, so that was every message, and 10% of the
-// tracker's CPU); the session validates those it learns were text itself,
-// eight ASCII bytes at a time, and closes with 1007 as Beast would have.
+// tracker's CPU). The tracker checks the UTF-8 of text messages itself (its
+// JSON parser validates every string) and closes with 1007 as Beast would
+// have.
 #ifndef AQUATIC_TRACKER_WS_FRAME_SIZE_GUARD_H_
 #define AQUATIC_TRACKER_WS_FRAME_SIZE_GUARD_H_
 

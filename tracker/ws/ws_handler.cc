@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "codec/ws/ws.codec.h"
 #include "codec/runtime/latin1.h"
+#include "codec/ws/ws.codec.h"
 #include "codec/ws/ws_request.h"
 #include "tracker/ws/ws_metrics.h"
 
