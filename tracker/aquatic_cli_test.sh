@@ -89,6 +89,15 @@ expect_contains "${err}" "-c needs a FILE" "-c without file"
 
 run 0 -v
 expect_contains "${out}" "aquatic-cpp " "-v"
+# --verbose: the Debian build inputs it was built from, at their installed
+# versions.
+run 0 --version --verbose
+expect_contains "${out}" "built with these Debian packages" "--version --verbose"
+for package in bazel-bootstrap g++ libabsl-dev libboost1.81-dev android-libboringssl-dev \
+    libprotobuf-dev zlib1g-dev; do
+  installed="$(dpkg-query -W -f='${Version}' "${package}")"
+  expect_contains $'\n'"${out}"$'\n' $'\n'"${package} ${installed}"$'\n' "--version --verbose"
+done
 run 0 -h
 expect_contains "${out}" "Usage: aquatic PROTOCOL" "-h"
 

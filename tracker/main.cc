@@ -1,6 +1,7 @@
 // `aquatic`: the tracker command line. One binary serves the three protocols:
 //
-//   aquatic {udp|http|ws} [-c FILE] [-p] [-P] [-v] [-h]
+//   aquatic {udp|http|ws} [-c FILE] [-p] [-P]
+//   aquatic [-v [--verbose]] [-h]
 //
 // Exit codes: 0 success, 1 the tracker failed while running, 2 bad usage or
 // bad configuration (one line on stderr naming the key and the problem).
@@ -20,6 +21,7 @@
 #include "tracker/base/config/udp.pb.h"
 #include "tracker/http/http_tracker.h"
 #include "tracker/udp/udp_tracker.h"
+#include "third_party/build_inputs.h"
 #include "tracker/version.h"
 #include "tracker/ws/ws_tracker.h"
 
@@ -31,7 +33,7 @@ constexpr int kExitUsage = 2;
 
 constexpr char kUsage[] =
     "Usage: aquatic PROTOCOL [-c FILE] [-p] [-P]\n"
-    "       aquatic [-v] [-h]\n"
+    "       aquatic [-v [--verbose]] [-h]\n"
     "\n"
     "A BitTorrent tracker.\n"
     "\n"
@@ -44,7 +46,7 @@ constexpr char kUsage[] =
     "  -c FILE  load the configuration from FILE (TOML; missing keys keep their defaults)\n"
     "  -p       print the default configuration of PROTOCOL, with comments, and exit\n"
     "  -P       print the effective configuration (defaults plus -c FILE) and exit\n"
-    "  -v       print the version and exit\n"
+    "  -v       print the version and exit (--verbose: and the Debian packages built from)\n"
     "  -h       print this help and exit\n";
 
 struct Options {
@@ -53,6 +55,7 @@ struct Options {
   bool print_defaults = false;
   bool print_effective = false;
   bool version = false;
+  bool verbose = false;
   bool help = false;
 };
 
@@ -69,6 +72,8 @@ std::optional<int> ParseArguments(int argc, char** argv, Options* options) {
       options->help = true;
     } else if (arg == "-v" || arg == "--version") {
       options->version = true;
+    } else if (arg == "--verbose") {
+      options->verbose = true;
     } else if (arg == "-p" || arg == "--print-config") {
       options->print_defaults = true;
     } else if (arg == "-P" || arg == "--print-parsed-config") {
@@ -100,6 +105,7 @@ int Run(int argc, char** argv) {
   }
   if (options.version) {
     std::printf("aquatic-cpp %s\n", kAquaticVersion);
+    if (options.verbose) std::printf("built with these Debian packages:\n%s", kBuildInputs);
     return 0;
   }
   if (!options.protocol.has_value()) return UsageError("no protocol given (udp, http or ws)");
