@@ -56,7 +56,7 @@ if [[ ! -f "${tarball}" ]] || [[ -n "$(find "${tarball}" -mtime +7)" ]]; then
   rm -f "${cache}/${release}-minbase-"*.tar
   # unsafe-io: no fsync per file while unpacking (it survives into the root
   # and only makes dpkg faster there).
-  mmdebstrap --quiet --variant=minbase --dpkgopt=force-unsafe-io \
+  mmdebstrap --quiet --variant=minbase --format=tar --dpkgopt=force-unsafe-io \
     "${release}" "${tarball}.tmp" "${sources}" || die "mmdebstrap failed"
   mv "${tarball}.tmp" "${tarball}"
 fi
