@@ -38,7 +38,8 @@ sources="$(mktemp)"
 work="$(mktemp -d /var/tmp/aquatic-fresh.XXXXXX)"
 cleanup() {
   rm -f "${sources}"
-  if (( keep )); then say "root kept at ${work}/root"; else rm -rf "${work}"; fi
+  # --one-file-system: never into a mount, should one have escaped its namespace.
+  if (( keep )); then say "root kept at ${work}/root"; else rm -rf --one-file-system "${work}"; fi
 }
 trap cleanup EXIT
 for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
@@ -56,7 +57,10 @@ if [[ ! -f "${tarball}" ]] || [[ -n "$(find "${tarball}" -mtime +7)" ]]; then
   rm -f "${cache}/${release}-minbase-"*.tar
   # unsafe-io: no fsync per file while unpacking (it survives into the root
   # and only makes dpkg faster there).
-  mmdebstrap --quiet --variant=minbase --format=tar --dpkgopt=force-unsafe-io \
+  # In a mount namespace of its own: a killed mmdebstrap leaves no mounts behind.
+  rm -f "${tarball}.tmp"
+  unshare --mount --propagation private \
+    mmdebstrap --quiet --variant=minbase --format=tar --dpkgopt=force-unsafe-io \
     "${release}" "${tarball}.tmp" "${sources}" || die "mmdebstrap failed"
   mv "${tarball}.tmp" "${tarball}"
 fi
