@@ -31,7 +31,7 @@ absl::StatusOr<std::shared_ptr<const AccessList>> AccessList::Parse(AccessListMo
           line.substr(0, 64), "'"));
     }
     const std::string bytes = absl::HexStringToBytes(line);
-    swarm::InfoHash hash;
+    InfoHash hash;
     std::copy(bytes.begin(), bytes.end(), hash.begin());
     list->hashes_.insert(hash);
   }

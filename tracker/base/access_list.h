@@ -17,7 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tracker/swarm/info_hash.h"
+#include "tracker/base/info_hash.h"
 
 namespace aquatic {
 
@@ -33,7 +33,7 @@ class AccessList {
                                                                  absl::string_view contents,
                                                                  absl::string_view source);
 
-  bool Allows(const swarm::InfoHash& info_hash) const {
+  bool Allows(const InfoHash& info_hash) const {
     switch (mode_) {
       case AccessListMode::kOff: return true;
       case AccessListMode::kAllow: return hashes_.contains(info_hash);
@@ -46,7 +46,7 @@ class AccessList {
 
  private:
   AccessListMode mode_ = AccessListMode::kOff;
-  absl::flat_hash_set<swarm::InfoHash> hashes_;
+  absl::flat_hash_set<InfoHash> hashes_;
 };
 
 class AccessListHolder {

@@ -9,8 +9,8 @@
 namespace aquatic {
 namespace {
 
-swarm::InfoHash Hash(uint8_t byte) {
-  swarm::InfoHash hash;
+InfoHash Hash(uint8_t byte) {
+  InfoHash hash;
   hash.fill(byte);
   return hash;
 }

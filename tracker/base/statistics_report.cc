@@ -92,7 +92,7 @@ void StatisticsReporter::Report(const std::vector<StatisticsRow>& current_values
   }
 }
 
-std::vector<StatisticsRow> SwarmStatisticsRows(const swarm::SwarmStats& stats) {
+std::vector<StatisticsRow> SwarmStatisticsRows(const SwarmStats& stats) {
   return {{"torrents", static_cast<double>(stats.torrents), -1},
           {"peers", static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6), -1},
           {"seeders", static_cast<double>(stats.seeders), -1}};

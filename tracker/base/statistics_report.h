@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/metrics.h"
-#include "tracker/swarm/swarm_stats.h"
+#include "tracker/base/swarm_stats.h"
 
 namespace aquatic {
 
@@ -33,7 +33,7 @@ std::string FormatStatisticsHtml(absl::string_view protocol,
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
 // The current size of a swarm engine as report rows.
-std::vector<StatisticsRow> SwarmStatisticsRows(const swarm::SwarmStats& stats);
+std::vector<StatisticsRow> SwarmStatisticsRows(const SwarmStats& stats);
 
 // One tracker's periodic report (`[statistics] interval`): for each counter
 // its total over both IP versions and its rate since the previous report,

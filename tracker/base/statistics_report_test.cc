@@ -31,7 +31,7 @@ TEST(StatisticsReportTest, LineAndPageFormats) {
 }
 
 TEST(StatisticsReportTest, SwarmRowsSumBothIpVersions) {
-  swarm::SwarmStats stats;
+  SwarmStats stats;
   stats.torrents = 2;
   stats.peers_ipv4 = 5;
   stats.peers_ipv6 = 1;

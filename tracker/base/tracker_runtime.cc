@@ -29,7 +29,7 @@ size_t WorkerCount(uint32_t socket_workers) {
   return cpus == 0 ? 1 : cpus;
 }
 
-std::vector<GaugeValue> SwarmGauges(const swarm::SwarmStats& stats) {
+std::vector<GaugeValue> SwarmGauges(const SwarmStats& stats) {
   const int64_t peers = stats.peers_ipv4 + stats.peers_ipv6;
   return {
       {{"aquatic_torrents", "Torrents with at least one peer.", ""},

@@ -19,7 +19,7 @@
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/prometheus_endpoint.h"
-#include "tracker/swarm/swarm_stats.h"
+#include "tracker/base/swarm_stats.h"
 
 namespace aquatic {
 
@@ -32,7 +32,7 @@ absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
 size_t WorkerCount(uint32_t socket_workers);
 
 // Torrents, peers by IP version, seeders, leechers and completed downloads.
-std::vector<GaugeValue> SwarmGauges(const swarm::SwarmStats& stats);
+std::vector<GaugeValue> SwarmGauges(const SwarmStats& stats);
 
 // The Prometheus endpoint of [statistics], serving `render()`; nullptr when
 // run_prometheus_endpoint is off.

@@ -183,7 +183,7 @@ HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index)
     return Fail(absl::StrCat("invalid scrape: ", status.message()), ip_index);
   }
   wire::ScrapeResponse response;
-  auto add = [&response](const swarm::InfoHash& info_hash, const swarm::TorrentCounts& counts) {
+  auto add = [&response](const InfoHash& info_hash, const swarm::TorrentCounts& counts) {
     wire::ScrapeFile& file = response.files.emplace_back();
     file.info_hash = info_hash;
     file.complete = counts.seeders;

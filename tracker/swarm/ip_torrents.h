@@ -13,10 +13,10 @@
 #include <memory>
 #include <type_traits>
 
-#include "tracker/swarm/info_hash.h"
+#include "tracker/base/info_hash.h"
 #include "tracker/swarm/peer_address.h"
 #include "tracker/swarm/swarm.h"
-#include "tracker/swarm/swarm_stats.h"
+#include "tracker/base/swarm_stats.h"
 #include "tracker/swarm/torrent_map.h"
 
 namespace aquatic::swarm {

@@ -60,7 +60,7 @@
 #include "loadtest/workload.h"
 #include "codec/runtime/big_endian.h"
 #include "tracker/base/fast_random.h"
-#include "tracker/swarm/info_hash.h"
+#include "tracker/base/info_hash.h"
 #include "tracker/swarm/ip_torrents.h"
 #include "tracker/swarm/peer_address.h"
 #include "tracker/swarm/swarm.h"

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "tracker/swarm/info_hash.h"
+#include "tracker/base/info_hash.h"
 
 namespace aquatic::swarm {
 

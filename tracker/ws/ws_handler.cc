@@ -75,7 +75,7 @@ WsMessageOutcome WsRequestHandler::HandleMessage(absl::string_view text,
 }
 
 void WsRequestHandler::ErrorReply(const WsConnectionState& connection, absl::string_view reason,
-                                  absl::string_view action, const swarm::InfoHash* info_hash,
+                                  absl::string_view action, const InfoHash* info_hash,
                                   std::vector<std::string>* replies) {
   wire::ErrorResponse response;
   response.failure_reason = std::string(reason);
@@ -91,7 +91,7 @@ void WsRequestHandler::ErrorReply(const WsConnectionState& connection, absl::str
 void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t now,
                                       std::vector<std::string>* replies) {
   const wire::AnnounceRequest& request = request_->announce;
-  const swarm::InfoHash& info_hash = request.info_hash;
+  const InfoHash& info_hash = request.info_hash;
   if (!access_list_->Get()->Allows(info_hash)) {
     Count(connection, kAnnounceRequests);
     ErrorReply(connection, "info hash not allowed", "announce", &info_hash, replies);
@@ -224,7 +224,7 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
   if (request.info_hash.has_value()) {
     const size_t limit = std::min<size_t>(settings_.max_scrape_torrents, kMaxScrapeFiles);
     const std::shared_ptr<const AccessList> access_list = access_list_->Get();
-    for (const swarm::InfoHash& info_hash : *request.info_hash) {
+    for (const InfoHash& info_hash : *request.info_hash) {
       if (response.files.size() >= limit) break;
       const bool seen = std::any_of(
           response.files.begin(), response.files.end(),
@@ -249,7 +249,7 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
 }
 
 void WsRequestHandler::RemovePeer(WsConnectionState& connection,
-                                  const swarm::InfoHash& info_hash, const PeerId& peer_id,
+                                  const InfoHash& info_hash, const PeerId& peer_id,
                                   uint32_t now) {
   const bool ipv6 = connection.ipv6;
   const WsPeerSink* own = connection.sink.get();

@@ -54,7 +54,7 @@ struct WsConnectionState {
   bool ipv6 = false;
   // The torrents this connection announced in, with the peer id it used, so
   // closing it removes exactly its peers.
-  absl::flat_hash_map<swarm::InfoHash, PeerId> torrents;
+  absl::flat_hash_map<InfoHash, PeerId> torrents;
 };
 
 enum class WsMessageOutcome { kHandled, kInvalidUtf8 };
@@ -83,10 +83,10 @@ class WsRequestHandler {
                       std::vector<std::string>* replies);
   void HandleAnswer(WsConnectionState& connection, uint32_t now);
   void HandleScrape(WsConnectionState& connection, std::vector<std::string>* replies);
-  void RemovePeer(WsConnectionState& connection, const swarm::InfoHash& info_hash,
+  void RemovePeer(WsConnectionState& connection, const InfoHash& info_hash,
                   const PeerId& peer_id, uint32_t now);
   void ErrorReply(const WsConnectionState& connection, absl::string_view reason,
-                  absl::string_view action, const swarm::InfoHash* info_hash,
+                  absl::string_view action, const InfoHash* info_hash,
                   std::vector<std::string>* replies);
   void Count(const WsConnectionState& connection, size_t counter) {
     metrics_->Add(worker_index_, counter + (connection.ipv6 ? 1 : 0));

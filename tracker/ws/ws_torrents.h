@@ -19,9 +19,9 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "tracker/swarm/info_hash.h"
+#include "tracker/base/info_hash.h"
 #include "tracker/swarm/swarm.h"
-#include "tracker/swarm/swarm_stats.h"
+#include "tracker/base/swarm_stats.h"
 #include "tracker/swarm/torrent_map.h"
 
 namespace aquatic::ws {
@@ -62,7 +62,7 @@ struct WsTorrent {
   WsSwarm& swarm(bool ipv6_family) { return ipv6_family ? ipv6 : ipv4; }
 };
 
-using WsSwarmStats = swarm::SwarmStats;
+using WsSwarmStats = SwarmStats;
 
 struct WsTorrentCounts {
   uint32_t seeders = 0;
@@ -77,12 +77,12 @@ class WsTorrentEngine {
   // Runs `update(WsTorrent&, WsSwarmStats&)` under the torrent's shard lock
   // (see ShardedTorrentMap::Update; an empty torrent is erased afterwards).
   template <typename UpdateFn>
-  decltype(auto) Update(const swarm::InfoHash& info_hash, UpdateFn&& update) {
+  decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
     return torrents_.Update(info_hash, std::forward<UpdateFn>(update));
   }
 
   // Both families together; zeros for an unknown torrent.
-  WsTorrentCounts Scrape(const swarm::InfoHash& info_hash) const {
+  WsTorrentCounts Scrape(const InfoHash& info_hash) const {
     return torrents_.Read(info_hash, [](const WsTorrent* torrent) {
       if (torrent == nullptr) return WsTorrentCounts{};
       return WsTorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),

@@ -1,12 +1,12 @@
 // SwarmStats: the counts an engine keeps per shard (peers by IP version,
 // seeders, completed downloads, torrents), summed for statistics. Shared by
 // the IP engine (UDP, HTTP) and the WebTorrent engine.
-#ifndef AQUATIC_TRACKER_SWARM_SWARM_STATS_H_
-#define AQUATIC_TRACKER_SWARM_SWARM_STATS_H_
+#ifndef AQUATIC_TRACKER_BASE_SWARM_STATS_H_
+#define AQUATIC_TRACKER_BASE_SWARM_STATS_H_
 
 #include <cstdint>
 
-namespace aquatic::swarm {
+namespace aquatic {
 
 struct SwarmStats {
   int64_t peers_ipv4 = 0;
@@ -33,6 +33,6 @@ struct SwarmStats {
   }
 };
 
-}  // namespace aquatic::swarm
+}  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_SWARM_SWARM_STATS_H_
+#endif  // AQUATIC_TRACKER_BASE_SWARM_STATS_H_
