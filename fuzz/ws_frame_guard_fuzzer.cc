@@ -12,7 +12,7 @@
 
 #include "absl/types/span.h"
 #include "fuzz/fuzz_check.h"
-#include "tracker/ws/frame_size_guard.h"
+#include "tracker/server/websocket/frame_size_guard.h"
 
 namespace {
 
@@ -33,7 +33,7 @@ Outcome Feed(absl::Span<const uint8_t> stream, uint64_t limit, size_t first_piec
              bool bytewise) {
   Outcome outcome;
   outcome.bytes.assign(stream.begin(), stream.end());
-  aquatic::ws::WebSocketFrameSizeGuard guard(limit, /*relabel_text=*/true);
+  aquatic::WebSocketFrameSizeGuard guard(limit, /*relabel_text=*/true);
   absl::Span<uint8_t> rest = absl::MakeSpan(outcome.bytes);
   if (bytewise) {
     for (size_t i = 0; i < rest.size(); ++i) {

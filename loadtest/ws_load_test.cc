@@ -23,7 +23,7 @@
 #include "loadtest/load_clock.h"
 #include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
-#include "tracker/ws/frame_limited_stream.h"
+#include "tracker/server/websocket/frame_limited_stream.h"
 
 namespace aquatic::loadtest {
 namespace {
@@ -35,7 +35,7 @@ namespace wscodec = aquatic::codec::ws;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 // Reads go through the frame guard's layer (see OnHandshake).
-using WsStream = websocket::stream<ws::FrameLimitedStream<beast::tcp_stream>>;
+using WsStream = websocket::stream<FrameLimitedStream<beast::tcp_stream>>;
 
 // Longest message read; tracker messages are a few KB.
 constexpr uint64_t kMaxMessageBytes = 1 << 20;

@@ -71,7 +71,7 @@ tar -C "${root}" -xf "${tarball}"
 cp /etc/resolv.conf "${root}/etc/resolv.conf"
 
 # --- The repository, as a new user clones it -----------------------------------------------
-git clone --quiet --no-hardlinks "${repo_root}" "${root}/work/aquatic-cpp"
+git -c advice.detachedHead=false clone --quiet --no-hardlinks "${repo_root}" "${root}/work/aquatic-cpp"
 say "cloned $(git -C "${root}/work/aquatic-cpp" log -1 --format='%h %s' | cut -c1-72)"
 
 # The README's first command, with a config on loopback and a free port.

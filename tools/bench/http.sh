@@ -67,7 +67,7 @@ build_and_copy //tracker:aquatic //loadtest:http
 AQUATIC="${work}/bin/aquatic"
 LOADTEST="${work}/bin/http"
 for f in certificate.pem private_key.pem; do
-  cp "tracker/base/asio/testdata/${f}" "${work}/" || die "missing the test certificate"
+  cp "tracker/server/testdata/${f}" "${work}/" || die "missing the test certificate"
 done
 
 # --- configs -----------------------------------------------------------------

@@ -19,9 +19,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "tracker/base/access_list.h"
-#include "tracker/base/asio/idle_sweeper.h"
-#include "tracker/base/asio/io_workers.h"
-#include "tracker/base/asio/tls_context.h"
+#include "tracker/server/idle_sweeper.h"
+#include "tracker/server/io_workers.h"
+#include "tracker/server/tls_context.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
 #include "tracker/base/prometheus_endpoint.h"

@@ -27,8 +27,8 @@ namespace {
 
 namespace wire = ::aquatic::codec::http;
 
-constexpr char kCertificate[] = "tracker/base/asio/testdata/certificate.pem";
-constexpr char kKey[] = "tracker/base/asio/testdata/private_key.pem";
+constexpr char kCertificate[] = "tracker/server/testdata/certificate.pem";
+constexpr char kKey[] = "tracker/server/testdata/private_key.pem";
 
 int ConnectTcp(bool ipv6, uint16_t port) {
   const int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

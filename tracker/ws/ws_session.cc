@@ -19,8 +19,8 @@
 #include "absl/strings/str_cat.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
-#include "tracker/ws/batched_write_stream.h"
-#include "tracker/ws/frame_limited_stream.h"
+#include "tracker/server/websocket/batched_write_stream.h"
+#include "tracker/server/websocket/frame_limited_stream.h"
 #include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::ws {

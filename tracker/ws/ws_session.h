@@ -20,8 +20,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "tracker/base/asio/idle_sweeper.h"
-#include "tracker/base/asio/tls_context.h"
+#include "tracker/server/idle_sweeper.h"
+#include "tracker/server/tls_context.h"
 #include "tracker/base/metrics.h"
 #include "tracker/ws/ws_handler.h"
 

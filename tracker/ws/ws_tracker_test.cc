@@ -471,8 +471,8 @@ TEST_F(WsTrackerTest, SecureWebSocket) {
   StartTracker([](config::WsConfig& config) {
     auto* tls = config.mutable_network()->mutable_tls();
     tls->set_enable_tls(true);
-    tls->set_tls_certificate_path("tracker/base/asio/testdata/certificate.pem");
-    tls->set_tls_private_key_path("tracker/base/asio/testdata/private_key.pem");
+    tls->set_tls_certificate_path("tracker/server/testdata/certificate.pem");
+    tls->set_tls_private_key_path("tracker/server/testdata/private_key.pem");
   });
   for (bool ipv6 : {false, true}) {
     WsTestClient::Options options;

@@ -1,4 +1,4 @@
-#include "tracker/base/asio/idle_sweeper.h"
+#include "tracker/server/idle_sweeper.h"
 
 #include <boost/system/error_code.hpp>
 

@@ -1,4 +1,4 @@
-#include "tracker/base/asio/tls_context.h"
+#include "tracker/server/tls_context.h"
 
 #include <openssl/ssl.h>
 

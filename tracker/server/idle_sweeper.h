@@ -9,8 +9,8 @@
 //
 // Single-threaded: every call, and every OnIdleTimeout, happens on the one
 // thread that runs the io_context.
-#ifndef AQUATIC_TRACKER_BASE_ASIO_IDLE_SWEEPER_H_
-#define AQUATIC_TRACKER_BASE_ASIO_IDLE_SWEEPER_H_
+#ifndef AQUATIC_TRACKER_SERVER_IDLE_SWEEPER_H_
+#define AQUATIC_TRACKER_SERVER_IDLE_SWEEPER_H_
 
 #include <chrono>
 #include <cstddef>
@@ -80,4 +80,4 @@ class IdleSweeper {
 
 }  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_BASE_ASIO_IDLE_SWEEPER_H_
+#endif  // AQUATIC_TRACKER_SERVER_IDLE_SWEEPER_H_

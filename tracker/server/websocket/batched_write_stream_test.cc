@@ -1,6 +1,6 @@
 // BatchedWriteStream over a real socket pair (AF_UNIX), with a thin layer
 // that counts the writes reaching the socket.
-#include "tracker/ws/batched_write_stream.h"
+#include "tracker/server/websocket/batched_write_stream.h"
 
 #include <functional>
 #include <memory>
@@ -14,7 +14,7 @@
 
 #include "gtest/gtest.h"
 
-namespace aquatic::ws {
+namespace aquatic {
 namespace {
 
 namespace net = boost::asio;
@@ -242,4 +242,4 @@ TEST_F(BatchedWriteStreamTest, AFailedFlushFailsLaterWrites) {
 }
 
 }  // namespace
-}  // namespace aquatic::ws
+}  // namespace aquatic

@@ -5,8 +5,8 @@
 // Reload() (on SIGUSR1) builds a new context from the files and swaps it in
 // for new connections; open connections keep theirs. A bad file at reload
 // keeps the current context.
-#ifndef AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
-#define AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
+#ifndef AQUATIC_TRACKER_SERVER_TLS_CONTEXT_H_
+#define AQUATIC_TRACKER_SERVER_TLS_CONTEXT_H_
 
 #include <memory>
 #include <string>
@@ -41,4 +41,4 @@ class TlsContexts {
 
 }  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_BASE_ASIO_TLS_CONTEXT_H_
+#endif  // AQUATIC_TRACKER_SERVER_TLS_CONTEXT_H_

@@ -32,8 +32,8 @@
 //
 // Single-threaded: everything runs on the one thread of the stream's
 // io_context.
-#ifndef AQUATIC_TRACKER_WS_BATCHED_WRITE_STREAM_H_
-#define AQUATIC_TRACKER_WS_BATCHED_WRITE_STREAM_H_
+#ifndef AQUATIC_TRACKER_SERVER_WEBSOCKET_BATCHED_WRITE_STREAM_H_
+#define AQUATIC_TRACKER_SERVER_WEBSOCKET_BATCHED_WRITE_STREAM_H_
 
 #include <cstddef>
 #include <functional>
@@ -52,7 +52,7 @@
 #include <boost/beast/websocket/teardown.hpp>
 #include <boost/system/error_code.hpp>
 
-namespace aquatic::ws {
+namespace aquatic {
 
 template <typename NextLayer>
 class BatchedWriteStream {
@@ -257,6 +257,6 @@ void async_teardown(boost::beast::role_type role, BatchedWriteStream<NextLayer>&
   });
 }
 
-}  // namespace aquatic::ws
+}  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_WS_BATCHED_WRITE_STREAM_H_
+#endif  // AQUATIC_TRACKER_SERVER_WEBSOCKET_BATCHED_WRITE_STREAM_H_

@@ -10,8 +10,8 @@
 // units: the WebTorrent tracker's ws_session.cc, and the ws load tester, which
 // reads the tracker's messages the same way (Beast would check their UTF-8
 // byte by byte, the load tester's largest cost).
-#ifndef AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
-#define AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
+#ifndef AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_LIMITED_STREAM_H_
+#define AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_LIMITED_STREAM_H_
 
 #include <algorithm>
 #include <cstddef>
@@ -26,9 +26,9 @@
 #include <boost/beast/websocket/error.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
-#include "tracker/ws/frame_size_guard.h"
+#include "tracker/server/websocket/frame_size_guard.h"
 
-namespace aquatic::ws {
+namespace aquatic {
 
 template <typename NextLayer>
 class FrameLimitedStream {
@@ -125,6 +125,6 @@ void async_teardown(boost::beast::role_type role, FrameLimitedStream<NextLayer>&
   async_teardown(role, stream.next_layer(), std::forward<TeardownHandler>(handler));
 }
 
-}  // namespace aquatic::ws
+}  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_WS_FRAME_LIMITED_STREAM_H_
+#endif  // AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_LIMITED_STREAM_H_

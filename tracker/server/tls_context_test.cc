@@ -1,4 +1,4 @@
-#include "tracker/base/asio/tls_context.h"
+#include "tracker/server/tls_context.h"
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
@@ -7,9 +7,9 @@ namespace aquatic {
 namespace {
 
 // Self-signed test material (CN=localhost, 127.0.0.1, ::1), never a secret.
-constexpr char kCertificate[] = "tracker/base/asio/testdata/certificate.pem";
-constexpr char kKey[] = "tracker/base/asio/testdata/private_key.pem";
-constexpr char kOtherKey[] = "tracker/base/asio/testdata/other_key.pem";
+constexpr char kCertificate[] = "tracker/server/testdata/certificate.pem";
+constexpr char kKey[] = "tracker/server/testdata/private_key.pem";
+constexpr char kOtherKey[] = "tracker/server/testdata/other_key.pem";
 
 TEST(TlsContextsTest, LoadsPemFiles) {
   absl::StatusOr<std::unique_ptr<TlsContexts>> contexts = TlsContexts::Load(kCertificate, kKey);

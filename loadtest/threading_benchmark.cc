@@ -65,7 +65,13 @@
 #include "tracker/swarm/peer_address.h"
 #include "tracker/swarm/swarm.h"
 
-namespace aquatic::swarm {
+namespace aquatic::loadtest {
+
+using swarm::IpTorrentEngine;
+using swarm::PeerAddressV4;
+using swarm::PeerEvent;
+using swarm::TorrentCounts;
+
 namespace {
 
 struct NoPeerData {};
@@ -828,6 +834,6 @@ void BM_UncontendedMutex(benchmark::State& state) {
 BENCHMARK(BM_UncontendedMutex);
 
 }  // namespace
-}  // namespace aquatic::swarm
+}  // namespace aquatic::loadtest
 
 BENCHMARK_MAIN();

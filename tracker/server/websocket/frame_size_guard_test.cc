@@ -1,4 +1,4 @@
-#include "tracker/ws/frame_size_guard.h"
+#include "tracker/server/websocket/frame_size_guard.h"
 
 #include <cstdint>
 #include <string>
@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 
-namespace aquatic::ws {
+namespace aquatic {
 namespace {
 
 // A masked client frame (RFC 6455 section 5.2) with `payload` bytes of 'x'.
@@ -116,4 +116,4 @@ TEST(WebSocketFrameSizeGuardTest, RelabelsTextMessagesAsBinaryAndRemembersThem) 
 }
 
 }  // namespace
-}  // namespace aquatic::ws
+}  // namespace aquatic

@@ -2,8 +2,8 @@
 // each running its own io_context with its own SO_REUSEPORT acceptors, so
 // connections stay on the thread that accepted them and workers share no
 // Asio state.
-#ifndef AQUATIC_TRACKER_BASE_ASIO_IO_WORKERS_H_
-#define AQUATIC_TRACKER_BASE_ASIO_IO_WORKERS_H_
+#ifndef AQUATIC_TRACKER_SERVER_IO_WORKERS_H_
+#define AQUATIC_TRACKER_SERVER_IO_WORKERS_H_
 
 #include <functional>
 #include <memory>
@@ -55,4 +55,4 @@ class IoWorkers {
 
 }  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_BASE_ASIO_IO_WORKERS_H_
+#endif  // AQUATIC_TRACKER_SERVER_IO_WORKERS_H_

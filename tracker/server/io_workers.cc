@@ -1,4 +1,4 @@
-#include "tracker/base/asio/io_workers.h"
+#include "tracker/server/io_workers.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

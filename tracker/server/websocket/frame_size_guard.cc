@@ -1,8 +1,8 @@
-#include "tracker/ws/frame_size_guard.h"
+#include "tracker/server/websocket/frame_size_guard.h"
 
 #include <algorithm>
 
-namespace aquatic::ws {
+namespace aquatic {
 namespace {
 
 // Header length from its second byte: 7-bit length, or 126 (16-bit extended
@@ -70,4 +70,4 @@ bool WebSocketFrameSizeGuard::Consume(absl::Span<uint8_t> bytes) {
   return !exceeded_;
 }
 
-}  // namespace aquatic::ws
+}  // namespace aquatic

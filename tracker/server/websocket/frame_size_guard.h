@@ -15,8 +15,8 @@
 // tracker's CPU). The tracker checks the UTF-8 of text messages itself (its
 // JSON parser validates every string) and closes with 1007 as Beast would
 // have.
-#ifndef AQUATIC_TRACKER_WS_FRAME_SIZE_GUARD_H_
-#define AQUATIC_TRACKER_WS_FRAME_SIZE_GUARD_H_
+#ifndef AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_SIZE_GUARD_H_
+#define AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_SIZE_GUARD_H_
 
 #include <array>
 #include <cstddef>
@@ -26,7 +26,7 @@
 
 #include "absl/types/span.h"
 
-namespace aquatic::ws {
+namespace aquatic {
 
 class WebSocketFrameSizeGuard {
  public:
@@ -62,6 +62,6 @@ class WebSocketFrameSizeGuard {
   bool exceeded_ = false;
 };
 
-}  // namespace aquatic::ws
+}  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_WS_FRAME_SIZE_GUARD_H_
+#endif  // AQUATIC_TRACKER_SERVER_WEBSOCKET_FRAME_SIZE_GUARD_H_
