@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/status/status.h"
@@ -78,6 +79,11 @@ SocketAddress SocketAddress::WithPort(uint16_t port) const {
   if (is_ipv4()) reinterpret_cast<sockaddr_in*>(&result.storage_)->sin_port = htons(port);
   if (is_ipv6()) reinterpret_cast<sockaddr_in6*>(&result.storage_)->sin6_port = htons(port);
   return result;
+}
+
+bool SocketAddress::is_unspecified() const {
+  const absl::Span<const uint8_t> ip = ip_bytes();
+  return std::all_of(ip.begin(), ip.end(), [](uint8_t byte) { return byte == 0; });
 }
 
 absl::Span<const uint8_t> SocketAddress::ip_bytes() const {

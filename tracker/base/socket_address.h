@@ -29,6 +29,8 @@ class SocketAddress {
   SocketAddress WithPort(uint16_t port) const;
   // The address bytes in network order: 4 for IPv4, 16 for IPv6.
   absl::Span<const uint8_t> ip_bytes() const;
+  // 0.0.0.0 or [::]: every address of the host.
+  bool is_unspecified() const;
 
   const sockaddr* sockaddr_ptr() const {
     return reinterpret_cast<const sockaddr*>(&storage_);

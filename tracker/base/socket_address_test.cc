@@ -35,6 +35,13 @@ TEST(SocketAddressTest, WithPortKeepsTheAddress) {
   }
 }
 
+TEST(SocketAddressTest, UnspecifiedIsEveryAddress) {
+  EXPECT_TRUE(SocketAddress::Parse("0.0.0.0:3000")->is_unspecified());
+  EXPECT_TRUE(SocketAddress::Parse("[::]:3000")->is_unspecified());
+  EXPECT_FALSE(SocketAddress::Parse("127.0.0.1:3000")->is_unspecified());
+  EXPECT_FALSE(SocketAddress::Parse("[::1]:3000")->is_unspecified());
+}
+
 TEST(SocketAddressTest, RejectsBadAddresses) {
   for (const char* bad : {"", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1",
                           "127.0.0.1:+80", "127.0.0.1: 80", "::1:80", "[::1]", "[nope]:80",

@@ -58,11 +58,9 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   return absl::OkStatus();
 }
 
-StatisticsReporter::StatisticsReporter(std::string protocol, const Metrics* metrics,
-                                       std::vector<RateCounter> rate_counters,
+StatisticsReporter::StatisticsReporter(std::string title, std::vector<RateCounter> rate_counters,
                                        const config::StatisticsConfig& config)
-    : protocol_(std::move(protocol)),
-      metrics_(metrics),
+    : protocol_(std::move(title)),
       rate_counters_(std::move(rate_counters)),
       config_(config),
       last_totals_(rate_counters_.size(), 0),
@@ -74,8 +72,7 @@ void StatisticsReporter::Report(const std::vector<StatisticsRow>& current_values
   last_report_time_ = now;
   std::vector<StatisticsRow> rows;
   for (size_t i = 0; i < rate_counters_.size(); ++i) {
-    const size_t counter = rate_counters_[i].counter;
-    const uint64_t total = metrics_->Total(counter) + metrics_->Total(counter + 1);
+    const uint64_t total = rate_counters_[i].table->Total(rate_counters_[i].counter);
     rows.push_back({rate_counters_[i].label, static_cast<double>(total),
                     (total - last_totals_[i]) / elapsed});
     last_totals_[i] = total;

@@ -35,28 +35,29 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
 // The current size of a swarm engine as report rows.
 std::vector<StatisticsRow> SwarmStatisticsRows(const SwarmStats& stats);
 
-// One tracker's periodic report (`[statistics] interval`): for each counter
-// its total over both IP versions and its rate since the previous report,
-// then the current values the tracker passes; printed to stdout and/or
+// A process's periodic report (`[statistics] interval`): for each rate
+// counter its total over both IP versions and its rate since the previous
+// report, then the current values passed in; printed to stdout and/or
 // written as the HTML page.
 class StatisticsReporter {
  public:
   struct RateCounter {
-    const char* label;
-    // The IPv4 counter; the IPv6 one follows it (see AddPerIpVersion).
+    // e.g. "udp announce".
+    std::string label;
+    const CounterTable* table;
     size_t counter;
   };
 
-  // `config`: print_to_stdout, write_html_to_file, html_file_path.
-  StatisticsReporter(std::string protocol, const Metrics* metrics,
-                     std::vector<RateCounter> rate_counters,
+  // `title` names the process in the line and the page ("udp", or the
+  // front-ends it serves). `config`: print_to_stdout, write_html_to_file,
+  // html_file_path.
+  StatisticsReporter(std::string title, std::vector<RateCounter> rate_counters,
                      const config::StatisticsConfig& config);
 
   void Report(const std::vector<StatisticsRow>& current_values);
 
  private:
   const std::string protocol_;
-  const Metrics* const metrics_;
   const std::vector<RateCounter> rate_counters_;
   const config::StatisticsConfig config_;
   // Totals at the previous report, one per rate counter.

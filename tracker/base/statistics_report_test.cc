@@ -49,22 +49,25 @@ TEST(StatisticsReportTest, SwarmRowsSumBothIpVersions) {
 
 // The reporter sums a counter's IPv4 and IPv6 slots, puts the rate rows
 // before the current values, and writes the page where the config says.
+#define TEST_COUNTERS(X)                                                                    \
+  X(kRequests, "aquatic_requests_total", "type=\"announce\"", "Requests.")                   \
+  X(kResponses, "aquatic_responses_total", "type=\"announce\"", "Responses.")
+AQUATIC_DEFINE_COUNTERS(TestCounter, TEST_COUNTERS)
+
 TEST(StatisticsReportTest, ReporterWritesTotalsOfBothIpVersionsToThePage) {
-  std::vector<MetricSpec> specs;
-  AddPerIpVersion("aquatic_requests_total", "Requests.", "type=\"announce\"", &specs);
-  AddPerIpVersion("aquatic_responses_total", "Responses.", "type=\"announce\"", &specs);
-  Metrics metrics(specs, 1);
-  metrics.Add(0, 0, 7);  // requests, IPv4
-  metrics.Add(0, 1, 3);  // requests, IPv6
-  metrics.Add(0, 2, 9);  // responses, IPv4
+  Counters<TestCounter> counters(1);
+  counters.ForWorker(0).Add(TestCounter::kRequests, 0, 7);
+  counters.ForWorker(0).Add(TestCounter::kRequests, 1, 3);
+  counters.ForWorker(0).Add(TestCounter::kResponses, 0, 9);
+  const CounterTable* table = &counters.table();
 
   const std::string page = ::testing::TempDir() + "/statistics_report_test.html";
   config::StatisticsConfig config;
   config.set_print_to_stdout(false);
   config.set_write_html_to_file(true);
   config.set_html_file_path(page);
-  StatisticsReporter reporter("udp", &metrics, {{"requests announce", 0}, {"responses", 2}},
-                              config);
+  StatisticsReporter reporter("udp",
+                              {{"requests announce", table, 0}, {"responses", table, 1}}, config);
   reporter.Report({{"torrents", 1, -1}});
   const std::string html = ReadFile(page);
   const size_t requests = html.find("requests announce");
@@ -81,7 +84,7 @@ TEST(StatisticsReportTest, ReporterWritesTotalsOfBothIpVersionsToThePage) {
 
   // Without write_html_to_file no page appears.
   config.set_write_html_to_file(false);
-  StatisticsReporter quiet("udp", &metrics, {{"requests announce", 0}}, config);
+  StatisticsReporter quiet("udp", {{"requests announce", table, 0}}, config);
   quiet.Report({});
   EXPECT_NE(access(page.c_str(), F_OK), 0);
 }

@@ -1,29 +1,31 @@
-// The HTTP tracker's counters, in the order of HttpMetricSpecs().
+// The HTTP front-end's counters (see tracker/base/metrics.h). Connections
+// accepted and refused at the cap are the TCP server's (tracker/server).
 #ifndef AQUATIC_TRACKER_HTTP_HTTP_METRICS_H_
 #define AQUATIC_TRACKER_HTTP_HTTP_METRICS_H_
-
-#include <cstddef>
-#include <vector>
 
 #include "tracker/base/metrics.h"
 
 namespace aquatic::http {
 
-// Counter index = base + ip_version_index (0 for IPv4, 1 for IPv6).
-enum HttpCounter : size_t {
-  kAnnounceRequests = 0,
-  kScrapeRequests = 2,
-  kAnnounceResponses = 4,
-  kScrapeResponses = 6,
-  // Answers with a bencoded `failure reason`.
-  kFailureResponses = 8,
-  kNotFound = 10,
-  kConnectionsAccepted = 12,
-  // Closed for a limit: header too large, body, timeout, max_connections.
-  kConnectionsRefused = 14,
-};
+#define AQUATIC_HTTP_COUNTERS(X)                                                             \
+  X(kAnnounceRequests, "aquatic_requests_total", "type=\"announce\"",                        \
+    "Requests received, by type and IP version.")                                           \
+  X(kScrapeRequests, "aquatic_requests_total", "type=\"scrape\"",                            \
+    "Requests received, by type and IP version.")                                           \
+  X(kAnnounceResponses, "aquatic_responses_total", "type=\"announce\"",                      \
+    "Responses sent, by type and IP version.")                                              \
+  X(kScrapeResponses, "aquatic_responses_total", "type=\"scrape\"",                          \
+    "Responses sent, by type and IP version.")                                              \
+  X(kFailureResponses, "aquatic_responses_total", "type=\"failure\"",                        \
+    "Responses sent, by type and IP version.")                                              \
+  X(kNotFound, "aquatic_responses_total", "type=\"not_found\"",                              \
+    "Responses sent, by type and IP version.")                                              \
+  X(kBadRequestCloses, "aquatic_forced_closes_total", "reason=\"bad_request\"",              \
+    "Connections the tracker closed, by reason and IP version.")                            \
+  X(kTimeoutCloses, "aquatic_forced_closes_total", "reason=\"timeout\"",                     \
+    "Connections the tracker closed, by reason and IP version.")
 
-std::vector<MetricSpec> HttpMetricSpecs();
+AQUATIC_DEFINE_COUNTERS(HttpCounter, AQUATIC_HTTP_COUNTERS)
 
 }  // namespace aquatic::http
 

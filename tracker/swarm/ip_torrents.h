@@ -1,17 +1,19 @@
-// IpTorrentEngine<Data>: the swarm engine of the UDP and HTTP trackers. Peers
-// are keyed by (IP, port); IPv4 and IPv6 peers live in separate swarms of the
-// same torrent and are never returned to each other; the completed-download
-// count is per torrent. `Data` is the per-peer extra (empty for UDP, the peer
-// id for HTTP's non-compact responses).
+// IpTorrentEngine<Data>: the swarm engine of the UDP and HTTP front-ends,
+// one engine for both when they share a process. Peers are keyed by (IP,
+// port); IPv4 and IPv6 peers live in separate swarms of the same torrent and
+// are never returned to each other; the completed-download count is per
+// torrent. `Data` is the per-peer extra: NoPeerData where only UDP serves the
+// engine, PeerIdData where HTTP's non-compact responses need peer ids.
 //
 // Thread-safe: socket workers call it concurrently (one lock per shard).
 #ifndef AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_
 #define AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <type_traits>
+#include <utility>
 
 #include "tracker/base/info_hash.h"
 #include "tracker/swarm/peer_address.h"
@@ -21,8 +23,10 @@
 
 namespace aquatic::swarm {
 
-// Counters kept per shard, summed for statistics.
-using IpSwarmStats = SwarmStats;
+struct NoPeerData {};
+struct PeerIdData {
+  std::array<uint8_t, 20> peer_id{};
+};
 
 // Most torrents only ever see IPv4 peers, so the IPv6 swarm is allocated on
 // first use: a torrent is 40 bytes in its map slot instead of 72.
@@ -32,7 +36,9 @@ struct IpTorrent {
   std::unique_ptr<Swarm<PeerAddressV6, Data>> ipv6_swarm;
   uint64_t completed = 0;
 
-  bool empty() const { return ipv4.empty() && (ipv6_swarm == nullptr || ipv6_swarm->empty()); }
+  bool has_peers() const {
+    return !ipv4.empty() || (ipv6_swarm != nullptr && !ipv6_swarm->empty());
+  }
   Swarm<PeerAddressV6, Data>& ipv6() {
     if (ipv6_swarm == nullptr) ipv6_swarm = std::make_unique<Swarm<PeerAddressV6, Data>>();
     return *ipv6_swarm;
@@ -62,6 +68,9 @@ class IpTorrentEngine {
 
   explicit IpTorrentEngine(size_t shard_count) : torrents_(shard_count) {}
 
+  // See CompletionHook; before the engine is shared.
+  void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
+
   // Applies the announce and calls `emit(const Peer<Address>&)` for up to
   // `max_peers` other peers of the same address family (none after
   // event=stopped). Returns the counts of that family's swarm and the
@@ -69,19 +78,13 @@ class IpTorrentEngine {
   template <typename Address, typename Emit>
   TorrentCounts AnnounceAndSelect(const InfoHash& info_hash, const Announce<Address>& announce,
                                   size_t max_peers, uint64_t random, Emit&& emit) {
-    return torrents_.Update(info_hash, [&](IpTorrent<Data>& torrent, ShardStats& stats) {
+    return torrents_.Update(info_hash, [&](TorrentUpdate<IpTorrent<Data>>& update) {
+      IpTorrent<Data>& torrent = update.torrent();
       SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
-      if (torrent.empty()) ++stats.torrents;
-      const auto change = swarm.Apply(announce);
-      stats.Count(Address::kIpSize == 16, change);
-      if (change.completed) {
-        ++torrent.completed;
-        ++stats.completed;
-      }
+      update.Record(Address::kIpSize == 16, swarm.Apply(announce));
       if (announce.event != PeerEvent::kStopped) {
         swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
       }
-      if (torrent.empty()) --stats.torrents;
       return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
     });
   }
@@ -94,47 +97,28 @@ class IpTorrentEngine {
     });
   }
 
-  // Removes peers that last announced before `cutoff`, then empty torrents.
+  // Removes peers that last announced before `cutoff`, then torrents with
+  // nothing left to keep.
   void RemoveStale(uint32_t cutoff) {
-    torrents_.ForEachShard([cutoff](auto& torrents, ShardStats& stats) {
-      for (auto it = torrents.begin(); it != torrents.end();) {
-        const auto v4 = it->second.ipv4.RemoveStale(cutoff);
-        const auto v6 = it->second.ipv6_swarm
-                            ? it->second.ipv6_swarm->RemoveStale(cutoff)
-                            : typename SwarmOf<PeerAddressV6>::Change{};
-        stats.peers_ipv4 += v4.peers;
-        stats.peers_ipv6 += v6.peers;
-        stats.seeders += v4.seeders + v6.seeders;
-        if (it->second.empty()) {
-          --stats.torrents;
-          torrents.erase(it++);
-        } else {
-          ++it;
-        }
-      }
+    torrents_.UpdateAll([cutoff](TorrentUpdate<IpTorrent<Data>>& update) {
+      IpTorrent<Data>& torrent = update.torrent();
+      update.Record(false, torrent.ipv4.RemoveStale(cutoff));
+      if (torrent.ipv6_swarm) update.Record(true, torrent.ipv6_swarm->RemoveStale(cutoff));
     });
   }
 
-  IpSwarmStats Stats() const {
-    IpSwarmStats total;
-    torrents_.ForEachShard([&total](const auto&, const ShardStats& stats) { total += stats; });
-    return total;
-  }
+  SwarmStats Stats() const { return torrents_.Stats(); }
 
   // Calls `visit(const InfoHash&, TorrentCounts)` for every torrent, one shard
   // locked at a time (HTTP full scrape).
   template <typename Visit>
   void ForEachTorrent(Visit&& visit) const {
-    torrents_.ForEachShard([&visit](const auto& torrents, const ShardStats&) {
-      for (const auto& [info_hash, torrent] : torrents) {
-        visit(info_hash, TorrentCounts{torrent.seeders(), torrent.leechers(), torrent.completed});
-      }
+    torrents_.ForEach([&visit](const InfoHash& info_hash, const IpTorrent<Data>& torrent) {
+      visit(info_hash, TorrentCounts{torrent.seeders(), torrent.leechers(), torrent.completed});
     });
   }
 
  private:
-  using ShardStats = IpSwarmStats;
-
   template <typename Address>
   static SwarmOf<Address>& SwarmFor(IpTorrent<Data>& torrent) {
     if constexpr (Address::kIpSize == 4) {
@@ -144,7 +128,7 @@ class IpTorrentEngine {
     }
   }
 
-  ShardedTorrentMap<IpTorrent<Data>, ShardStats> torrents_;
+  ShardedTorrentMap<IpTorrent<Data>> torrents_;
 };
 
 }  // namespace aquatic::swarm

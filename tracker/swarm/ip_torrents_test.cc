@@ -217,7 +217,7 @@ TEST(IpTorrentEngineTest, CountsFollowEveryEventOrder) {
   // Stopping an unknown peer or torrent changes nothing and leaves no torrent.
   AnnounceAndCollect(engine, Hash(9), Announce(V4(1), false, PeerEvent::kStopped));
   EXPECT_EQ(engine.Stats().torrents, 1);
-  const IpSwarmStats stats = engine.Stats();
+  const SwarmStats stats = engine.Stats();
   EXPECT_EQ(stats.peers_ipv4, 1);
   EXPECT_EQ(stats.seeders, 1);
   EXPECT_EQ(stats.completed, 2u);
@@ -258,11 +258,53 @@ TEST(IpTorrentEngineTest, CleaningRemovesStalePeersAndEmptyTorrents) {
   EXPECT_EQ(counts.leechers, 1u);
   const TorrentCounts gone = engine.Scrape(Hash(2));
   EXPECT_EQ(gone.leechers, 0u);
-  const IpSwarmStats stats = engine.Stats();
+  const SwarmStats stats = engine.Stats();
   EXPECT_EQ(stats.torrents, 1);
   EXPECT_EQ(stats.peers_ipv4, 1);
   EXPECT_EQ(stats.peers_ipv6, 0);
   EXPECT_EQ(stats.seeders, 0);
+}
+
+// A torrent's completed count outlives its peers (as in opentracker): its
+// last peer stopping or going stale leaves the count, and a torrent with
+// peers again counts on from it. Only torrents with peers are counted as
+// torrents.
+TEST(IpTorrentEngineTest, CompletedCountSurvivesTheLastPeer) {
+  Engine engine(2);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted, /*now=*/10));
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kStopped, /*now=*/11));
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 1u);
+  EXPECT_EQ(engine.Stats().torrents, 0);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true, PeerEvent::kCompleted, /*now=*/12));
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 2u);
+  EXPECT_EQ(engine.Stats().torrents, 1);
+  engine.RemoveStale(/*cutoff=*/100);
+  EXPECT_EQ(engine.Stats().torrents, 0);
+  EXPECT_EQ(engine.Stats().peers_ipv4, 0);
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 2u);
+  EXPECT_EQ(engine.Stats().completed, 2u);
+  // A torrent that never completed leaves nothing behind.
+  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/10));
+  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStopped, /*now=*/11));
+  size_t torrents = 0;
+  engine.ForEachTorrent([&torrents](const InfoHash&, const TorrentCounts&) { ++torrents; });
+  EXPECT_EQ(torrents, 1u);  // Hash(1), kept for its count
+}
+
+TEST(IpTorrentEngineTest, CompletionHookSeesEveryCountedDownload) {
+  Engine engine(2);
+  std::vector<std::pair<InfoHash, uint64_t>> seen;
+  engine.SetCompletionHook(
+      [&seen](const InfoHash& info_hash, uint64_t completed) { seen.emplace_back(info_hash, completed); });
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted));
+  // Once per peer: a repeated event=completed is not another download.
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted));
+  AnnounceAndCollect(engine, Hash(1), Announce(V6(1), true, PeerEvent::kCompleted));
+  AnnounceAndCollect(engine, Hash(3), Announce(V4(1), true, PeerEvent::kCompleted));
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], std::make_pair(Hash(1), uint64_t{1}));
+  EXPECT_EQ(seen[1], std::make_pair(Hash(1), uint64_t{2}));
+  EXPECT_EQ(seen[2], std::make_pair(Hash(3), uint64_t{1}));
 }
 
 TEST(IpTorrentEngineTest, UnknownTorrentScrapesAsZeros) {

@@ -1,25 +1,76 @@
-// ShardedTorrentMap<Torrent>: every torrent of the tracker, split by info hash
+// ShardedTorrentMap<Torrent>: every torrent of an engine, split by info hash
 // into shards of absl::flat_hash_map, each behind its own mutex, so socket
 // workers on different torrents never wait for each other and nothing takes a
 // global lock on the request path. Cleaning and statistics visit one shard at
 // a time.
 //
-// `Torrent` needs `bool empty() const`; empty torrents are erased after each
-// update.
+// The map keeps the invariants every engine shares, whatever its protocol:
+//  - each shard's SwarmStats: torrents with peers, peers by IP version,
+//    seeders, completed downloads (updates report swarm changes through
+//    TorrentUpdate::Record);
+//  - a torrent's `completed` count outlives its peers: a torrent is erased
+//    only when it has no peers and no completed download to remember (as
+//    opentracker does), so a swarm that empties and refills keeps its count;
+//  - the completion hook sees every counted download (storage, accounting).
+//
+// `Torrent` needs `bool has_peers() const` and a `uint64_t completed` member.
 #ifndef AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 #define AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "tracker/base/info_hash.h"
+#include "tracker/base/swarm_stats.h"
 
 namespace aquatic::swarm {
 
-template <typename Torrent, typename ShardStats>
+// Called (under the torrent's shard lock) after a download was counted, with
+// the torrent's new completed count. Must be quick and must not call back
+// into the engine.
+using CompletionHook = std::function<void(const InfoHash& info_hash, uint64_t completed)>;
+
+// Shards for an engine shared by `workers` threads: enough that workers
+// rarely meet on one lock.
+inline size_t ShardCountFor(size_t workers) { return 64 * (workers == 0 ? 1 : workers); }
+
+// What an update function gets: the torrent, and the bookkeeping of its shard.
+template <typename Torrent>
+class TorrentUpdate {
+ public:
+  TorrentUpdate(const InfoHash& info_hash, Torrent& torrent, SwarmStats& stats,
+                const CompletionHook& hook)
+      : info_hash_(info_hash), torrent_(torrent), stats_(stats), hook_(hook) {}
+
+  Torrent& torrent() { return torrent_; }
+  const InfoHash& info_hash() const { return info_hash_; }
+
+  // Records what Swarm::Apply or Swarm::RemoveStale changed in the torrent's
+  // swarm of one address family: peers, seeders, a completed download.
+  template <typename Change>
+  void Record(bool ipv6, const Change& change) {
+    stats_.Count(ipv6, change);
+    if (change.completed) {
+      ++torrent_.completed;
+      ++stats_.completed;
+      if (hook_) hook_(info_hash_, torrent_.completed);
+    }
+  }
+
+ private:
+  const InfoHash& info_hash_;
+  Torrent& torrent_;
+  SwarmStats& stats_;
+  const CompletionHook& hook_;
+};
+
+template <typename Torrent>
 class ShardedTorrentMap {
  public:
   using Map = absl::flat_hash_map<InfoHash, Torrent>;
@@ -31,21 +82,29 @@ class ShardedTorrentMap {
     }
   }
 
-  // Runs `update(Torrent&, ShardStats&)` on the torrent, creating it first if
-  // needed, and erases it afterwards if it ended up empty.
+  // Before the engine is shared between threads.
+  void SetCompletionHook(CompletionHook hook) { hook_ = std::move(hook); }
+
+  // Runs `update(TorrentUpdate<Torrent>&)` on the torrent, creating it first
+  // if needed, then keeps the torrent count and erases a torrent with
+  // nothing left to keep.
   template <typename UpdateFn>
   decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
     Shard& shard = ShardOf(info_hash);
     std::lock_guard<std::mutex> lock(shard.mutex);
     auto [it, inserted] = shard.torrents.try_emplace(info_hash);
-    struct EraseIfEmpty {
-      Map& map;
+    struct Bookkeeping {
+      Shard& shard;
       typename Map::iterator it;
-      ~EraseIfEmpty() {
-        if (it->second.empty()) map.erase(it);
+      bool had_peers;
+      ~Bookkeeping() {
+        const bool has_peers = it->second.has_peers();
+        shard.stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
+        if (!has_peers && it->second.completed == 0) shard.torrents.erase(it);
       }
-    } eraser{shard.torrents, it};
-    return update(it->second, shard.stats);
+    } bookkeeping{shard, it, !inserted && it->second.has_peers()};
+    TorrentUpdate<Torrent> context(it->first, it->second, shard.stats, hook_);
+    return update(context);
   }
 
   // Runs `read(const Torrent*)`, with nullptr for an unknown torrent.
@@ -57,21 +116,44 @@ class ShardedTorrentMap {
     return read(it == shard.torrents.end() ? nullptr : &it->second);
   }
 
-  // Runs `visit(Map&, ShardStats&)` on each shard in turn, under its lock.
-  template <typename Visit>
-  void ForEachShard(Visit&& visit) {
+  // Runs `update(TorrentUpdate<Torrent>&)` on every torrent, one shard locked
+  // at a time, with the same bookkeeping as Update (cleaning).
+  template <typename UpdateFn>
+  void UpdateAll(UpdateFn&& update) {
     for (auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
-      visit(shard->torrents, shard->stats);
+      for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
+        const bool had_peers = it->second.has_peers();
+        TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_);
+        update(context);
+        const bool has_peers = it->second.has_peers();
+        shard->stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
+        if (!has_peers && it->second.completed == 0) {
+          shard->torrents.erase(it++);
+        } else {
+          ++it;
+        }
+      }
     }
   }
 
+  // Runs `visit(const InfoHash&, const Torrent&)` on every torrent, one shard
+  // locked at a time.
   template <typename Visit>
-  void ForEachShard(Visit&& visit) const {
+  void ForEach(Visit&& visit) const {
     for (const auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
-      visit(static_cast<const Map&>(shard->torrents), static_cast<const ShardStats&>(shard->stats));
+      for (const auto& [info_hash, torrent] : shard->torrents) visit(info_hash, torrent);
     }
+  }
+
+  SwarmStats Stats() const {
+    SwarmStats total;
+    for (const auto& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard->mutex);
+      total += shard->stats;
+    }
+    return total;
   }
 
   size_t shard_count() const { return shards_.size(); }
@@ -83,12 +165,10 @@ class ShardedTorrentMap {
     // detection in Debian's build) showed up in profiles of the UDP path.
     mutable std::mutex mutex;
     Map torrents;
-    ShardStats stats;
+    SwarmStats stats;
   };
 
-  Shard& ShardOf(const InfoHash& info_hash) {
-    return *shards_[ShardIndex(info_hash)];
-  }
+  Shard& ShardOf(const InfoHash& info_hash) { return *shards_[ShardIndex(info_hash)]; }
   const Shard& ShardOf(const InfoHash& info_hash) const {
     return *shards_[ShardIndex(info_hash)];
   }
@@ -102,6 +182,7 @@ class ShardedTorrentMap {
   }
 
   std::vector<std::unique_ptr<Shard>> shards_;
+  CompletionHook hook_;
 };
 
 }  // namespace aquatic::swarm

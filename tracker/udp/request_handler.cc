@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "codec/runtime/big_endian.h"
 #include "codec/udp/udp.codec.h"
 #include "codec/udp/udp_request.h"
-#include "tracker/udp/udp_metrics.h"
 
 namespace aquatic::udp {
 
@@ -51,43 +51,49 @@ size_t SerializeInto(const Message& message, absl::Span<uint8_t> response) {
 
 }  // namespace
 
-UdpRequestHandler::UdpRequestHandler(const UdpProtocolSettings& settings,
-                                     UdpTorrentEngine* engine, const ConnectionIds* connection_ids,
-                                     const AccessListHolder* access_list, Metrics* metrics,
-                                     size_t worker_index, uint64_t random_seed)
+template <typename PeerData>
+UdpRequestHandler<PeerData>::UdpRequestHandler(const UdpProtocolSettings& settings,
+                                               Engine* engine,
+                                               const ConnectionIds* connection_ids,
+                                               const AccessListHolder* access_list,
+                                               WorkerCounters<UdpCounter> counters,
+                                               uint64_t random_seed)
     : settings_(settings),
       engine_(engine),
       connection_ids_(connection_ids),
       access_list_(access_list),
-      metrics_(metrics),
-      worker_index_(worker_index),
+      counters_(counters),
       random_(random_seed),
       request_(std::make_unique<wire::Request>()),
       v4_response_(std::make_unique<wire::AnnounceResponseV4>()),
       v6_response_(std::make_unique<wire::AnnounceResponseV6>()),
       scrape_response_(std::make_unique<wire::ScrapeResponse>()) {}
 
-UdpRequestHandler::~UdpRequestHandler() = default;
+template <typename PeerData>
+UdpRequestHandler<PeerData>::~UdpRequestHandler() = default;
 
-size_t UdpRequestHandler::ErrorReply(uint32_t transaction_id, absl::string_view message,
+template <typename PeerData>
+size_t UdpRequestHandler<PeerData>::ErrorReply(uint32_t transaction_id, absl::string_view message,
                                      size_t ip_index, absl::Span<uint8_t> response) {
   wire::ErrorResponse error;
   error.transaction_id = transaction_id;
   error.message = message;
-  metrics_->Add(worker_index_, kErrorResponses + ip_index);
+  counters_.Add(UdpCounter::kErrorResponses, ip_index);
   return SerializeInto(error, response);
 }
 
-size_t UdpRequestHandler::Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source,
+template <typename PeerData>
+size_t UdpRequestHandler<PeerData>::Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source,
                                  uint32_t now, uint64_t unix_now, absl::Span<uint8_t> response) {
   const size_t ip_index = source.is_ipv6() ? 1 : 0;
-  metrics_->Add(worker_index_, kBytesReceived + ip_index, datagram.size());
+  counters_.Add(UdpCounter::kBytesReceived, ip_index, datagram.size());
   const size_t response_size = Respond(datagram, source, now, unix_now, response);
-  if (response_size > 0) metrics_->Add(worker_index_, kBytesSent + ip_index, response_size);
+  if (response_size > 0) counters_.Add(UdpCounter::kBytesSent, ip_index, response_size);
   return response_size;
 }
 
-size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source,
+template <typename PeerData>
+size_t UdpRequestHandler<PeerData>::Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source,
                                   uint32_t now, uint64_t unix_now, absl::Span<uint8_t> response) {
   const size_t ip_index = source.is_ipv6() ? 1 : 0;
   uint8_t address_key[16];
@@ -103,38 +109,38 @@ size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const Sock
         connection_ids_->IsValid(codec::LoadU64(datagram.data()), address, unix_now)) {
       return ErrorReply(*error.transaction_id, "invalid request", ip_index, response);
     }
-    metrics_->Add(worker_index_, kDropped + ip_index);
+    counters_.Add(UdpCounter::kDropped, ip_index);
     return 0;
   }
 
   switch (request.kind) {
     case wire::RequestKind::kConnect: {
-      metrics_->Add(worker_index_, kConnectRequests + ip_index);
+      counters_.Add(UdpCounter::kConnectRequests, ip_index);
       wire::ConnectResponse connect;
       connect.transaction_id = request.connect.transaction_id;
       connect.connection_id = connection_ids_->Issue(address, unix_now);
-      metrics_->Add(worker_index_, kConnectResponses + ip_index);
+      counters_.Add(UdpCounter::kConnectResponses, ip_index);
       return SerializeInto(connect, response);
     }
     case wire::RequestKind::kAnnounce: {
-      metrics_->Add(worker_index_, kAnnounceRequests + ip_index);
+      counters_.Add(UdpCounter::kAnnounceRequests, ip_index);
       const wire::AnnounceRequest& announce = request.announce;
       if (!connection_ids_->IsValid(announce.connection_id, address, unix_now)) {
-        metrics_->Add(worker_index_, kDropped + ip_index);
+        counters_.Add(UdpCounter::kDropped, ip_index);
         return 0;
       }
       if (!access_list_.Current().Allows(announce.info_hash)) {
         return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
       }
       const AnnounceContext context{announce, source, now, ip_index};
-      return source.is_ipv6() ? HandleAnnounce<swarm::PeerAddressV6>(context, response)
-                              : HandleAnnounce<swarm::PeerAddressV4>(context, response);
+      return source.is_ipv6() ? this->template HandleAnnounce<swarm::PeerAddressV6>(context, response)
+                              : this->template HandleAnnounce<swarm::PeerAddressV4>(context, response);
     }
     case wire::RequestKind::kScrape: {
-      metrics_->Add(worker_index_, kScrapeRequests + ip_index);
+      counters_.Add(UdpCounter::kScrapeRequests, ip_index);
       const wire::ScrapeRequest& scrape = request.scrape;
       if (!connection_ids_->IsValid(scrape.connection_id, address, unix_now)) {
-        metrics_->Add(worker_index_, kDropped + ip_index);
+        counters_.Add(UdpCounter::kDropped, ip_index);
         return 0;
       }
       if (scrape.info_hashes.size() > settings_.max_scrape_torrents) {
@@ -154,18 +160,19 @@ size_t UdpRequestHandler::Respond(absl::Span<const uint8_t> datagram, const Sock
         scrape_response.torrents.push_back(wire::TorrentScrapeStatistics{
             counts.seeders, static_cast<uint32_t>(counts.completed), counts.leechers});
       }
-      metrics_->Add(worker_index_, kScrapeResponses + ip_index);
+      counters_.Add(UdpCounter::kScrapeResponses, ip_index);
       return SerializeInto(scrape_response, response);
     }
   }
   return 0;
 }
 
+template <typename PeerData>
 template <typename Address>
-size_t UdpRequestHandler::HandleAnnounce(const AnnounceContext& context,
+size_t UdpRequestHandler<PeerData>::HandleAnnounce(const AnnounceContext& context,
                                          absl::Span<uint8_t> response) {
   const wire::AnnounceRequest& request = context.request;
-  UdpTorrentEngine::Announce<Address> announce;
+  typename Engine::template Announce<Address> announce;
   // BEP 15's ip_address field is ignored: the source address is the peer.
   const absl::Span<const uint8_t> ip = context.source.ip_bytes();
   std::copy(ip.begin(), ip.end(), announce.key.ip.begin());
@@ -173,6 +180,9 @@ size_t UdpRequestHandler::HandleAnnounce(const AnnounceContext& context,
   announce.seeder = request.left == 0;
   announce.event = ToPeerEvent(request.event);
   announce.now = context.now;
+  if constexpr (std::is_same_v<PeerData, swarm::PeerIdData>) {
+    announce.data.peer_id = request.peer_id;
+  }
   const size_t max_peers =
       request.num_want <= 0
           ? settings_.max_response_peers
@@ -183,14 +193,14 @@ size_t UdpRequestHandler::HandleAnnounce(const AnnounceContext& context,
     wire_response.transaction_id = request.transaction_id;
     wire_response.interval = settings_.peer_announce_interval;
     wire_response.peers.clear();
-    const swarm::TorrentCounts counts = engine_->AnnounceAndSelect<Address>(
+    const swarm::TorrentCounts counts = engine_->template AnnounceAndSelect<Address>(
         request.info_hash, announce, max_peers, random_.Next(),
-        [&wire_response](const UdpTorrentEngine::Peer<Address>& peer) {
+        [&wire_response](const typename Engine::template Peer<Address>& peer) {
           wire_response.peers.push_back(WirePeer{peer.key.ip, peer.key.port});
         });
     wire_response.seeders = counts.seeders;
     wire_response.leechers = counts.leechers;
-    metrics_->Add(worker_index_, kAnnounceResponses + context.ip_index);
+    counters_.Add(UdpCounter::kAnnounceResponses, context.ip_index);
     return SerializeInto(wire_response, response);
   };
   if constexpr (Address::kIpSize == 4) {
@@ -199,5 +209,8 @@ size_t UdpRequestHandler::HandleAnnounce(const AnnounceContext& context,
     return respond(*v6_response_);
   }
 }
+
+template class UdpRequestHandler<swarm::NoPeerData>;
+template class UdpRequestHandler<swarm::PeerIdData>;
 
 }  // namespace aquatic::udp

@@ -1,7 +1,9 @@
-// UdpRequestHandler: turns one received datagram into the datagram to send
-// back (or nothing), using the generated codec, the connection ids, the access
-// list and the swarm engine. One per socket worker; no I/O, so the fuzz
-// target and the tests drive it directly.
+// UdpRequestHandler<PeerData>: turns one received datagram into the datagram
+// to send back (or nothing), using the generated codec, the connection ids,
+// the access list and the swarm engine. One per socket worker; no I/O, so the
+// fuzz target and the tests drive it directly. `PeerData` is the IP engine's
+// per-peer data (swarm::NoPeerData, or swarm::PeerIdData when the process
+// also serves HTTP and UDP peers keep their peer id for it).
 #ifndef AQUATIC_TRACKER_UDP_REQUEST_HANDLER_H_
 #define AQUATIC_TRACKER_UDP_REQUEST_HANDLER_H_
 
@@ -17,7 +19,9 @@
 #include "tracker/base/fast_random.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/socket_address.h"
+#include "tracker/server/datagram_handler.h"
 #include "tracker/swarm/ip_torrents.h"
+#include "tracker/udp/udp_metrics.h"
 
 namespace aquatic::codec::udp {
 struct AnnounceResponseV4;
@@ -29,8 +33,6 @@ struct ScrapeResponse;
 namespace aquatic::udp {
 
 struct AnnounceContext;
-struct NoPeerData {};
-using UdpTorrentEngine = swarm::IpTorrentEngine<NoPeerData>;
 
 struct UdpProtocolSettings {
   uint32_t max_scrape_torrents = 70;
@@ -40,21 +42,25 @@ struct UdpProtocolSettings {
 
 // Big enough for any response: an IPv6 announce response with 200 peers.
 inline constexpr size_t kMaxResponseSize = 20 + 200 * 18;
+static_assert(kMaxResponseSize <= kMaxDatagramAnswer);
 
-class UdpRequestHandler {
+template <typename PeerData>
+class UdpRequestHandler final : public DatagramHandler {
  public:
-  UdpRequestHandler(const UdpProtocolSettings& settings, UdpTorrentEngine* engine,
+  using Engine = swarm::IpTorrentEngine<PeerData>;
+
+  UdpRequestHandler(const UdpProtocolSettings& settings, Engine* engine,
                     const ConnectionIds* connection_ids, const AccessListHolder* access_list,
-                    Metrics* metrics, size_t worker_index, uint64_t random_seed);
-  ~UdpRequestHandler();
+                    WorkerCounters<UdpCounter> counters, uint64_t random_seed);
+  ~UdpRequestHandler() override;
   UdpRequestHandler(const UdpRequestHandler&) = delete;
   UdpRequestHandler& operator=(const UdpRequestHandler&) = delete;
 
   // Handles `datagram` from `source`; writes the response into `response`
-  // (kMaxResponseSize bytes) and returns its size, or 0 to send nothing.
-  // `now` is SecondsSinceStart(), `unix_now` UnixSeconds().
+  // (at least kMaxResponseSize bytes) and returns its size, or 0 to send
+  // nothing. `now` is SecondsSinceStart(), `unix_now` UnixSeconds().
   size_t Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
-                uint64_t unix_now, absl::Span<uint8_t> response);
+                uint64_t unix_now, absl::Span<uint8_t> response) override;
 
  private:
   size_t Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
@@ -65,11 +71,10 @@ class UdpRequestHandler {
                     absl::Span<uint8_t> response);
 
   UdpProtocolSettings settings_;
-  UdpTorrentEngine* engine_;
+  Engine* engine_;
   const ConnectionIds* connection_ids_;
   CachedAccessList access_list_;
-  Metrics* metrics_;
-  size_t worker_index_;
+  WorkerCounters<UdpCounter> counters_;
   FastRandom random_;
   // Reused between datagrams: a scrape request alone is 1.5 KB.
   std::unique_ptr<codec::udp::Request> request_;
@@ -77,6 +82,9 @@ class UdpRequestHandler {
   std::unique_ptr<codec::udp::AnnounceResponseV6> v6_response_;
   std::unique_ptr<codec::udp::ScrapeResponse> scrape_response_;
 };
+
+extern template class UdpRequestHandler<swarm::NoPeerData>;
+extern template class UdpRequestHandler<swarm::PeerIdData>;
 
 }  // namespace aquatic::udp
 

@@ -1,6 +1,7 @@
 // aquatic udp over real loopback sockets, IPv4 and IPv6: the protocol as a
 // client sees it, bad input, the access list and the Prometheus endpoint.
-#include "tracker/udp/udp_tracker.h"
+#include "tracker/server/test_server.h"
+#include "tracker/udp/udp_front_end.h"
 #include "tracker/udp/udp_metrics.h"
 
 #include <arpa/inet.h>
@@ -122,13 +123,19 @@ class UdpTrackerTest : public testing::Test {
                                                  : config::ACCESS_LIST_MODE_DENY);
       config.mutable_access_list()->set_path(access_list_path_);
     }
-    absl::StatusOr<std::unique_ptr<UdpTracker>> tracker = UdpTracker::Create(config);
-    ASSERT_TRUE(tracker.ok()) << tracker.status();
-    tracker_ = *std::move(tracker);
-    ASSERT_TRUE(tracker_->Start().ok());
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("udp", config);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = *std::move(runtime);
+    tracker_ = static_cast<UdpFrontEnd*>(runtime_->Find("udp"));
+    ASSERT_NE(tracker_, nullptr);
   }
 
-  std::unique_ptr<UdpTracker> tracker_;
+  swarm::IpTorrentEngine<swarm::NoPeerData>& engine() {
+    return runtime_->swarms().ip<swarm::NoPeerData>();
+  }
+
+  std::unique_ptr<Runtime> runtime_;
+  UdpFrontEnd* tracker_ = nullptr;
   std::string access_list_path_;
 };
 
@@ -201,7 +208,7 @@ TEST_F(UdpTrackerTest, SingleSocketWorkersServeAndStop) {
   Client client(false, tracker_->ipv4_port());
   for (int i = 0; i < 20; ++i) EXPECT_NE(client.Connect(), 0u);
   const auto start = std::chrono::steady_clock::now();
-  tracker_->Stop();
+  runtime_->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }
 
@@ -236,7 +243,7 @@ TEST_F(UdpTrackerTest, BadConnectionIdsAndGarbageAreDroppedSilently) {
   EXPECT_FALSE(client.Receive(300).has_value());
   // The worker still serves.
   EXPECT_NE(client.Connect(), 0u);
-  EXPECT_GE(tracker_->metrics().Total(kDropped), 42u);
+  EXPECT_GE(tracker_->counters().Total(UdpCounter::kDropped), 42u);
 }
 
 TEST_F(UdpTrackerTest, ErrorRepliesWhereTheProtocolAllowsThem) {
@@ -294,12 +301,12 @@ TEST_F(UdpTrackerTest, AccessListAppliesToAnnounceAndScrapeAndReloads) {
   EXPECT_EQ(scraped.torrents[1].seeders, 0u);
   // Reload: now only 0xbb.. is allowed.
   std::ofstream(access_list_path_) << std::string(40, 'b') << "\n";
-  tracker_->Reload();
+  runtime_->Reload();
   reply = client.RoundTrip(Announce(connection_id, 0xbb, 1, 0, wire::AnnounceEvent::kStarted));
   ASSERT_TRUE(reply.has_value() && wire::Parse(*reply, &response).ok());
   // A broken file keeps the current list.
   std::ofstream(access_list_path_) << "broken\n";
-  tracker_->Reload();
+  runtime_->Reload();
   reply = client.RoundTrip(Announce(connection_id, 0xbb, 1, 0, wire::AnnounceEvent::kNone));
   ASSERT_TRUE(reply.has_value() && wire::Parse(*reply, &response).ok());
 }
@@ -328,28 +335,31 @@ TEST_F(UdpTrackerTest, PrometheusEndpoint) {
   StartTracker();
   Client client(true, tracker_->ipv6_port());
   client.RoundTrip(Announce(client.Connect(), 0x33, 1, 0, wire::AnnounceEvent::kStarted));
-  const std::string metrics = HttpGet(tracker_->prometheus_port(), "/metrics");
+  const std::string metrics = HttpGet(runtime_->prometheus_port(), "/metrics");
   EXPECT_TRUE(absl::StartsWith(metrics, "HTTP/1.0 200 OK")) << metrics;
   for (const char* expected :
        {"# HELP aquatic_requests_total ", "# TYPE aquatic_requests_total counter",
-        "aquatic_requests_total{type=\"connect\",ip_version=\"6\"} 1",
-        "aquatic_responses_total{type=\"announce\",ip_version=\"6\"} 1",
-        "# TYPE aquatic_torrents gauge", "aquatic_torrents 1", "aquatic_peers{ip_version=\"6\"} 1",
-        "aquatic_seeders 1", "aquatic_leechers 0", "aquatic_rx_bytes_total{ip_version=\"6\"} 114"}) {
+        "aquatic_requests_total{protocol=\"udp\",type=\"connect\",ip_version=\"6\"} 1",
+        "aquatic_responses_total{protocol=\"udp\",type=\"announce\",ip_version=\"6\"} 1",
+        "# TYPE aquatic_torrents gauge", "aquatic_torrents{swarm=\"ip\"} 1",
+        "aquatic_peers{swarm=\"ip\",ip_version=\"6\"} 1", "aquatic_seeders{swarm=\"ip\"} 1",
+        "aquatic_leechers{swarm=\"ip\"} 0",
+        "# TYPE aquatic_completed_downloads_total counter",
+        "aquatic_rx_bytes_total{protocol=\"udp\",ip_version=\"6\"} 114"}) {
     EXPECT_TRUE(absl::StrContains(metrics, expected)) << expected << "\n" << metrics;
   }
-  EXPECT_TRUE(absl::StartsWith(HttpGet(tracker_->prometheus_port(), "/other"), "HTTP/1.0 404"));
+  EXPECT_TRUE(absl::StartsWith(HttpGet(runtime_->prometheus_port(), "/other"), "HTTP/1.0 404"));
 }
 
 TEST_F(UdpTrackerTest, CleaningRemovesPeersOlderThanMaxPeerAge) {
   StartTracker();
   Client client(false, tracker_->ipv4_port());
   client.RoundTrip(Announce(client.Connect(), 0x55, 1, 0, wire::AnnounceEvent::kStarted));
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 1);
-  tracker_->Clean();  // max_peer_age (1200 s) has not passed
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 1);
-  tracker_->engine().RemoveStale(/*cutoff=*/UINT32_MAX);
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 0);
+  EXPECT_EQ(engine().Stats().torrents, 1);
+  runtime_->Clean();  // max_peer_age (1200 s) has not passed
+  EXPECT_EQ(engine().Stats().torrents, 1);
+  engine().RemoveStale(/*cutoff=*/UINT32_MAX);
+  EXPECT_EQ(engine().Stats().torrents, 0);
 }
 
 }  // namespace

@@ -6,12 +6,17 @@
 #include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "codec/ws/ws_request.h"
-#include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::ws {
 namespace {
 
 namespace wire = ::aquatic::codec::ws;
+using swarm::PeerId;
+using swarm::WsPeerSink;
+using swarm::WsSwarm;
+using swarm::WsTorrent;
+using swarm::WsTorrentCounts;
+using Update = swarm::TorrentUpdate<WsTorrent>;
 
 // The schema's limit on scrape response entries.
 constexpr size_t kMaxScrapeFiles = 256;
@@ -34,14 +39,14 @@ swarm::PeerEvent ToPeerEvent(const std::optional<wire::AnnounceEvent>& event) {
 
 }  // namespace
 
-WsRequestHandler::WsRequestHandler(const WsProtocolSettings& settings, WsTorrentEngine* engine,
-                                   const AccessListHolder* access_list, Metrics* metrics,
-                                   size_t worker_index, uint64_t random_seed)
+WsRequestHandler::WsRequestHandler(const WsProtocolSettings& settings,
+                                   swarm::WsTorrentEngine* engine,
+                                   const AccessListHolder* access_list,
+                                   WorkerCounters<WsCounter> counters, uint64_t random_seed)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
-      metrics_(metrics),
-      worker_index_(worker_index),
+      counters_(counters),
       random_(random_seed),
       request_(std::make_unique<wire::Request>()),
       error_(std::make_unique<wire::RequestError>()) {}
@@ -57,15 +62,15 @@ WsMessageOutcome WsRequestHandler::HandleMessage(absl::string_view text,
     // succeeds only at the end of the text. So valid messages, nearly all of
     // them, are read once rather than twice.
     if (!codec::IsValidUtf8(text)) return WsMessageOutcome::kInvalidUtf8;
-    Count(connection, kMessagesReceived);
+    Count(connection, WsCounter::kMessagesReceived);
     std::string out;
     if (wire::Serialize(error_->response, &out).ok()) {
       replies->push_back(std::move(out));
-      Count(connection, kErrorResponses);
+      Count(connection, WsCounter::kErrorResponses);
     }
     return WsMessageOutcome::kHandled;
   }
-  Count(connection, kMessagesReceived);
+  Count(connection, WsCounter::kMessagesReceived);
   if (request_->kind == wire::RequestKind::kScrape) {
     HandleScrape(connection, replies);
   } else {
@@ -84,7 +89,7 @@ void WsRequestHandler::ErrorReply(const WsConnectionState& connection, absl::str
   std::string out;
   if (wire::Serialize(response, &out).ok()) {
     replies->push_back(std::move(out));
-    Count(connection, kErrorResponses);
+    Count(connection, WsCounter::kErrorResponses);
   }
 }
 
@@ -92,13 +97,13 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
                                       std::vector<std::string>* replies) {
   const wire::AnnounceRequest& request = request_->announce;
   const InfoHash& info_hash = request.info_hash;
-  if (!access_list_->Get()->Allows(info_hash)) {
-    Count(connection, kAnnounceRequests);
+  if (!access_list_.Current().Allows(info_hash)) {
+    Count(connection, WsCounter::kAnnounceRequests);
     ErrorReply(connection, "info hash not allowed", "announce", &info_hash, replies);
     return;
   }
   if (request.answer.has_value()) {
-    Count(connection, kAnswerRequests);
+    Count(connection, WsCounter::kAnswerRequests);
     if (!request.to_peer_id.has_value() || !request.offer_id.has_value()) {
       ErrorReply(connection, "an answer needs to_peer_id and offer_id", "announce", &info_hash,
                  replies);
@@ -107,7 +112,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
     HandleAnswer(connection, now);
     return;
   }
-  Count(connection, kAnnounceRequests);
+  Count(connection, WsCounter::kAnnounceRequests);
 
   // A connection announces one peer id per torrent; a new one replaces the old.
   if (auto it = connection.torrents.find(info_hash);
@@ -131,15 +136,10 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
   const uint64_t random = random_.Next();
   deliveries_.clear();
   const WsTorrentCounts counts =
-      engine_->Update(info_hash, [&](WsTorrent& torrent, WsSwarmStats& stats) {
-        if (torrent.empty()) ++stats.torrents;
+      engine_->Update(info_hash, [&](Update& update) {
+        WsTorrent& torrent = update.torrent();
         WsSwarm& swarm = torrent.swarm(ipv6);
-        const WsSwarm::Change change = swarm.Apply(announce);
-        stats.Count(ipv6, change);
-        if (change.completed) {
-          ++torrent.completed;
-          ++stats.completed;
-        }
+        update.Record(ipv6, swarm.Apply(announce));
         if (offer_count > 0) {
           // A window of consecutive peers from a random start: all different.
           swarm.SelectPeers(announce.key, announce.seeder, offer_count, random,
@@ -151,7 +151,6 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
                               deliveries_.emplace_back(peer.sink, index);
                             });
         }
-        if (torrent.empty()) --stats.torrents;
         return WsTorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
       });
   if (announce.event == swarm::PeerEvent::kStopped) {
@@ -168,7 +167,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
   std::string out;
   if (wire::Serialize(response, &out).ok()) {
     replies->push_back(std::move(out));
-    Count(connection, kAnnounceResponses);
+    Count(connection, WsCounter::kAnnounceResponses);
   }
 
   wire::OfferMessage offer;
@@ -181,7 +180,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
     std::string message;
     if (sink != nullptr && wire::Serialize(offer, &message).ok()) {
       sink->Deliver(std::move(message));
-      Count(connection, kOffersRelayed);
+      Count(connection, WsCounter::kOffersRelayed);
     }
   }
   deliveries_.clear();
@@ -192,7 +191,8 @@ void WsRequestHandler::HandleAnswer(WsConnectionState& connection, uint32_t now)
   const PeerId& offerer = *request.to_peer_id;
   const bool ipv6 = connection.ipv6;
   std::shared_ptr<WsPeerSink> target =
-      engine_->Update(request.info_hash, [&](WsTorrent& torrent, WsSwarmStats&) {
+      engine_->Update(request.info_hash, [&](Update& update) {
+        WsTorrent& torrent = update.torrent();
         std::shared_ptr<WsPeerSink> sink;
         auto it = torrent.offers.find(std::make_pair(offerer, *request.offer_id));
         if (it == torrent.offers.end() || it->second.receiver != request.peer_id) return sink;
@@ -201,7 +201,7 @@ void WsRequestHandler::HandleAnswer(WsConnectionState& connection, uint32_t now)
         return sink;
       });
   if (target == nullptr) {
-    Count(connection, kAnswersDropped);
+    Count(connection, WsCounter::kAnswersDropped);
     return;
   }
   wire::AnswerMessage answer;
@@ -212,18 +212,18 @@ void WsRequestHandler::HandleAnswer(WsConnectionState& connection, uint32_t now)
   std::string message;
   if (wire::Serialize(answer, &message).ok()) {
     target->Deliver(std::move(message));
-    Count(connection, kAnswersRelayed);
+    Count(connection, WsCounter::kAnswersRelayed);
   }
 }
 
 void WsRequestHandler::HandleScrape(WsConnectionState& connection,
                                     std::vector<std::string>* replies) {
-  Count(connection, kScrapeRequests);
+  Count(connection, WsCounter::kScrapeRequests);
   const wire::ScrapeRequest& request = request_->scrape;
   wire::ScrapeResponse response;
   if (request.info_hash.has_value()) {
     const size_t limit = std::min<size_t>(settings_.max_scrape_torrents, kMaxScrapeFiles);
-    const std::shared_ptr<const AccessList> access_list = access_list_->Get();
+    const AccessList& access_list = access_list_.Current();
     for (const InfoHash& info_hash : *request.info_hash) {
       if (response.files.size() >= limit) break;
       const bool seen = std::any_of(
@@ -232,7 +232,7 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
       if (seen) continue;
       wire::ScrapeStatistics file;
       file.info_hash = info_hash;
-      if (access_list->Allows(info_hash)) {
+      if (access_list.Allows(info_hash)) {
         const WsTorrentCounts counts = engine_->Scrape(info_hash);
         file.complete = counts.seeders;
         file.incomplete = counts.leechers;
@@ -244,7 +244,7 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
   std::string out;
   if (wire::Serialize(response, &out).ok()) {
     replies->push_back(std::move(out));
-    Count(connection, kScrapeResponses);
+    Count(connection, WsCounter::kScrapeResponses);
   }
 }
 
@@ -253,8 +253,8 @@ void WsRequestHandler::RemovePeer(WsConnectionState& connection,
                                   uint32_t now) {
   const bool ipv6 = connection.ipv6;
   const WsPeerSink* own = connection.sink.get();
-  engine_->Update(info_hash, [&](WsTorrent& torrent, WsSwarmStats& stats) {
-    WsSwarm& swarm = torrent.swarm(ipv6);
+  engine_->Update(info_hash, [&](Update& update) {
+    WsSwarm& swarm = update.torrent().swarm(ipv6);
     const WsSwarm::Peer* peer = swarm.Find(peer_id);
     // Another connection may have taken this peer id over since.
     if (peer == nullptr || peer->sink.get() != own) return;
@@ -262,8 +262,7 @@ void WsRequestHandler::RemovePeer(WsConnectionState& connection,
     stopped.key = peer_id;
     stopped.event = swarm::PeerEvent::kStopped;
     stopped.now = now;
-    stats.Count(ipv6, swarm.Apply(stopped));
-    if (torrent.empty()) --stats.torrents;
+    update.Record(ipv6, swarm.Apply(stopped));
   });
 }
 

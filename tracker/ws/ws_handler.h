@@ -32,7 +32,8 @@
 #include "tracker/base/access_list.h"
 #include "tracker/base/fast_random.h"
 #include "tracker/base/metrics.h"
-#include "tracker/ws/ws_torrents.h"
+#include "tracker/swarm/ws_torrents.h"
+#include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::codec::ws {
 struct Request;
@@ -50,19 +51,19 @@ struct WsProtocolSettings {
 // What the handler keeps per connection; owned by the connection and only
 // touched on its socket worker thread.
 struct WsConnectionState {
-  std::shared_ptr<WsPeerSink> sink;
+  std::shared_ptr<swarm::WsPeerSink> sink;
   bool ipv6 = false;
   // The torrents this connection announced in, with the peer id it used, so
   // closing it removes exactly its peers.
-  absl::flat_hash_map<InfoHash, PeerId> torrents;
+  absl::flat_hash_map<InfoHash, swarm::PeerId> torrents;
 };
 
 enum class WsMessageOutcome { kHandled, kInvalidUtf8 };
 
 class WsRequestHandler {
  public:
-  WsRequestHandler(const WsProtocolSettings& settings, WsTorrentEngine* engine,
-                   const AccessListHolder* access_list, Metrics* metrics, size_t worker_index,
+  WsRequestHandler(const WsProtocolSettings& settings, swarm::WsTorrentEngine* engine,
+                   const AccessListHolder* access_list, WorkerCounters<WsCounter> counters,
                    uint64_t random_seed);
   ~WsRequestHandler();
   WsRequestHandler(const WsRequestHandler&) = delete;
@@ -84,25 +85,24 @@ class WsRequestHandler {
   void HandleAnswer(WsConnectionState& connection, uint32_t now);
   void HandleScrape(WsConnectionState& connection, std::vector<std::string>* replies);
   void RemovePeer(WsConnectionState& connection, const InfoHash& info_hash,
-                  const PeerId& peer_id, uint32_t now);
+                  const swarm::PeerId& peer_id, uint32_t now);
   void ErrorReply(const WsConnectionState& connection, absl::string_view reason,
                   absl::string_view action, const InfoHash* info_hash,
                   std::vector<std::string>* replies);
-  void Count(const WsConnectionState& connection, size_t counter) {
-    metrics_->Add(worker_index_, counter + (connection.ipv6 ? 1 : 0));
+  void Count(const WsConnectionState& connection, WsCounter counter) {
+    counters_.Add(counter, IpIndex(connection.ipv6));
   }
 
   WsProtocolSettings settings_;
-  WsTorrentEngine* engine_;
-  const AccessListHolder* access_list_;
-  Metrics* metrics_;
-  size_t worker_index_;
+  swarm::WsTorrentEngine* engine_;
+  CachedAccessList access_list_;
+  WorkerCounters<WsCounter> counters_;
   FastRandom random_;
   // Reused between messages.
   std::unique_ptr<codec::ws::Request> request_;
   std::unique_ptr<codec::ws::RequestError> error_;
   // Offers to forward after the shard lock is released: (sink, offer index).
-  std::vector<std::pair<std::shared_ptr<WsPeerSink>, size_t>> deliveries_;
+  std::vector<std::pair<std::shared_ptr<swarm::WsPeerSink>, size_t>> deliveries_;
 };
 
 }  // namespace aquatic::ws

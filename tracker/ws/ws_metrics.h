@@ -1,43 +1,49 @@
-// The WebTorrent tracker's counters, in the order of WsMetricSpecs().
+// The WebTorrent front-end's counters (see tracker/base/metrics.h).
+// Connections accepted and refused at the cap are the TCP server's
+// (tracker/server).
 #ifndef AQUATIC_TRACKER_WS_WS_METRICS_H_
 #define AQUATIC_TRACKER_WS_WS_METRICS_H_
-
-#include <cstddef>
-#include <vector>
 
 #include "tracker/base/metrics.h"
 
 namespace aquatic::ws {
 
-// Counter index = base + ip_version_index (0 for IPv4, 1 for IPv6).
-enum WsCounter : size_t {
-  kConnectionsAccepted = 0,
-  // Closed at once: the worker already had max_connections.
-  kConnectionsRefused = 2,
-  // Closed because their outgoing queue was full (they did not read).
-  kSlowReaderDisconnects = 4,
-  // Closed with 1003 because they sent a binary message.
-  kBinaryMessageCloses = 6,
-  // Closed with 1007: a text message that is not UTF-8.
-  kInvalidUtf8Closes = 8,
-  kAnnounceRequests = 10,
-  kScrapeRequests = 12,
-  // Announces carrying an answer to a forwarded offer.
-  kAnswerRequests = 14,
-  kAnnounceResponses = 16,
-  kScrapeResponses = 18,
-  kErrorResponses = 20,
-  kOffersRelayed = 22,
-  kAnswersRelayed = 24,
-  // Answers to no known offer, or to a peer that is gone.
-  kAnswersDropped = 26,
-  // Plain HTTP GET /health answered.
-  kHealthChecks = 28,
-  kMessagesReceived = 30,
-  kMessagesSent = 32,
-};
+#define AQUATIC_WS_COUNTERS(X)                                                               \
+  /* Closed because their outgoing queue was full (they did not read). */                   \
+  X(kSlowReaderDisconnects, "aquatic_forced_closes_total", "reason=\"slow_reader\"",         \
+    "Connections the tracker closed, by reason and IP version.")                            \
+  /* Closed with 1003 because they sent a binary message. */                                \
+  X(kBinaryMessageCloses, "aquatic_forced_closes_total", "reason=\"binary_message\"",        \
+    "Connections the tracker closed, by reason and IP version.")                            \
+  /* Closed with 1007: a text message that is not UTF-8. */                                 \
+  X(kInvalidUtf8Closes, "aquatic_forced_closes_total", "reason=\"invalid_utf8\"",            \
+    "Connections the tracker closed, by reason and IP version.")                            \
+  X(kAnnounceRequests, "aquatic_requests_total", "type=\"announce\"",                        \
+    "Requests received, by type and IP version.")                                           \
+  X(kScrapeRequests, "aquatic_requests_total", "type=\"scrape\"",                            \
+    "Requests received, by type and IP version.")                                           \
+  /* Announces carrying an answer to a forwarded offer. */                                  \
+  X(kAnswerRequests, "aquatic_requests_total", "type=\"answer\"",                            \
+    "Requests received, by type and IP version.")                                           \
+  X(kAnnounceResponses, "aquatic_responses_total", "type=\"announce\"",                      \
+    "Responses sent, by type and IP version.")                                              \
+  X(kScrapeResponses, "aquatic_responses_total", "type=\"scrape\"",                          \
+    "Responses sent, by type and IP version.")                                              \
+  X(kErrorResponses, "aquatic_responses_total", "type=\"error\"",                            \
+    "Responses sent, by type and IP version.")                                              \
+  X(kOffersRelayed, "aquatic_relayed_total", "type=\"offer\"",                               \
+    "WebRTC offers and answers forwarded to another peer.")                                 \
+  X(kAnswersRelayed, "aquatic_relayed_total", "type=\"answer\"",                             \
+    "WebRTC offers and answers forwarded to another peer.")                                 \
+  X(kAnswersDropped, "aquatic_dropped_answers_total", "",                                    \
+    "Answers to no pending offer or to a peer no longer in the swarm.")                     \
+  X(kHealthChecks, "aquatic_health_checks_total", "",                                        \
+    "Plain HTTP GET /health requests answered.")                                            \
+  X(kMessagesReceived, "aquatic_rx_messages_total", "", "WebSocket messages received.")      \
+  X(kMessagesSent, "aquatic_tx_messages_total", "",                                          \
+    "WebSocket messages sent (written for the socket).")
 
-std::vector<MetricSpec> WsMetricSpecs();
+AQUATIC_DEFINE_COUNTERS(WsCounter, AQUATIC_WS_COUNTERS)
 
 }  // namespace aquatic::ws
 

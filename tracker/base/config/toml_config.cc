@@ -387,6 +387,11 @@ void AppendSections(const Message& message, absl::string_view prefix,
 
 absl::Status MergeTomlIntoConfig(absl::string_view toml_text, absl::string_view source_name,
                                  Message* config) {
+  return MergeTomlIntoConfigs(toml_text, source_name, config, {});
+}
+
+absl::Status MergeTomlIntoConfigs(absl::string_view toml_text, absl::string_view source_name,
+                                  Message* top, const std::vector<NamedTable>& tables) {
   toml::parse_result parsed =
       toml::parse(std::string_view(toml_text.data(), toml_text.size()),
                   std::string_view(source_name.data(), source_name.size()));
@@ -397,7 +402,22 @@ absl::Status MergeTomlIntoConfig(absl::string_view toml_text, absl::string_view 
         error.source().begin.column, ": ",
         absl::string_view(error.description().data(), error.description().size())));
   }
-  return MergeTable(parsed.table(), "", config);
+  toml::table rest = parsed.table();
+  for (const NamedTable& table : tables) {
+    toml::node* node = rest.get(std::string_view(table.name.data(), table.name.size()));
+    if (node == nullptr) continue;
+    if (!node->is_table()) {
+      return KeyError("", table.name,
+                      absl::StrCat("expected a table ([", table.name, "]), got ",
+                                   NodeTypeName(node->type())));
+    }
+    if (absl::Status status = MergeTable(*node->as_table(), table.name, table.message);
+        !status.ok()) {
+      return status;
+    }
+    rest.erase(std::string_view(table.name.data(), table.name.size()));
+  }
+  return MergeTable(rest, "", top);
 }
 
 absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
@@ -415,6 +435,16 @@ std::string PrintTomlConfig(const Message& config, const ConfigComments& comment
   std::string out;
   AppendKeys(config, comments, &out);
   AppendSections(config, "", comments, &out);
+  return out;
+}
+
+std::string PrintTomlTable(const Message& config, absl::string_view name,
+                           absl::string_view comment, const ConfigComments& comments) {
+  std::string out;
+  AppendComment(comment, &out);
+  absl::StrAppend(&out, "[", name, "]\n");
+  AppendKeys(config, comments, &out);
+  AppendSections(config, name, comments, &out);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #define AQUATIC_TRACKER_BASE_CONFIG_TOML_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -27,6 +28,19 @@ namespace aquatic::config {
 absl::Status MergeTomlIntoConfig(absl::string_view toml_text, absl::string_view source_name,
                                  google::protobuf::Message* config);
 
+// A top-level table read into a message of its own (`aquatic run`: [udp]).
+struct NamedTable {
+  std::string name;
+  google::protobuf::Message* message;
+};
+
+// MergeTomlIntoConfig for a file whose top-level tables named in `tables` go
+// into their own messages (keys inside them are named "[udp.network] ...");
+// everything else goes into `top`.
+absl::Status MergeTomlIntoConfigs(absl::string_view toml_text, absl::string_view source_name,
+                                  google::protobuf::Message* top,
+                                  const std::vector<NamedTable>& tables);
+
 // The contents of a config file; errors start with the path ("FILE: cannot
 // open: ..."). Shared by the trackers' and the load testers' loaders.
 absl::StatusOr<std::string> ReadConfigFile(const std::string& path);
@@ -36,6 +50,11 @@ absl::StatusOr<std::string> ReadConfigFile(const std::string& path);
 // message equivalent to `config`.
 std::string PrintTomlConfig(const google::protobuf::Message& config,
                             const ConfigComments& comments);
+
+// Prints `config` as the table [name] (its sections as [name.section]),
+// after `comment`: a front-end's table in `aquatic run`'s file.
+std::string PrintTomlTable(const google::protobuf::Message& config, absl::string_view name,
+                           absl::string_view comment, const ConfigComments& comments);
 
 }  // namespace aquatic::config
 

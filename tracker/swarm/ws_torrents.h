@@ -7,9 +7,11 @@
 // answers to real offers are relayed.
 //
 // Thread-safe: socket workers call it concurrently (one lock per shard, the
-// generic ShardedTorrentMap). No I/O: WsPeerSink::Deliver is the only way out.
-#ifndef AQUATIC_TRACKER_WS_WS_TORRENTS_H_
-#define AQUATIC_TRACKER_WS_WS_TORRENTS_H_
+// generic ShardedTorrentMap, which also keeps the counts and the completed
+// downloads as for every engine). No I/O: WsPeerSink::Deliver is the only
+// way out.
+#ifndef AQUATIC_TRACKER_SWARM_WS_TORRENTS_H_
+#define AQUATIC_TRACKER_SWARM_WS_TORRENTS_H_
 
 #include <array>
 #include <cstddef>
@@ -20,11 +22,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "tracker/base/info_hash.h"
-#include "tracker/swarm/swarm.h"
 #include "tracker/base/swarm_stats.h"
+#include "tracker/swarm/swarm.h"
 #include "tracker/swarm/torrent_map.h"
 
-namespace aquatic::ws {
+namespace aquatic::swarm {
 
 using PeerId = std::array<uint8_t, 20>;
 using OfferId = std::array<uint8_t, 20>;
@@ -43,7 +45,7 @@ struct WsPeerData {
   std::shared_ptr<WsPeerSink> sink;
 };
 
-using WsSwarm = swarm::Swarm<PeerId, WsPeerData>;
+using WsSwarm = Swarm<PeerId, WsPeerData>;
 
 // An offer forwarded to `receiver`, waiting for its answer.
 struct PendingOffer {
@@ -58,11 +60,9 @@ struct WsTorrent {
   // Keyed by (offering peer, offer id).
   absl::flat_hash_map<std::pair<PeerId, OfferId>, PendingOffer> offers;
 
-  bool empty() const { return ipv4.empty() && ipv6.empty(); }
+  bool has_peers() const { return !ipv4.empty() || !ipv6.empty(); }
   WsSwarm& swarm(bool ipv6_family) { return ipv6_family ? ipv6 : ipv4; }
 };
-
-using WsSwarmStats = SwarmStats;
 
 struct WsTorrentCounts {
   uint32_t seeders = 0;
@@ -74,8 +74,12 @@ class WsTorrentEngine {
  public:
   explicit WsTorrentEngine(size_t shard_count) : torrents_(shard_count) {}
 
-  // Runs `update(WsTorrent&, WsSwarmStats&)` under the torrent's shard lock
-  // (see ShardedTorrentMap::Update; an empty torrent is erased afterwards).
+  // See CompletionHook; before the engine is shared.
+  void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
+
+  // Runs `update(TorrentUpdate<WsTorrent>&)` under the torrent's shard lock
+  // (see ShardedTorrentMap::Update); swarm changes go through
+  // TorrentUpdate::Record.
   template <typename UpdateFn>
   decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
     return torrents_.Update(info_hash, std::forward<UpdateFn>(update));
@@ -92,36 +96,25 @@ class WsTorrentEngine {
   }
 
   // Removes peers that last announced before `peer_cutoff`, offers forwarded
-  // before `offer_cutoff`, then empty torrents.
+  // before `offer_cutoff`, then torrents with nothing left to keep.
   void Clean(uint32_t peer_cutoff, uint32_t offer_cutoff) {
-    torrents_.ForEachShard([&](auto& torrents, WsSwarmStats& stats) {
-      for (auto it = torrents.begin(); it != torrents.end();) {
-        WsTorrent& torrent = it->second;
-        stats.Count(false, torrent.ipv4.RemoveStale(peer_cutoff));
-        stats.Count(true, torrent.ipv6.RemoveStale(peer_cutoff));
-        absl::erase_if(torrent.offers, [offer_cutoff](const auto& entry) {
-          return entry.second.created < offer_cutoff;
-        });
-        if (torrent.empty()) {
-          --stats.torrents;
-          torrents.erase(it++);
-        } else {
-          ++it;
-        }
-      }
+    torrents_.UpdateAll([&](TorrentUpdate<WsTorrent>& update) {
+      WsTorrent& torrent = update.torrent();
+      update.Record(false, torrent.ipv4.RemoveStale(peer_cutoff));
+      update.Record(true, torrent.ipv6.RemoveStale(peer_cutoff));
+      absl::erase_if(torrent.offers, [offer_cutoff](const auto& entry) {
+        return entry.second.created < offer_cutoff;
+      });
+      if (!torrent.has_peers()) torrent.offers.clear();
     });
   }
 
-  WsSwarmStats Stats() const {
-    WsSwarmStats total;
-    torrents_.ForEachShard([&total](const auto&, const WsSwarmStats& stats) { total += stats; });
-    return total;
-  }
+  SwarmStats Stats() const { return torrents_.Stats(); }
 
  private:
-  swarm::ShardedTorrentMap<WsTorrent, WsSwarmStats> torrents_;
+  ShardedTorrentMap<WsTorrent> torrents_;
 };
 
-}  // namespace aquatic::ws
+}  // namespace aquatic::swarm
 
-#endif  // AQUATIC_TRACKER_WS_WS_TORRENTS_H_
+#endif  // AQUATIC_TRACKER_SWARM_WS_TORRENTS_H_

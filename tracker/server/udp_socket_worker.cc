@@ -1,4 +1,4 @@
-#include "tracker/udp/socket_worker.h"
+#include "tracker/server/udp_socket_worker.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,7 +14,7 @@
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
 
-namespace aquatic::udp {
+namespace aquatic {
 namespace {
 
 // Datagrams per recvmmsg/sendmmsg call.
@@ -35,7 +35,7 @@ struct UdpSocketWorker::Buffers {
   uint8_t in_data[kBatch][kReceiveBufferSize];
   mmsghdr out[kBatch];
   iovec out_iov[kBatch];
-  uint8_t out_data[kBatch][kMaxResponseSize];
+  uint8_t out_data[kBatch][kMaxDatagramAnswer];
 };
 
 absl::StatusOr<int> BindUdpSocket(const SocketAddress& address, uint64_t recv_buffer_size) {
@@ -71,7 +71,7 @@ uint16_t BoundPort(int fd) {
   return SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&bound), length).port();
 }
 
-UdpSocketWorker::UdpSocketWorker(std::vector<int> fds, std::unique_ptr<UdpRequestHandler> handler)
+UdpSocketWorker::UdpSocketWorker(std::vector<int> fds, std::unique_ptr<DatagramHandler> handler)
     : fds_(std::move(fds)), handler_(std::move(handler)), buffers_(std::make_unique<Buffers>()) {
   Buffers& b = *buffers_;
   for (size_t i = 0; i < kBatch; ++i) {
@@ -137,7 +137,7 @@ int UdpSocketWorker::ReceiveBatch(int fd, int flags) {
                                                             : b.in[i].msg_len;
       const size_t response_size =
           handler_->Handle(absl::MakeConstSpan(b.in_data[i], length), source, now, unix_now,
-                           absl::MakeSpan(b.out_data[sends], kMaxResponseSize));
+                           absl::MakeSpan(b.out_data[sends], kMaxDatagramAnswer));
       if (response_size == 0) continue;
       b.out_iov[sends] = iovec{b.out_data[sends], response_size};
       b.out[sends].msg_hdr = msghdr{};
@@ -156,4 +156,4 @@ int UdpSocketWorker::ReceiveBatch(int fd, int flags) {
   }
 }
 
-}  // namespace aquatic::udp
+}  // namespace aquatic

@@ -1,9 +1,9 @@
 // UdpSocketWorker: one thread serving its own SO_REUSEPORT sockets (IPv4
 // and/or IPv6): receives datagrams in batches with recvmmsg, answers them
-// through its UdpRequestHandler, and sends the answers in batches with
+// through its DatagramHandler, and sends the answers in batches with
 // sendmmsg.
-#ifndef AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_
-#define AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_
+#ifndef AQUATIC_TRACKER_SERVER_UDP_SOCKET_WORKER_H_
+#define AQUATIC_TRACKER_SERVER_UDP_SOCKET_WORKER_H_
 
 #include <atomic>
 #include <cstdint>
@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "tracker/base/socket_address.h"
-#include "tracker/udp/request_handler.h"
+#include "tracker/server/datagram_handler.h"
 
-namespace aquatic::udp {
+namespace aquatic {
 
 // A non-blocking UDP socket bound to `address` with SO_REUSEPORT (and
 // IPV6_V6ONLY for IPv6), asking for a `recv_buffer_size` receive buffer.
@@ -29,7 +30,7 @@ uint16_t BoundPort(int fd);
 class UdpSocketWorker {
  public:
   // Takes ownership of `fds`.
-  UdpSocketWorker(std::vector<int> fds, std::unique_ptr<UdpRequestHandler> handler);
+  UdpSocketWorker(std::vector<int> fds, std::unique_ptr<DatagramHandler> handler);
   ~UdpSocketWorker();
 
   // Serves until `stop` becomes true (checked at least every 100 ms).
@@ -43,11 +44,11 @@ class UdpSocketWorker {
   int ReceiveBatch(int fd, int flags);
 
   std::vector<int> fds_;
-  std::unique_ptr<UdpRequestHandler> handler_;
+  std::unique_ptr<DatagramHandler> handler_;
   struct Buffers;
   std::unique_ptr<Buffers> buffers_;
 };
 
-}  // namespace aquatic::udp
+}  // namespace aquatic
 
-#endif  // AQUATIC_TRACKER_UDP_SOCKET_WORKER_H_
+#endif  // AQUATIC_TRACKER_SERVER_UDP_SOCKET_WORKER_H_

@@ -1,0 +1,146 @@
+#include "tracker/server/runtime.h"
+
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tracker/base/clock.h"
+#include "tracker/base/log.h"
+#include "tracker/base/socket_address.h"
+
+namespace aquatic {
+
+absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
+    const config::AccessListConfig& config) {
+  AccessListMode mode = AccessListMode::kOff;
+  if (config.mode() == config::ACCESS_LIST_MODE_ALLOW) mode = AccessListMode::kAllow;
+  if (config.mode() == config::ACCESS_LIST_MODE_DENY) mode = AccessListMode::kDeny;
+  absl::StatusOr<std::shared_ptr<const AccessList>> list = AccessList::Load(mode, config.path());
+  if (!list.ok()) {
+    return absl::Status(list.status().code(),
+                        absl::StrCat("[access_list] path: ", list.status().message()));
+  }
+  return std::make_unique<AccessListHolder>(mode, config.path(), *std::move(list));
+}
+
+size_t WorkerCount(uint32_t socket_workers) {
+  if (socket_workers != 0) return socket_workers;
+  const unsigned cpus = std::thread::hardware_concurrency();
+  return cpus == 0 ? 1 : cpus;
+}
+
+Runtime::Runtime(const config::TrackerConfig& config, size_t worker_count)
+    : config_(config), worker_count_(worker_count) {}
+
+Runtime::~Runtime() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerConfig& config,
+                                                         bool store_peer_ids) {
+  std::unique_ptr<Runtime> runtime(new Runtime(config, WorkerCount(config.socket_workers())));
+  absl::StatusOr<std::unique_ptr<AccessListHolder>> access_list =
+      LoadAccessList(config.access_list());
+  if (!access_list.ok()) return access_list.status();
+  runtime->access_list_ = *std::move(access_list);
+  runtime->swarms_ = std::make_unique<Swarms>(runtime->worker_count_, store_peer_ids);
+  return runtime;
+}
+
+IoWorkers& Runtime::io() {
+  if (io_ == nullptr) io_ = std::make_unique<IoWorkers>(worker_count_);
+  return *io_;
+}
+
+void Runtime::Add(std::unique_ptr<FrontEnd> front_end) {
+  front_ends_.push_back(std::move(front_end));
+}
+
+FrontEnd* Runtime::Find(absl::string_view name) const {
+  for (const auto& front_end : front_ends_) {
+    if (front_end->name() == name) return front_end.get();
+  }
+  return nullptr;
+}
+
+absl::Status Runtime::Start() {
+  const config::StatisticsConfig& statistics = config_.statistics();
+  if (statistics.run_prometheus_endpoint()) {
+    absl::StatusOr<SocketAddress> address =
+        SocketAddress::Parse(statistics.prometheus_endpoint_address());
+    if (!address.ok()) return address.status();
+    absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
+        PrometheusEndpoint::Start(*address, [this] { return RenderPrometheus(); });
+    if (!endpoint.ok()) return endpoint.status();
+    prometheus_ = *std::move(endpoint);
+  }
+  std::vector<StatisticsReporter::RateCounter> rates;
+  std::vector<std::string> names;
+  for (const auto& front_end : front_ends_) {
+    names.push_back(front_end->name());
+    for (StatisticsReporter::RateCounter rate : front_end->StatisticsRates()) {
+      if (front_ends_.size() > 1) rate.label = absl::StrCat(front_end->name(), " ", rate.label);
+      rates.push_back(std::move(rate));
+    }
+  }
+  statistics_ = std::make_unique<StatisticsReporter>(absl::StrJoin(names, "+"), std::move(rates),
+                                                     statistics);
+  for (const auto& front_end : front_ends_) {
+    if (absl::Status status = front_end->Start(); !status.ok()) return status;
+  }
+  if (io_ != nullptr) io_->Start();
+  started_ = true;
+  return absl::OkStatus();
+}
+
+void Runtime::Stop() {
+  // The io threads first: acceptors and timers are closed from this thread.
+  if (io_ != nullptr) io_->Stop();
+  for (const auto& front_end : front_ends_) front_end->Stop();
+  // Destroying the io contexts destroys the sessions they still hold, which
+  // take their peers out of the swarms; the front-ends outlive them.
+  io_.reset();
+  prometheus_.reset();
+  started_ = false;
+}
+
+void Runtime::Clean() { swarms_->Clean(SecondsSinceStart(), config_.cleaning()); }
+
+void Runtime::Reload() {
+  absl::Status status = access_list_->Reload();
+  if (status.ok()) {
+    AQUATIC_LOG(kInfo, "access list reloaded: ", access_list_->Get()->size(), " info hashes");
+  } else {
+    AQUATIC_LOG(kError, "access list reload failed, keeping the old list: ", status.message());
+  }
+  for (const auto& front_end : front_ends_) front_end->Reload();
+}
+
+void Runtime::ReportStatistics() {
+  if (statistics_ == nullptr) return;
+  std::vector<StatisticsRow> rows;
+  for (const auto& front_end : front_ends_) {
+    for (StatisticsRow row : front_end->CurrentStatistics()) {
+      if (front_ends_.size() > 1) row.label = absl::StrCat(front_end->name(), " ", row.label);
+      rows.push_back(std::move(row));
+    }
+  }
+  for (StatisticsRow& row : swarms_->CurrentStatistics()) rows.push_back(std::move(row));
+  statistics_->Report(rows);
+}
+
+std::string Runtime::RenderPrometheus() const {
+  PrometheusText text;
+  for (const auto& front_end : front_ends_) front_end->AddMetrics(&text);
+  swarms_->AddMetrics(&text);
+  return text.Render();
+}
+
+std::string Runtime::Describe() const {
+  std::vector<std::string> parts;
+  for (const auto& front_end : front_ends_) parts.push_back(front_end->Describe());
+  std::string line = absl::StrCat("serving ", absl::StrJoin(parts, "; "));
+  if (prometheus_ != nullptr) absl::StrAppend(&line, "; metrics on port ", prometheus_->port());
+  return line;
+}
+
+}  // namespace aquatic

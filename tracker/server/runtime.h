@@ -1,0 +1,97 @@
+// Runtime: what every front-end of one tracker process shares, and the
+// process's life cycle around them.
+//
+// It owns the access list (loaded once, reloaded once on SIGUSR1, read by
+// every worker through CachedAccessList), the swarm engines (Swarms), the io
+// workers of the TCP front-ends, the statistics report, the Prometheus
+// endpoint and the control loop. Front-ends are created against it (binding
+// their sockets while the process may still be root), added, and then
+// started, reloaded, cleaned, reported and stopped together.
+#ifndef AQUATIC_TRACKER_SERVER_RUNTIME_H_
+#define AQUATIC_TRACKER_SERVER_RUNTIME_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tracker/base/access_list.h"
+#include "tracker/base/config/tracker.pb.h"
+#include "tracker/base/prometheus_endpoint.h"
+#include "tracker/base/statistics_report.h"
+#include "tracker/server/front_end.h"
+#include "tracker/server/io_workers.h"
+#include "tracker/server/swarms.h"
+
+namespace aquatic {
+
+class Runtime {
+ public:
+  // Loads the access list (a bad file is an error naming the key). Binds
+  // nothing. `store_peer_ids`: see Swarms.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Create(const config::TrackerConfig& config,
+                                                         bool store_peer_ids);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  const config::TrackerConfig& config() const { return config_; }
+  // `socket_workers`, with 0 meaning one per CPU.
+  size_t worker_count() const { return worker_count_; }
+  const AccessListHolder* access_list() const { return access_list_.get(); }
+  Swarms& swarms() { return *swarms_; }
+  // One io_context thread per worker, shared by the TCP front-ends; made on
+  // first use.
+  IoWorkers& io();
+
+  void Add(std::unique_ptr<FrontEnd> front_end);
+  // The front-end named `name`, or nullptr.
+  FrontEnd* Find(absl::string_view name) const;
+
+  // Starts the Prometheus endpoint, every front-end, then the io workers.
+  absl::Status Start();
+  // Stops the io workers and every front-end. Idempotent.
+  void Stop();
+
+  // Periodic: stale peers, offers and empty torrents.
+  void Clean();
+  // SIGUSR1: the access list, then each front-end's own files.
+  void Reload();
+  // Periodic: the statistics line and page.
+  void ReportStatistics();
+  std::string RenderPrometheus() const;
+  uint16_t prometheus_port() const { return prometheus_ ? prometheus_->port() : 0; }
+  // The start-up log line: every front-end and where it listens.
+  std::string Describe() const;
+
+ private:
+  Runtime(const config::TrackerConfig& config, size_t worker_count);
+
+  config::TrackerConfig config_;
+  size_t worker_count_;
+  std::unique_ptr<AccessListHolder> access_list_;
+  std::unique_ptr<Swarms> swarms_;
+  // Front-ends before the io workers: stopping destroys the io contexts (and
+  // the sessions they hold, which refer to their front-end) first.
+  std::vector<std::unique_ptr<FrontEnd>> front_ends_;
+  std::unique_ptr<IoWorkers> io_;
+  std::unique_ptr<StatisticsReporter> statistics_;
+  std::unique_ptr<PrometheusEndpoint> prometheus_;
+  bool started_ = false;
+};
+
+// The [access_list] section as the holder the workers share; a bad file is an
+// error naming the key.
+absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
+    const config::AccessListConfig& config);
+
+// `socket_workers`, with 0 meaning one per CPU.
+size_t WorkerCount(uint32_t socket_workers);
+
+}  // namespace aquatic
+
+#endif  // AQUATIC_TRACKER_SERVER_RUNTIME_H_

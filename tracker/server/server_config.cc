@@ -1,0 +1,208 @@
+#include "tracker/server/server_config.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "tracker/base/config/config_comments.h"
+#include "tracker/base/config/toml_config.h"
+#include "tracker/base/control_loop.h"
+#include "tracker/base/log.h"
+#include "tracker/base/privileges.h"
+#include "tracker/base/socket_address.h"
+
+namespace aquatic {
+namespace {
+
+absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
+  return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
+}
+
+// "[udp.network] " in `aquatic run`'s file, "[network] " in the protocol's own.
+std::string TableOf(const ServerConfig& config, const Protocol& protocol) {
+  return config.combined ? absl::StrCat(protocol.name(), ".") : "";
+}
+
+// Two sockets of one transport would share traffic (SO_REUSEPORT) when their
+// ports match and one address covers the other.
+bool Overlap(const SocketAddress& a, const SocketAddress& b) {
+  if (a.is_ipv6() != b.is_ipv6() || a.port() == 0 || a.port() != b.port()) return false;
+  return a.is_unspecified() || b.is_unspecified() || a.ToString() == b.ToString();
+}
+
+struct Listening {
+  const Protocol* protocol;
+  const char* key;
+  SocketAddress address;
+};
+
+absl::Status CheckNoSharedPorts(const ServerConfig& config) {
+  std::vector<Listening> listening;
+  for (const auto& entry : config.front_ends) {
+    if (!entry.protocol->Enabled(*entry.config)) continue;
+    const config::ListenAddresses& listen = entry.protocol->Listen(*entry.config);
+    for (const auto& [enabled, key, text] :
+         {std::tuple{listen.use_ipv4(), "address_ipv4", listen.address_ipv4()},
+          std::tuple{listen.use_ipv6(), "address_ipv6", listen.address_ipv6()}}) {
+      absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+      if (!enabled || !address.ok()) continue;
+      for (const Listening& other : listening) {
+        if (other.protocol->UsesTcp() != entry.protocol->UsesTcp()) continue;
+        if (!Overlap(other.address, *address)) continue;
+        return absl::InvalidArgumentError(absl::StrCat(
+            "[", other.protocol->name(), ".network] ", other.key, " and [",
+            entry.protocol->name(), ".network] ", key, ": both listen on ",
+            address->ToString(), entry.protocol->UsesTcp() ? " (TCP)" : " (UDP)",
+            "; give them different ports"));
+      }
+      listening.push_back({entry.protocol, key, *address});
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ServerConfig DefaultServerConfig() {
+  ServerConfig config;
+  for (const Protocol* protocol : Protocols()) {
+    config.front_ends.push_back({protocol, protocol->NewFrontEndConfig()});
+  }
+  return config;
+}
+
+absl::Status ValidateServerConfig(const ServerConfig& config) {
+  bool any = false;
+  for (const auto& entry : config.front_ends) {
+    if (!entry.protocol->Enabled(*entry.config)) continue;
+    any = true;
+    if (absl::Status status =
+            entry.protocol->Validate(*entry.config, TableOf(config, *entry.protocol));
+        !status.ok()) {
+      return status;
+    }
+  }
+  if (!any) {
+    return absl::InvalidArgumentError(
+        "no front-end is enabled: set enabled = true in [udp], [http] or [ws]");
+  }
+  return CheckNoSharedPorts(config);
+}
+
+absl::StatusOr<ServerConfig> ParseServerConfig(absl::string_view toml_text,
+                                               absl::string_view source_name) {
+  ServerConfig config = DefaultServerConfig();
+  std::vector<config::NamedTable> tables;
+  for (auto& entry : config.front_ends) {
+    tables.push_back({std::string(entry.protocol->name()), entry.config.get()});
+  }
+  if (absl::Status status =
+          config::MergeTomlIntoConfigs(toml_text, source_name, &config.shared, tables);
+      !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = ValidateServerConfig(config); !status.ok()) return status;
+  return config;
+}
+
+absl::StatusOr<ServerConfig> LoadServerConfigFile(const std::string& path) {
+  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(*contents, path);
+  if (!config.ok()) return Prefixed(config.status(), path);
+  return config;
+}
+
+ServerConfig ServerConfigFor(const Protocol& protocol, const google::protobuf::Message& own) {
+  ServerConfig config;
+  config.combined = false;
+  std::unique_ptr<google::protobuf::Message> front_end = protocol.NewFrontEndConfig();
+  protocol.Split(own, &config.shared, front_end.get());
+  config.front_ends.push_back({&protocol, std::move(front_end)});
+  return config;
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> ParseProtocolConfig(
+    const Protocol& protocol, absl::string_view toml_text, absl::string_view source_name) {
+  std::unique_ptr<google::protobuf::Message> own = protocol.NewConfig();
+  if (absl::Status status = config::MergeTomlIntoConfig(toml_text, source_name, own.get());
+      !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = ValidateServerConfig(ServerConfigFor(protocol, *own));
+      !status.ok()) {
+    return status;
+  }
+  return own;
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> LoadProtocolConfigFile(
+    const Protocol& protocol, const std::string& path) {
+  absl::StatusOr<std::string> contents = config::ReadConfigFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> own =
+      ParseProtocolConfig(protocol, *contents, path);
+  if (!own.ok()) return Prefixed(own.status(), path);
+  return own;
+}
+
+std::string PrintServerConfig(const ServerConfig& config) {
+  const config::ConfigComments& comments = config::ConfigComments::Embedded();
+  std::string out = config::PrintTomlConfig(config.shared, comments);
+  for (const auto& entry : config.front_ends) {
+    const std::string comment = absl::StrCat("The ", entry.protocol->name(), " front-end: ",
+                                             entry.protocol->summary(), ".");
+    absl::StrAppend(&out, "\n",
+                    config::PrintTomlTable(*entry.config, entry.protocol->name(), comment,
+                                           comments));
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Runtime>> BuildServer(const ServerConfig& config) {
+  bool store_peer_ids = false;
+  for (const auto& entry : config.front_ends) {
+    if (entry.protocol->Enabled(*entry.config) && entry.protocol->StoresPeerIds()) {
+      store_peer_ids = true;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime = Runtime::Create(config.shared, store_peer_ids);
+  if (!runtime.ok()) return runtime.status();
+  for (const auto& entry : config.front_ends) {
+    if (!entry.protocol->Enabled(*entry.config)) continue;
+    absl::StatusOr<std::unique_ptr<FrontEnd>> front_end =
+        entry.protocol->Create(**runtime, *entry.config);
+    if (!front_end.ok()) return front_end.status();
+    (*runtime)->Add(*std::move(front_end));
+  }
+  return runtime;
+}
+
+absl::Status RunServer(const ServerConfig& config) {
+  SetLogLevel(static_cast<LogLevel>(config.shared.log_level()));
+  BlockControlSignals();
+  absl::StatusOr<std::unique_ptr<Runtime>> built = BuildServer(config);
+  if (!built.ok()) return built.status();
+  Runtime& runtime = **built;
+  const config::PrivilegesConfig& privileges = config.shared.privileges();
+  if (privileges.drop_privileges()) {
+    if (absl::Status status = DropPrivileges(privileges.chroot_path(), privileges.user());
+        !status.ok()) {
+      return status;
+    }
+  }
+  if (absl::Status status = runtime.Start(); !status.ok()) return status;
+  AQUATIC_LOG(kInfo, runtime.Describe());
+  std::vector<PeriodicTask> tasks = {
+      {config.shared.cleaning().torrent_cleaning_interval(), [&runtime] { runtime.Clean(); }}};
+  const config::StatisticsConfig& statistics = config.shared.statistics();
+  if (statistics.print_to_stdout() || statistics.write_html_to_file()) {
+    tasks.push_back({statistics.interval(), [&runtime] { runtime.ReportStatistics(); }});
+  }
+  const int signal = RunControlLoop(tasks, [&runtime] { runtime.Reload(); });
+  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
+  runtime.Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace aquatic

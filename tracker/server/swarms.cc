@@ -1,0 +1,86 @@
+#include "tracker/server/swarms.h"
+
+#include <cassert>
+
+namespace aquatic {
+namespace {
+
+void AddSwarmGauges(const SwarmStats& stats, absl::string_view swarm, PrometheusText* text) {
+  const std::string label = absl::StrCat("swarm=\"", swarm, "\"");
+  text->AddGauge("aquatic_torrents", "Torrents with at least one peer.", label,
+                 static_cast<double>(stats.torrents));
+  text->AddGauge("aquatic_peers", "Peers, by IP version.",
+                 JoinLabels(label, "ip_version=\"4\""), static_cast<double>(stats.peers_ipv4));
+  text->AddGauge("aquatic_peers", "Peers, by IP version.",
+                 JoinLabels(label, "ip_version=\"6\""), static_cast<double>(stats.peers_ipv6));
+  text->AddGauge("aquatic_seeders", "Peers that have the whole torrent.", label,
+                 static_cast<double>(stats.seeders));
+  text->AddGauge("aquatic_leechers", "Peers still downloading.", label,
+                 static_cast<double>(stats.peers_ipv4 + stats.peers_ipv6 - stats.seeders));
+  text->AddCounter("aquatic_completed_downloads_total",
+                   "Downloads completed (event=completed, once per peer), ever.", label,
+                   stats.completed);
+}
+
+uint32_t Cutoff(uint32_t now, uint32_t max_age) { return now > max_age ? now - max_age : 0; }
+
+}  // namespace
+
+template <>
+swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>() {
+  assert(!store_peer_ids_);
+  if (ip_ == nullptr) {
+    ip_ = std::make_unique<swarm::IpTorrentEngine<swarm::NoPeerData>>(shard_count_);
+  }
+  return *ip_;
+}
+
+template <>
+swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>() {
+  assert(store_peer_ids_);
+  if (ip_with_peer_ids_ == nullptr) {
+    ip_with_peer_ids_ = std::make_unique<swarm::IpTorrentEngine<swarm::PeerIdData>>(shard_count_);
+  }
+  return *ip_with_peer_ids_;
+}
+
+swarm::WsTorrentEngine& Swarms::webtorrent() {
+  if (webtorrent_ == nullptr) webtorrent_ = std::make_unique<swarm::WsTorrentEngine>(shard_count_);
+  return *webtorrent_;
+}
+
+void Swarms::Clean(uint32_t now, const config::CleaningConfig& cleaning) {
+  const uint32_t peer_cutoff = Cutoff(now, cleaning.max_peer_age());
+  if (ip_ != nullptr) ip_->RemoveStale(peer_cutoff);
+  if (ip_with_peer_ids_ != nullptr) ip_with_peer_ids_->RemoveStale(peer_cutoff);
+  if (webtorrent_ != nullptr) {
+    webtorrent_->Clean(peer_cutoff, Cutoff(now, cleaning.max_offer_age()));
+  }
+}
+
+SwarmStats Swarms::IpStats() const {
+  if (ip_ != nullptr) return ip_->Stats();
+  if (ip_with_peer_ids_ != nullptr) return ip_with_peer_ids_->Stats();
+  return SwarmStats{};
+}
+
+void Swarms::AddMetrics(PrometheusText* text) const {
+  if (ip_ != nullptr || ip_with_peer_ids_ != nullptr) AddSwarmGauges(IpStats(), "ip", text);
+  if (webtorrent_ != nullptr) AddSwarmGauges(webtorrent_->Stats(), "webtorrent", text);
+}
+
+std::vector<StatisticsRow> Swarms::CurrentStatistics() const {
+  std::vector<StatisticsRow> rows;
+  auto add = [&rows](const SwarmStats& stats, absl::string_view prefix) {
+    for (StatisticsRow row : SwarmStatisticsRows(stats)) {
+      row.label = absl::StrCat(prefix, row.label);
+      rows.push_back(std::move(row));
+    }
+  };
+  const bool both = (ip_ != nullptr || ip_with_peer_ids_ != nullptr) && webtorrent_ != nullptr;
+  if (ip_ != nullptr || ip_with_peer_ids_ != nullptr) add(IpStats(), both ? "ip " : "");
+  if (webtorrent_ != nullptr) add(webtorrent_->Stats(), both ? "webtorrent " : "");
+  return rows;
+}
+
+}  // namespace aquatic

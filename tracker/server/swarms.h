@@ -1,0 +1,67 @@
+// Swarms: the swarm engines the front-ends of one process share. UDP and
+// HTTP(S) announces land in one IP engine, so a peer that announced over one
+// is handed to a peer announcing over the other, and scrape counts are the
+// same whichever asks; WebTorrent peers (keyed by peer id, reached through
+// their WebSocket) have an engine of their own. Each engine is made when a
+// front-end first asks for it.
+//
+// The IP engine stores peer ids only when a front-end needs them (HTTP's
+// non-compact responses): a UDP-only process keeps a peer in 12 bytes plus
+// overhead instead of 32.
+#ifndef AQUATIC_TRACKER_SERVER_SWARMS_H_
+#define AQUATIC_TRACKER_SERVER_SWARMS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tracker/base/config/tracker.pb.h"
+#include "tracker/base/metrics.h"
+#include "tracker/base/statistics_report.h"
+#include "tracker/swarm/ip_torrents.h"
+#include "tracker/swarm/ws_torrents.h"
+
+namespace aquatic {
+
+class Swarms {
+ public:
+  // `store_peer_ids`: whether the IP engine keeps peer ids (some front-end
+  // of the process needs them).
+  Swarms(size_t worker_count, bool store_peer_ids)
+      : shard_count_(swarm::ShardCountFor(worker_count)), store_peer_ids_(store_peer_ids) {}
+
+  bool stores_peer_ids() const { return store_peer_ids_; }
+
+  // The IP engine, as IpTorrentEngine<NoPeerData> or <PeerIdData>: Data must
+  // match stores_peer_ids().
+  template <typename Data>
+  swarm::IpTorrentEngine<Data>& ip();
+  swarm::WsTorrentEngine& webtorrent();
+
+  // Removes peers and offers past their age ([cleaning]); `now` is
+  // SecondsSinceStart().
+  void Clean(uint32_t now, const config::CleaningConfig& cleaning);
+
+  // Gauges per engine, labelled swarm="ip" or swarm="webtorrent".
+  void AddMetrics(PrometheusText* text) const;
+  std::vector<StatisticsRow> CurrentStatistics() const;
+
+ private:
+  SwarmStats IpStats() const;
+
+  const size_t shard_count_;
+  const bool store_peer_ids_;
+  std::unique_ptr<swarm::IpTorrentEngine<swarm::NoPeerData>> ip_;
+  std::unique_ptr<swarm::IpTorrentEngine<swarm::PeerIdData>> ip_with_peer_ids_;
+  std::unique_ptr<swarm::WsTorrentEngine> webtorrent_;
+};
+
+template <>
+swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>();
+template <>
+swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>();
+
+}  // namespace aquatic
+
+#endif  // AQUATIC_TRACKER_SERVER_SWARMS_H_

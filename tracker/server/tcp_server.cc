@@ -1,0 +1,152 @@
+#include "tracker/server/tcp_server.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "tracker/base/log.h"
+
+namespace aquatic {
+
+ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
+  if (this != &other) {
+    Release();
+    open_ = other.open_;
+    other.open_ = nullptr;
+  }
+  return *this;
+}
+
+void ConnectionSlot::Release() {
+  if (open_ == nullptr) return;
+  open_->store(open_->load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  open_ = nullptr;
+}
+
+// One acceptor of one worker, with its pause timer.
+struct TcpServer::Listener {
+  size_t worker = 0;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+  std::string address;
+  bool ipv6 = false;
+  // Filled by accept(2) itself, which saves a getpeername(2) per connection.
+  boost::asio::ip::tcp::endpoint peer;
+  std::unique_ptr<boost::asio::steady_timer> pause;
+  std::chrono::milliseconds backoff{0};
+  WorkerCounters<TcpCounter> counters;
+};
+
+TcpServer::TcpServer(IoWorkers& io, std::string name, Options options, OnAccept on_accept)
+    : io_(io),
+      name_(std::move(name)),
+      options_(options),
+      on_accept_(std::move(on_accept)),
+      counters_(io.size()),
+      open_(new OpenCount[io.size()]) {}
+
+TcpServer::~TcpServer() { Stop(); }
+
+absl::StatusOr<std::unique_ptr<TcpServer>> TcpServer::Listen(
+    IoWorkers& io, std::string name, const config::ListenAddresses& listen, Options options,
+    OnAccept on_accept) {
+  std::unique_ptr<TcpServer> server(
+      new TcpServer(io, std::move(name), options, std::move(on_accept)));
+  for (const auto& [enabled, text, port] :
+       {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &server->ipv4_port_},
+        std::tuple{listen.use_ipv6(), listen.address_ipv6(), &server->ipv6_port_}}) {
+    if (!enabled) continue;
+    const size_t first = server->listeners_.size();
+    absl::StatusOr<uint16_t> bound = OpenReusePortAcceptors(
+        text, io, [&](size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor) {
+          auto listener = std::make_unique<Listener>();
+          listener->worker = worker;
+          listener->acceptor = std::move(acceptor);
+          listener->pause = std::make_unique<boost::asio::steady_timer>(io.context(worker));
+          listener->counters = server->counters_.ForWorker(worker);
+          server->listeners_.push_back(std::move(listener));
+        });
+    if (!bound.ok()) return bound.status();
+    *port = *bound;
+    // The text parsed already (OpenReusePortAcceptors bound it).
+    const SocketAddress address = SocketAddress::Parse(text)->WithPort(*bound);
+    server->bound_.push_back(address);
+    for (size_t i = first; i < server->listeners_.size(); ++i) {
+      server->listeners_[i]->address = address.ToString();
+      server->listeners_[i]->ipv6 = address.is_ipv6();
+    }
+  }
+  return server;
+}
+
+void TcpServer::Start() {
+  for (auto& listener : listeners_) Accept(*listener);
+}
+
+void TcpServer::Stop() {
+  for (auto& listener : listeners_) {
+    boost::system::error_code ignored;
+    listener->pause->cancel();
+    listener->acceptor->close(ignored);
+  }
+}
+
+void TcpServer::Accept(Listener& listener) {
+  // Sockets for the worker's own executor type (see TcpSocket).
+  listener.acceptor->async_accept(
+      io_.context(listener.worker).get_executor(), listener.peer,
+      [this, &listener](const boost::system::error_code& error, TcpSocket socket) {
+        if (error == boost::asio::error::operation_aborted) return;
+        if (error) return OnError(listener, error);
+        if (listener.backoff.count() > 0) {
+          AQUATIC_LOG(kWarn, name_, ": accepting connections on ", listener.address, " again");
+          listener.backoff = std::chrono::milliseconds(0);
+        }
+        const SocketAddress peer =
+            SocketAddress::FromSockaddr(listener.peer.data(), listener.peer.size());
+        const size_t ip_index = IpIndex(peer.is_ipv6());
+        std::atomic<int64_t>& open = open_[listener.worker].value;
+        if (open.load(std::memory_order_relaxed) >= options_.max_connections) {
+          // The socket closes as it goes out of scope.
+          listener.counters.Add(TcpCounter::kRefused, ip_index);
+        } else {
+          listener.counters.Add(TcpCounter::kAccepted, ip_index);
+          on_accept_(listener.worker, std::move(socket), peer, ConnectionSlot(&open));
+        }
+        Accept(listener);
+      });
+}
+
+void TcpServer::OnError(Listener& listener, const boost::system::error_code& error) {
+  listener.counters.Add(TcpCounter::kAcceptErrors, IpIndex(listener.ipv6));
+  if (listener.backoff.count() == 0) {
+    // Once per episode: a full descriptor table fails every accept until a
+    // connection closes.
+    AQUATIC_LOG(kWarn, name_, ": accept on ", listener.address, " failed: ", error.message(),
+                "; pausing new connections until it succeeds");
+    listener.backoff = options_.min_backoff;
+  } else {
+    listener.backoff = std::min(listener.backoff * 2, options_.max_backoff);
+  }
+  listener.pause->expires_after(listener.backoff);
+  listener.pause->async_wait([this, &listener](const boost::system::error_code& wait_error) {
+    if (!wait_error) Accept(listener);
+  });
+}
+
+std::string TcpServer::DescribeAddresses() const {
+  std::vector<std::string> addresses;
+  for (const SocketAddress& address : bound_) addresses.push_back(address.ToString());
+  return absl::StrJoin(addresses, ", ");
+}
+
+int64_t TcpServer::open_connections() const {
+  int64_t total = 0;
+  for (size_t i = 0; i < io_.size(); ++i) total += open_[i].value.load(std::memory_order_relaxed);
+  return total;
+}
+
+}  // namespace aquatic
