@@ -7,6 +7,7 @@
 // Invariants: /announce and /scrape always get 200 with a bencoded response
 // or failure that parses; anything else is a 404.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "codec/http/http.codec.h"
@@ -25,25 +26,26 @@ struct State {
                                *AccessList::Parse(AccessListMode::kDeny,
                                                   "6464646464646464646464646464646464646464\n",
                                                   "fuzz")};
-  Metrics metrics{http::HttpMetricSpecs(), 1};
+  Counters<http::HttpCounter> counters{1};
   http::HttpRequestHandler handler{
       http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true}, &engine, &access_list,
-      &metrics, 0, 7};
+      counters.ForWorker(0), 7};
   uint32_t now = 1;
 };
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static State* const state = new State();
+  static std::unique_ptr<State> state = std::make_unique<State>();
   if (size == 0) return 0;
   const uint8_t flags = data[0];
   const std::string target(reinterpret_cast<const char*>(data + 1), size - 1);
   std::optional<SocketAddress> peer;
   if (!(flags & 2)) peer = *SocketAddress::Parse((flags & 1) ? "[::1]:0" : "127.0.0.1:0");
   state->now += flags >> 6;
-  // Keep the swarms small: full scrapes walk all of them.
-  if (state->engine.Stats().torrents > 64) state->engine.RemoveStale(UINT32_MAX);
+  // Keep the engine small: full scrapes walk all of it, and torrents with a
+  // completed count stay after their peers leave.
+  if (state->engine.StoredTorrents() > 64) state = std::make_unique<State>();
   const http::HttpAnswer answer = state->handler.Handle(target, peer, state->now);
 
   const std::string path = target.substr(0, target.find('?'));

@@ -25,15 +25,16 @@ using namespace aquatic;  // NOLINT: fuzz target brevity
 namespace wire = aquatic::codec::udp;
 
 struct State {
-  udp::UdpTorrentEngine engine{4};
+  swarm::IpTorrentEngine<swarm::NoPeerData> engine{4};
   ConnectionIds connection_ids{120, 1, 2};
   AccessListHolder access_list{AccessListMode::kDeny, "",
                                *AccessList::Parse(AccessListMode::kDeny,
                                                   "dddddddddddddddddddddddddddddddddddddddd\n",
                                                   "fuzz")};
-  Metrics metrics{udp::UdpMetricSpecs(), 1};
-  udp::UdpRequestHandler handler{udp::UdpProtocolSettings{}, &engine, &connection_ids,
-                                 &access_list, &metrics, 0, 42};
+  Counters<udp::UdpCounter> counters{1};
+  udp::UdpRequestHandler<swarm::NoPeerData> handler{
+      udp::UdpProtocolSettings{}, &engine, &connection_ids, &access_list, counters.ForWorker(0),
+      42};
   uint32_t now = 1;
 };
 
@@ -50,7 +51,7 @@ bool ParsesAs(absl::Span<const uint8_t> reply, uint32_t transaction_id) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static State* const state = new State();
+  static std::unique_ptr<State> state = std::make_unique<State>();
   if (size == 0) return 0;
   const uint8_t flags = data[0];
   std::vector<uint8_t> datagram(data + 1, data + size);
@@ -63,6 +64,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Time moves on slowly, and cleaning runs now and then.
   state->now += flags >> 6;
   if ((flags & 0x3c) == 0x3c) state->engine.RemoveStale(state->now > 5 ? state->now - 5 : 0);
+  // Torrents with a completed count stay after their peers leave: start
+  // over now and then, so that memory stays bounded.
+  if (state->engine.StoredTorrents() > 256) state = std::make_unique<State>();
 
   std::vector<uint8_t> reply(udp::kMaxResponseSize);
   const size_t reply_size =

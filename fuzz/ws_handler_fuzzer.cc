@@ -28,7 +28,7 @@ using namespace aquatic;      // NOLINT: fuzz target brevity
 using namespace aquatic::ws;  // NOLINT
 namespace wire = aquatic::codec::ws;
 
-class RecordingSink : public WsPeerSink {
+class RecordingSink : public swarm::WsPeerSink {
  public:
   void Deliver(std::string message) override { messages.push_back(std::move(message)); }
   std::vector<std::string> messages;
@@ -40,14 +40,14 @@ struct Connection {
 };
 
 struct State {
-  WsTorrentEngine engine{4};
+  swarm::WsTorrentEngine engine{4};
   AccessListHolder access_list{AccessListMode::kDeny, "",
                                *AccessList::Parse(AccessListMode::kDeny,
                                                   "6464646464646464646464646464646464646464\n",
                                                   "fuzz")};
-  Metrics metrics{WsMetricSpecs(), 1};
-  WsRequestHandler handler{WsProtocolSettings{255, 3, 120}, &engine, &access_list, &metrics, 0,
-                           42};
+  Counters<WsCounter> counters{1};
+  WsRequestHandler handler{WsProtocolSettings{255, 3, 120}, &engine, &access_list,
+                           counters.ForWorker(0), 42};
   std::array<Connection, 4> connections;
   uint32_t now = 1;
 
@@ -73,20 +73,27 @@ bool IsTrackerMessage(const std::string& text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static State* const state = [] {
-    auto* s = new State();
+  static std::unique_ptr<State> state = [] {
+    auto s = std::make_unique<State>();
     for (Connection& connection : s->connections) s->Open(connection, false);
     return s;
   }();
   if (size == 0) return 0;
   const uint8_t flags = data[0];
   const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  state->now += (flags >> 4) & 3;
+  // Torrents with a completed count stay after their peers leave: start
+  // over now and then, so that memory stays bounded.
+  if (state->engine.StoredTorrents() > 256) {
+    for (Connection& any : state->connections) state->handler.HandleClose(any.state, state->now);
+    state = std::make_unique<State>();
+    for (Connection& any : state->connections) state->Open(any, false);
+  }
   Connection& connection = state->connections[flags & 3];
   if (flags & 4) {
     state->handler.HandleClose(connection.state, state->now);
     state->Open(connection, (flags & 8) != 0);
   }
-  state->now += (flags >> 4) & 3;
   if ((flags & 0xc0) == 0xc0) {
     state->engine.Clean(state->now > 5 ? state->now - 5 : 0, state->now > 3 ? state->now - 3 : 0);
   }
@@ -102,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const std::string& message : any.sink->messages) FUZZ_CHECK(IsTrackerMessage(message));
     any.sink->messages.clear();
   }
-  const WsSwarmStats stats = state->engine.Stats();
+  const SwarmStats stats = state->engine.Stats();
   FUZZ_CHECK(stats.peers_ipv4 >= 0 && stats.peers_ipv6 >= 0 && stats.torrents >= 0);
   FUZZ_CHECK(stats.seeders >= 0 && stats.seeders <= stats.peers_ipv4 + stats.peers_ipv6);
   return 0;

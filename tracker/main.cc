@@ -1,6 +1,10 @@
-// `aquatic`: the tracker command line. One binary serves the three protocols:
+// `aquatic`: the tracker command line. One binary serves every registered
+// protocol (tracker/server/protocol.h), alone or together:
 //
-//   aquatic {udp|http|ws} [-c FILE] [-p] [-P]
+//   aquatic PROTOCOL [-c FILE] [-p] [-P]   one front-end, from its own
+//                                          aquatic-compatible file
+//   aquatic run [-c FILE] [-p] [-P]        several front-ends over shared
+//                                          swarms, from one file
 //   aquatic [-v [--verbose]] [-h]
 //
 // Exit codes: 0 success, 1 the tracker failed while running, 2 bad usage or
@@ -9,48 +13,58 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <google/protobuf/message.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "tracker/base/config/config_comments.h"
-#include "tracker/base/config/protocol_config.h"
-#include "tracker/base/config/toml_config.h"
-#include "tracker/base/config/http.pb.h"
-#include "tracker/base/config/udp.pb.h"
-#include "tracker/http/http_tracker.h"
-#include "tracker/udp/udp_tracker.h"
+#include "absl/strings/str_join.h"
 #include "third_party/build_inputs.h"
+#include "tracker/base/config/config_comments.h"
+#include "tracker/base/config/toml_config.h"
+#include "tracker/server/protocol.h"
+#include "tracker/server/server_config.h"
 #include "tracker/version.h"
-#include "tracker/ws/ws_tracker.h"
 
 namespace aquatic {
 namespace {
 
 constexpr int kExitRuntimeError = 1;
 constexpr int kExitUsage = 2;
+constexpr char kRun[] = "run";
 
-constexpr char kUsage[] =
-    "Usage: aquatic PROTOCOL [-c FILE] [-p] [-P]\n"
-    "       aquatic [-v [--verbose]] [-h]\n"
-    "\n"
-    "A BitTorrent tracker.\n"
-    "\n"
-    "Protocols:\n"
-    "  udp    BitTorrent over UDP (BEP 15), IPv4 and IPv6\n"
-    "  http   BitTorrent over HTTP and HTTPS (BEP 3, 7, 23, 48)\n"
-    "  ws     WebTorrent over WebSocket and secure WebSocket\n"
-    "\n"
-    "Options:\n"
-    "  -c FILE  load the configuration from FILE (TOML; missing keys keep their defaults)\n"
-    "  -p       print the default configuration of PROTOCOL, with comments, and exit\n"
-    "  -P       print the effective configuration (defaults plus -c FILE) and exit\n"
-    "  -v       print the version and exit (--verbose: and the Debian packages built from)\n"
-    "  -h       print this help and exit\n";
+std::string Usage() {
+  std::string usage =
+      "Usage: aquatic PROTOCOL [-c FILE] [-p] [-P]\n"
+      "       aquatic run [-c FILE] [-p] [-P]\n"
+      "       aquatic [-v [--verbose]] [-h]\n"
+      "\n"
+      "A BitTorrent tracker.\n"
+      "\n"
+      "Protocols (each alone, from its own aquatic-compatible file):\n";
+  for (const Protocol* protocol : Protocols()) {
+    absl::StrAppend(&usage, "  ", protocol->name(), std::string(7 - protocol->name().size(), ' '),
+                    protocol->summary(), "\n");
+  }
+  absl::StrAppend(
+      &usage,
+      "\n"
+      "  run    every protocol enabled in one file ([udp], [http], [ws] tables), in one\n"
+      "         process over shared swarms\n"
+      "\n"
+      "Options:\n"
+      "  -c FILE  load the configuration from FILE (TOML; missing keys keep their defaults)\n"
+      "  -p       print the default configuration, with comments, and exit\n"
+      "  -P       print the effective configuration (defaults plus -c FILE) and exit\n"
+      "  -v       print the version and exit (--verbose: and the Debian packages built from)\n"
+      "  -h       print this help and exit\n");
+  return usage;
+}
 
 struct Options {
-  std::optional<config::Protocol> protocol;
+  // A protocol's name or "run"; empty when none was given.
+  std::string command;
   std::string config_path;
   bool print_defaults = false;
   bool print_effective = false;
@@ -62,6 +76,13 @@ struct Options {
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "aquatic: %s\nTry 'aquatic -h'.\n", message.c_str());
   return kExitUsage;
+}
+
+std::string CommandNames() {
+  std::vector<std::string> names;
+  for (const Protocol* protocol : Protocols()) names.emplace_back(protocol->name());
+  names.push_back(kRun);
+  return absl::StrJoin(names, ", ");
 }
 
 // Returns an exit code when the arguments cannot be used.
@@ -83,24 +104,73 @@ std::optional<int> ParseArguments(int argc, char** argv, Options* options) {
       options->config_path = argv[++i];
     } else if (!arg.empty() && arg[0] == '-') {
       return UsageError(absl::StrCat("unknown option '", arg, "'"));
-    } else if (options->protocol.has_value()) {
+    } else if (!options->command.empty()) {
       return UsageError(absl::StrCat("unexpected argument '", arg, "'"));
+    } else if (arg != kRun && FindProtocol(arg) == nullptr) {
+      return UsageError(
+          absl::StrCat("unknown protocol '", arg, "' (expected ", CommandNames(), ")"));
     } else {
-      options->protocol = config::ProtocolFromName(arg);
-      if (!options->protocol.has_value()) {
-        return UsageError(
-            absl::StrCat("unknown protocol '", arg, "' (expected udp, http or ws)"));
-      }
+      options->command = arg;
     }
   }
   return std::nullopt;
 }
 
-int Run(int argc, char** argv) {
+int ConfigError(const absl::Status& status) {
+  std::fprintf(stderr, "aquatic: config error: %s\n", std::string(status.message()).c_str());
+  return kExitUsage;
+}
+
+int Serve(const ServerConfig& config) {
+  absl::Status status = RunServer(config);
+  if (!status.ok()) {
+    std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
+    return kExitRuntimeError;
+  }
+  return 0;
+}
+
+// `aquatic run`.
+int RunCombined(const Options& options) {
+  if (options.print_defaults) {
+    std::fputs(PrintServerConfig(DefaultServerConfig()).c_str(), stdout);
+    return 0;
+  }
+  absl::StatusOr<ServerConfig> config = options.config_path.empty()
+                                            ? absl::StatusOr<ServerConfig>(DefaultServerConfig())
+                                            : LoadServerConfigFile(options.config_path);
+  if (!config.ok()) return ConfigError(config.status());
+  if (options.print_effective) {
+    std::fputs(PrintServerConfig(*config).c_str(), stdout);
+    return 0;
+  }
+  return Serve(*config);
+}
+
+// `aquatic PROTOCOL`.
+int RunProtocol(const Protocol& protocol, const Options& options) {
+  const config::ConfigComments& comments = config::ConfigComments::Embedded();
+  if (options.print_defaults) {
+    std::fputs(config::PrintTomlConfig(*protocol.NewConfig(), comments).c_str(), stdout);
+    return 0;
+  }
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> own =
+      options.config_path.empty()
+          ? absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(protocol.NewConfig())
+          : LoadProtocolConfigFile(protocol, options.config_path);
+  if (!own.ok()) return ConfigError(own.status());
+  if (options.print_effective) {
+    std::fputs(config::PrintTomlConfig(**own, comments).c_str(), stdout);
+    return 0;
+  }
+  return Serve(ServerConfigFor(protocol, **own));
+}
+
+int Main(int argc, char** argv) {
   Options options;
   if (std::optional<int> exit_code = ParseArguments(argc, argv, &options)) return *exit_code;
   if (options.help) {
-    std::fputs(kUsage, stdout);
+    std::fputs(Usage().c_str(), stdout);
     return 0;
   }
   if (options.version) {
@@ -108,70 +178,14 @@ int Run(int argc, char** argv) {
     if (options.verbose) std::printf("built with these Debian packages:\n%s", kBuildInputs);
     return 0;
   }
-  if (!options.protocol.has_value()) return UsageError("no protocol given (udp, http or ws)");
-  const config::Protocol protocol = *options.protocol;
-
-  if (options.print_defaults) {
-    std::unique_ptr<google::protobuf::Message> defaults = config::NewDefaultConfig(protocol);
-    std::fputs(config::PrintTomlConfig(*defaults, config::ConfigComments::Embedded()).c_str(),
-               stdout);
-    return 0;
+  if (options.command.empty()) {
+    return UsageError(absl::StrCat("no protocol given (", CommandNames(), ")"));
   }
-
-  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> loaded =
-      options.config_path.empty()
-          ? absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(
-                config::NewDefaultConfig(protocol))
-          : config::LoadConfigFile(protocol, options.config_path);
-  if (!loaded.ok()) {
-    std::fprintf(stderr, "aquatic: config error: %s\n",
-                 std::string(loaded.status().message()).c_str());
-    return kExitUsage;
-  }
-  if (options.print_effective) {
-    std::fputs(config::PrintTomlConfig(**loaded, config::ConfigComments::Embedded()).c_str(),
-               stdout);
-    return 0;
-  }
-
-  if (protocol == config::Protocol::kUdp) {
-    absl::Status status =
-        udp::RunUdpTracker(static_cast<const config::UdpConfig&>(**loaded));
-    if (!status.ok()) {
-      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
-      return kExitRuntimeError;
-    }
-    return 0;
-  }
-
-  if (protocol == config::Protocol::kHttp) {
-    absl::Status status =
-        http::RunHttpTracker(static_cast<const config::HttpConfig&>(**loaded));
-    if (!status.ok()) {
-      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
-      return kExitRuntimeError;
-    }
-    return 0;
-  }
-  if (protocol == config::Protocol::kWs) {
-    absl::Status status = ws::RunWsTracker(static_cast<const config::WsConfig&>(**loaded));
-    if (!status.ok()) {
-      std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
-      return kExitRuntimeError;
-    }
-    return 0;
-  }
-
-  // The servers land protocol by protocol; until then say so plainly rather
-  // than pretend to serve.
-  std::fprintf(stderr,
-               "aquatic: the %s tracker is not implemented yet in this build; only its "
-               "configuration (-p, -P, -c) works so far\n",
-               std::string(config::ProtocolName(protocol)).c_str());
-  return kExitRuntimeError;
+  if (options.command == kRun) return RunCombined(options);
+  return RunProtocol(*FindProtocol(options.command), options);
 }
 
 }  // namespace
 }  // namespace aquatic
 
-int main(int argc, char** argv) { return aquatic::Run(argc, argv); }
+int main(int argc, char** argv) { return aquatic::Main(argc, argv); }

@@ -1,6 +1,6 @@
 // aquatic http over real loopback sockets: every response field, compact and
 // not, IPv6, keep-alive and pipelining, TLS, errors, limits, reverse proxy.
-#include "tracker/http/http_tracker.h"
+#include "tracker/http/http_front_end.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "tracker/http/gzip_encoding.h"
 #include "tracker/http/http_metrics.h"
+#include "tracker/server/test_server.h"
 
 namespace aquatic::http {
 namespace {
@@ -93,10 +94,11 @@ class HttpTrackerTest : public testing::Test {
     config.mutable_network()->mutable_listen()->set_address_ipv6("[::1]:0");
     config.mutable_protocol()->set_max_scrape_torrents(2);
     if (adjust) adjust(config);
-    absl::StatusOr<std::unique_ptr<HttpTracker>> tracker = HttpTracker::Create(config);
-    ASSERT_TRUE(tracker.ok()) << tracker.status();
-    tracker_ = *std::move(tracker);
-    ASSERT_TRUE(tracker_->Start().ok());
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("http", config);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = *std::move(runtime);
+    tracker_ = static_cast<HttpFrontEnd*>(runtime_->Find("http"));
+    ASSERT_NE(tracker_, nullptr);
   }
 
   // One request on a fresh connection (Connection: close); the raw response.
@@ -110,7 +112,8 @@ class HttpTrackerTest : public testing::Test {
     return response;
   }
 
-  std::unique_ptr<HttpTracker> tracker_;
+  std::unique_ptr<Runtime> runtime_;
+  HttpFrontEnd* tracker_ = nullptr;
 };
 
 TEST_F(HttpTrackerTest, CompactAnnounceResponse) {
@@ -315,7 +318,10 @@ TEST_F(HttpTrackerTest, LimitsCloseConnections) {
     close(extra);
     for (int fd : open_fds) close(fd);
   }
-  EXPECT_GE(tracker_->metrics().Total(kConnectionsRefused), 4u);
+  // The header block, the body and the idle timeout; the fourth connection.
+  EXPECT_GE(tracker_->counters().Total(HttpCounter::kBadRequestCloses), 2u);
+  EXPECT_EQ(tracker_->counters().Total(HttpCounter::kTimeoutCloses), 1u);
+  EXPECT_EQ(tracker_->tcp().counters().Total(TcpCounter::kRefused), 1u);
   // And the tracker still serves.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_TRUE(absl::StartsWith(Get(AnnounceTarget('g', 'x', 1, 0)), "HTTP/1.1 200 OK"));
@@ -393,9 +399,10 @@ TEST(HttpTrackerCreateTest, BadTlsFilesFailAtStart) {
   config.mutable_network()->mutable_tls()->set_enable_tls(true);
   config.mutable_network()->mutable_tls()->set_tls_certificate_path("/nonexistent.pem");
   config.mutable_network()->mutable_tls()->set_tls_private_key_path(kKey);
-  absl::StatusOr<std::unique_ptr<HttpTracker>> tracker = HttpTracker::Create(config);
-  ASSERT_FALSE(tracker.ok());
-  EXPECT_TRUE(absl::StartsWith(tracker.status().message(), "[network] tls_certificate_path:"));
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("http", config);
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_TRUE(absl::StartsWith(runtime.status().message(), "[network] tls_certificate_path:"))
+      << runtime.status();
 }
 
 }  // namespace

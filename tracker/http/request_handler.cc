@@ -9,7 +9,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "codec/http/http.codec.h"
-#include "tracker/http/http_metrics.h"
 
 namespace aquatic::http {
 namespace {
@@ -74,17 +73,16 @@ std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
 
 HttpRequestHandler::HttpRequestHandler(const HttpProtocolSettings& settings,
                                        HttpTorrentEngine* engine,
-                                       const AccessListHolder* access_list, Metrics* metrics,
-                                       size_t worker_index, uint64_t random_seed)
+                                       const AccessListHolder* access_list,
+                                       WorkerCounters<HttpCounter> counters, uint64_t random_seed)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
-      metrics_(metrics),
-      worker_index_(worker_index),
+      counters_(counters),
       random_(random_seed) {}
 
 HttpAnswer HttpRequestHandler::Fail(absl::string_view reason, size_t ip_index) {
-  metrics_->Add(worker_index_, kFailureResponses + ip_index);
+  counters_.Add(HttpCounter::kFailureResponses, ip_index);
   return HttpAnswer{200, Failure(reason)};
 }
 
@@ -93,17 +91,17 @@ HttpAnswer HttpRequestHandler::Handle(absl::string_view target,
   const size_t ip_index = peer_ip.has_value() && peer_ip->is_ipv6() ? 1 : 0;
   const absl::string_view path = target.substr(0, target.find('?'));
   if (path == wire::AnnounceRequest::kPath) {
-    metrics_->Add(worker_index_, kAnnounceRequests + ip_index);
+    counters_.Add(HttpCounter::kAnnounceRequests, ip_index);
     if (!peer_ip.has_value()) {
       return Fail("the reverse proxy sent no usable peer address header", ip_index);
     }
     return Announce(target, *peer_ip, ip_index, now);
   }
   if (path == wire::ScrapeRequest::kPath) {
-    metrics_->Add(worker_index_, kScrapeRequests + ip_index);
+    counters_.Add(HttpCounter::kScrapeRequests, ip_index);
     return Scrape(target, ip_index);
   }
-  metrics_->Add(worker_index_, kNotFound + ip_index);
+  counters_.Add(HttpCounter::kNotFound, ip_index);
   return HttpAnswer{404, "not found\n"};
 }
 
@@ -171,7 +169,7 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view target, const SocketAd
   } else {
     response.peers = std::move(dict_peers);
   }
-  metrics_->Add(worker_index_, kAnnounceResponses + ip_index);
+  counters_.Add(HttpCounter::kAnnounceResponses, ip_index);
   // Compact peers take 6 or 18 bytes each, dictionary peers up to ~100.
   const size_t per_peer = request.compact ? 18 : 100;
   return HttpAnswer{200, Encode(response, 128 + max_peers * per_peer)};
@@ -211,7 +209,7 @@ HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index)
                                                     : swarm::TorrentCounts{});
     }
   }
-  metrics_->Add(worker_index_, kScrapeResponses + ip_index);
+  counters_.Add(HttpCounter::kScrapeResponses, ip_index);
   return HttpAnswer{200, Encode(response, 64 + response.files.size() * 80),
                     /*compressible=*/request.info_hashes.empty()};
 }

@@ -19,15 +19,13 @@
 #include "tracker/base/fast_random.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/socket_address.h"
+#include "tracker/http/http_metrics.h"
 #include "tracker/swarm/ip_torrents.h"
 
 namespace aquatic::http {
 
 // HTTP peers keep their peer id for non-compact (compact=0) responses.
-struct PeerIdData {
-  std::array<uint8_t, 20> peer_id{};
-};
-using HttpTorrentEngine = swarm::IpTorrentEngine<PeerIdData>;
+using HttpTorrentEngine = swarm::IpTorrentEngine<swarm::PeerIdData>;
 
 struct HttpProtocolSettings {
   uint32_t max_scrape_torrents = 100;
@@ -47,7 +45,7 @@ struct HttpAnswer {
 class HttpRequestHandler {
  public:
   HttpRequestHandler(const HttpProtocolSettings& settings, HttpTorrentEngine* engine,
-                     const AccessListHolder* access_list, Metrics* metrics, size_t worker_index,
+                     const AccessListHolder* access_list, WorkerCounters<HttpCounter> counters,
                      uint64_t random_seed);
 
   // `peer_ip` is the connection's source (or the reverse proxy's header);
@@ -68,8 +66,7 @@ class HttpRequestHandler {
   HttpProtocolSettings settings_;
   HttpTorrentEngine* engine_;
   CachedAccessList access_list_;
-  Metrics* metrics_;
-  size_t worker_index_;
+  WorkerCounters<HttpCounter> counters_;
   FastRandom random_;
 };
 

@@ -108,6 +108,9 @@ class IpTorrentEngine {
   }
 
   SwarmStats Stats() const { return torrents_.Stats(); }
+  // Torrents held in memory: those with peers, and those kept for their
+  // completed count.
+  size_t StoredTorrents() const { return torrents_.size(); }
 
   // Calls `visit(const InfoHash&, TorrentCounts)` for every torrent, one shard
   // locked at a time (HTTP full scrape).

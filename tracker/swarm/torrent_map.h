@@ -156,6 +156,16 @@ class ShardedTorrentMap {
     return total;
   }
 
+  // Torrents held, with or without peers.
+  size_t size() const {
+    size_t total = 0;
+    for (const auto& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard->mutex);
+      total += shard->torrents.size();
+    }
+    return total;
+  }
+
   size_t shard_count() const { return shards_.size(); }
 
  private:

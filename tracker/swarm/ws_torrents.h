@@ -110,6 +110,9 @@ class WsTorrentEngine {
   }
 
   SwarmStats Stats() const { return torrents_.Stats(); }
+  // Torrents held in memory: those with peers, and those kept for their
+  // completed count.
+  size_t StoredTorrents() const { return torrents_.size(); }
 
  private:
   ShardedTorrentMap<WsTorrent> torrents_;

@@ -12,6 +12,7 @@ namespace {
 
 namespace wire = ::aquatic::codec::ws;
 using swarm::PeerId;
+using swarm::PendingOffer;
 using swarm::WsPeerSink;
 using swarm::WsSwarm;
 using swarm::WsTorrent;

@@ -18,7 +18,9 @@ namespace {
 
 namespace wire = ::aquatic::codec::ws;
 
-class RecordingSink : public WsPeerSink {
+using swarm::WsTorrentEngine;
+
+class RecordingSink : public swarm::WsPeerSink {
  public:
   void Deliver(std::string message) override { messages.push_back(std::move(message)); }
   std::vector<std::string> messages;
@@ -56,11 +58,11 @@ class WsHandlerTest : public testing::Test {
   WsHandlerTest()
       : access_list_(AccessListMode::kOff, "",
                      *AccessList::Parse(AccessListMode::kOff, "", "test")),
-        metrics_(WsMetricSpecs(), 1) {
+        metrics_(1) {
     settings_.max_offers = 3;
     settings_.max_scrape_torrents = 2;
-    handler_ = std::make_unique<WsRequestHandler>(settings_, &engine_, &access_list_, &metrics_,
-                                                  0, 7);
+    handler_ = std::make_unique<WsRequestHandler>(settings_, &engine_, &access_list_,
+                                                  metrics_.ForWorker(0), 7);
   }
 
   Connection& NewConnection() {
@@ -77,7 +79,7 @@ class WsHandlerTest : public testing::Test {
   WsProtocolSettings settings_;
   WsTorrentEngine engine_{4};
   AccessListHolder access_list_;
-  Metrics metrics_;
+  Counters<WsCounter> metrics_;
   std::unique_ptr<WsRequestHandler> handler_;
   std::vector<std::unique_ptr<Connection>> connections_;
   uint32_t now_ = 100;
@@ -136,7 +138,7 @@ TEST_F(WsHandlerTest, OnlyAnswersToForwardedOffersAreRelayed) {
   EXPECT_EQ(std::string(answer.peer_id.begin(), answer.peer_id.end()), Id('r'));
   Send(receiver, Answer('r', 'o', '5'));  // once only
   EXPECT_EQ(offerer.sink->messages.size(), 1u);
-  EXPECT_EQ(metrics_.Total(kAnswersDropped), 4u);
+  EXPECT_EQ(metrics_.Total(WsCounter::kAnswersDropped), 4u);
   EXPECT_TRUE(receiver.replies.size() == 1);  // answers get no reply
 }
 
@@ -161,7 +163,7 @@ TEST_F(WsHandlerTest, CloseRemovesOnlyPeersStillRoutedToTheConnection) {
   Send(second, Announce('p', R"(,"left":0)"));  // the same peer id reconnected
   EXPECT_EQ(engine_.Stats().peers_ipv4, 2);
   handler_->HandleClose(first.state, now_);
-  const WsSwarmStats stats = engine_.Stats();
+  const SwarmStats stats = engine_.Stats();
   EXPECT_EQ(stats.peers_ipv4, 1);
   EXPECT_EQ(stats.seeders, 1);
   EXPECT_EQ(stats.torrents, 1);
@@ -196,7 +198,7 @@ TEST_F(WsHandlerTest, StalePeersAreCleaned) {
   Send(connection, Announce('a', R"(,"left":0)"));
   EXPECT_EQ(engine_.Stats().peers_ipv6, 1);
   engine_.Clean(/*peer_cutoff=*/101, /*offer_cutoff=*/0);
-  const WsSwarmStats stats = engine_.Stats();
+  const SwarmStats stats = engine_.Stats();
   EXPECT_EQ(stats.peers_ipv6, 0);
   EXPECT_EQ(stats.seeders, 0);
   EXPECT_EQ(stats.torrents, 0);
@@ -237,7 +239,7 @@ TEST_F(WsHandlerTest, InvalidUtf8AnywhereIsReportedAndChangesNothing) {
   EXPECT_TRUE(connection.replies.empty());
   EXPECT_TRUE(other.sink->messages.empty()) << "no offer was forwarded";
   EXPECT_EQ(engine_.Stats().peers_ipv4, 1);
-  EXPECT_EQ(metrics_.Total(kMessagesReceived), 1u) << "only the valid announce counts";
+  EXPECT_EQ(metrics_.Total(WsCounter::kMessagesReceived), 1u) << "only the valid announce counts";
   // Valid UTF-8 that is not a request gets a failure reply instead.
   EXPECT_EQ(Send(connection, "{\"action\":\"\xC3\xA9\"}"), WsMessageOutcome::kHandled);
   EXPECT_EQ(Send(connection, "not json \xC3\xA9"), WsMessageOutcome::kHandled);

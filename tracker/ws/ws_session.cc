@@ -21,7 +21,6 @@
 #include "tracker/base/log.h"
 #include "tracker/server/websocket/batched_write_stream.h"
 #include "tracker/server/websocket/frame_limited_stream.h"
-#include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::ws {
 namespace {
@@ -35,8 +34,7 @@ using tcp = net::ip::tcp;
 // Sockets bound to the worker's io_context executor type: Asio's type-erased
 // any_io_executor (and Beast's tcp_stream around it) costs copies and
 // indirect calls on every operation. Timeouts are the IdleSweeper's.
-using Executor = net::io_context::executor_type;
-using Socket = net::basic_stream_socket<tcp, Executor>;
+using Socket = TcpSocket;
 
 constexpr size_t kMaxHttpHeaderBytes = 8192;
 // Room for Beast's pongs and close frame beyond the outgoing messages.
@@ -52,7 +50,7 @@ class SessionBase {
 // The connection handle stored in swarms: posts to the connection's
 // io_context, where the session (if still alive) queues the message. Holds
 // the session weakly, so a swarm entry never keeps a connection open.
-class Sink final : public WsPeerSink {
+class Sink final : public swarm::WsPeerSink {
  public:
   Sink(net::io_context::executor_type executor, std::weak_ptr<SessionBase> session)
       : executor_(std::move(executor)), session_(std::move(session)) {}
@@ -78,14 +76,15 @@ class Session final : public SessionBase,
  public:
   static constexpr bool kTls = !std::is_same_v<Transport, Socket>;
 
-  Session(WsWorker& worker, bool ipv6, Socket socket)
-      : worker_(worker), ipv6_(ipv6), ws_(std::move(socket)) {
+  Session(WsWorker& worker, bool ipv6, Socket socket, ConnectionSlot slot)
+      : worker_(worker), ipv6_(ipv6), slot_(std::move(slot)), ws_(std::move(socket)) {
     Opened();
   }
-  Session(WsWorker& worker, bool ipv6, Socket socket,
+  Session(WsWorker& worker, bool ipv6, Socket socket, ConnectionSlot slot,
           std::shared_ptr<net::ssl::context> tls_context)
       : worker_(worker),
         ipv6_(ipv6),
+        slot_(std::move(slot)),
         tls_context_(std::move(tls_context)),
         ws_(std::move(socket), *tls_context_) {
     Opened();
@@ -94,7 +93,6 @@ class Session final : public SessionBase,
   ~Session() override {
     worker_.idle_sweeper->Forget(this);
     worker_.handler->HandleClose(state_, SecondsSinceStart());
-    --worker_.connections;
   }
 
   void Start() {
@@ -122,7 +120,7 @@ class Session final : public SessionBase,
     if (queue_.size() + Batched().buffered_writes() >= settings.max_queued_messages ||
         queued_bytes_ + Batched().buffered_bytes() + message.size() >
             settings.max_queued_bytes) {
-      Count(kSlowReaderDisconnects);
+      Count(WsCounter::kSlowReaderDisconnects);
       AQUATIC_LOG(kDebug, "ws: closing a connection whose outgoing queue is full");
       Abort();
       return;
@@ -134,8 +132,6 @@ class Session final : public SessionBase,
 
  private:
   void Opened() {
-    ++worker_.connections;
-    Count(kConnectionsAccepted);
     state_.ipv6 = ipv6_;
     worker_.idle_sweeper->Watch(this);
   }
@@ -150,7 +146,7 @@ class Session final : public SessionBase,
 
   BatchedWriteStream<Transport>& Batched() { return ws_.next_layer().next_layer(); }
 
-  void Count(size_t counter) { worker_.metrics->Add(worker_.index, counter + (ipv6_ ? 1 : 0)); }
+  void Count(WsCounter counter) { worker_.counters.Add(counter, IpIndex(ipv6_)); }
 
   void ReadHttp() {
     parser_.emplace();
@@ -176,7 +172,7 @@ class Session final : public SessionBase,
     response_->body() = health ? "ok\n" : "expected a WebSocket upgrade\n";
     response_->keep_alive(false);
     response_->prepare_payload();
-    if (health) Count(kHealthChecks);
+    if (health) Count(WsCounter::kHealthChecks);
     http::async_write(ws_.next_layer(), *response_,
                       [self = this->shared_from_this()](beast::error_code, size_t) {
                         beast::error_code ignored;
@@ -236,14 +232,14 @@ class Session final : public SessionBase,
     // Every message reaches Beast labelled binary (frame_size_guard.h); the
     // layer below knows what the client sent.
     if (!ws_.next_layer().MessageWasText()) {
-      return CloseWith(websocket::close_code::unknown_data, kBinaryMessageCloses);
+      return CloseWith(websocket::close_code::unknown_data, WsCounter::kBinaryMessageCloses);
     }
     const auto data = buffer_.cdata();
     const absl::string_view text(static_cast<const char*>(data.data()), data.size());
     replies_.clear();
     if (worker_.handler->HandleMessage(text, state_, SecondsSinceStart(), &replies_) ==
         WsMessageOutcome::kInvalidUtf8) {
-      return CloseWith(websocket::close_code::bad_payload, kInvalidUtf8Closes);
+      return CloseWith(websocket::close_code::bad_payload, WsCounter::kInvalidUtf8Closes);
     }
     buffer_.consume(buffer_.size());
     // Idle means no message from the client for max_connection_idle.
@@ -254,7 +250,7 @@ class Session final : public SessionBase,
   }
 
   // Closes the WebSocket with `code` after a message the protocol forbids.
-  void CloseWith(websocket::close_code code, size_t counter) {
+  void CloseWith(websocket::close_code code, WsCounter counter) {
     Count(counter);
     closing_ = true;
     // The client has this long to answer the close frame.
@@ -278,7 +274,7 @@ class Session final : public SessionBase,
       Abort();
       return;
     }
-    Count(kMessagesSent);
+    Count(WsCounter::kMessagesSent);
     queued_bytes_ -= queue_.front().size();
     queue_.pop_front();
     if (!closing_ && !queue_.empty()) DoWrite();
@@ -293,6 +289,7 @@ class Session final : public SessionBase,
 
   WsWorker& worker_;
   const bool ipv6_;
+  ConnectionSlot slot_;
   // Before ws_: the stream refers to it.
   std::shared_ptr<net::ssl::context> tls_context_;
   websocket::stream<FrameLimitedStream<BatchedWriteStream<Transport>>> ws_;
@@ -307,46 +304,20 @@ class Session final : public SessionBase,
   bool closing_ = false;
 };
 
-void AcceptNext(WsWorker& worker, WsWorker::Listener& listener) {
-  // Sockets for the worker's own executor type (see Socket).
-  listener.acceptor->async_accept(worker.io->get_executor(), [&worker, &listener](
-                                                                 beast::error_code ec,
-                                                                 Socket socket) {
-    if (ec == net::error::operation_aborted) return;
-    if (ec) {
-      // Out of file descriptors, say: try again a little later.
-      AQUATIC_LOG(kWarn, "ws: accept: ", ec.message());
-      auto timer = std::make_shared<net::steady_timer>(*worker.io, std::chrono::milliseconds(100));
-      timer->async_wait([&worker, &listener, timer](beast::error_code wait_error) {
-        if (!wait_error) AcceptNext(worker, listener);
-      });
-      return;
-    }
-    const bool ipv6 = listener.ipv6;
-    if (worker.connections.load(std::memory_order_relaxed) >=
-        static_cast<int64_t>(worker.settings->max_connections)) {
-      worker.metrics->Add(worker.index, kConnectionsRefused + (ipv6 ? 1 : 0));
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else {
-      beast::error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      if (worker.tls != nullptr) {
-        std::make_shared<Session<beast::ssl_stream<Socket>>>(worker, ipv6, std::move(socket),
-                                                             worker.tls->Current())
-            ->Start();
-      } else {
-        std::make_shared<Session<Socket>>(worker, ipv6, std::move(socket))->Start();
-      }
-    }
-    AcceptNext(worker, listener);
-  });
-}
-
 }  // namespace
 
-void StartAccepting(WsWorker& worker) {
-  for (WsWorker::Listener& listener : worker.listeners) AcceptNext(worker, listener);
+void StartSession(WsWorker& worker, Socket socket, const SocketAddress& peer,
+                  ConnectionSlot slot) {
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  if (worker.tls != nullptr) {
+    std::make_shared<Session<beast::ssl_stream<Socket>>>(worker, peer.is_ipv6(), std::move(socket),
+                                                         std::move(slot), worker.tls->Current())
+        ->Start();
+  } else {
+    std::make_shared<Session<Socket>>(worker, peer.is_ipv6(), std::move(socket), std::move(slot))
+        ->Start();
+  }
 }
 
 }  // namespace aquatic::ws

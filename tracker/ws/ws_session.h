@@ -1,7 +1,7 @@
-// The WebSocket side of `aquatic ws`: per socket worker, an accept loop on
-// each of its SO_REUSEPORT acceptors and one session per connection (TLS
-// handshake, an HTTP request that is either GET /health or the WebSocket
-// upgrade, then the message loop). Beast lives only in ws_session.cc.
+// The WebSocket sessions of the WebTorrent front-end: one per connection the
+// kit's TcpServer accepted (TLS handshake, an HTTP request that is either GET
+// /health or the WebSocket upgrade, then the message loop). Beast lives only
+// in ws_session.cc.
 //
 // Threading: everything of a worker (acceptors, sessions, handler) runs on
 // that worker's io_context thread. Messages for a connection from other
@@ -18,19 +18,20 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
-#include "tracker/server/idle_sweeper.h"
-#include "tracker/server/tls_context.h"
 #include "tracker/base/metrics.h"
+#include "tracker/base/socket_address.h"
+#include "tracker/server/idle_sweeper.h"
+#include "tracker/server/tcp_server.h"
+#include "tracker/server/tls_context.h"
 #include "tracker/ws/ws_handler.h"
+#include "tracker/ws/ws_metrics.h"
 
 namespace aquatic::ws {
 
 struct WsServerSettings {
   uint32_t max_message_size = 65536;
   uint32_t max_frame_size = 16384;
-  uint32_t max_connections = 4096;
   uint32_t idle_timeout_seconds = 180;
   uint32_t handshake_timeout_seconds = 10;
   bool health_checks = false;
@@ -43,27 +44,19 @@ struct WsServerSettings {
 
 // One socket worker's state. Lives until its io_context is destroyed.
 struct WsWorker {
-  size_t index = 0;
   boost::asio::io_context* io = nullptr;
   std::unique_ptr<WsRequestHandler> handler;
   const WsServerSettings* settings = nullptr;
   // Null for plain ws://.
   const TlsContexts* tls = nullptr;
-  Metrics* metrics = nullptr;
+  WorkerCounters<WsCounter> counters;
   // Handshake, idle and closing deadlines of the worker's connections.
   std::unique_ptr<IdleSweeper> idle_sweeper;
-  // Open connections of this worker (read by statistics on other threads).
-  std::atomic<int64_t> connections{0};
-  struct Listener {
-    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
-    bool ipv6 = false;
-  };
-  std::vector<Listener> listeners;
 };
 
-// Starts the accept loop of every listener of `worker` (before or after its
-// io_context runs; not concurrently with it).
-void StartAccepting(WsWorker& worker);
+// Starts the session of a connection `worker` accepted, on its thread.
+void StartSession(WsWorker& worker, TcpSocket socket, const SocketAddress& peer,
+                  ConnectionSlot slot);
 
 }  // namespace aquatic::ws
 

@@ -1,7 +1,7 @@
 // aquatic ws over real loopback sockets, IPv4 and IPv6, ws:// and wss://: the
 // WebTorrent protocol as a browser client sees it (announce, offer and answer
 // relay, scrape), bad input, limits, health checks and connection limits.
-#include "tracker/ws/ws_tracker.h"
+#include "tracker/ws/ws_front_end.h"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "codec/ws/ws.codec.h"
 #include "gtest/gtest.h"
+#include "tracker/server/test_server.h"
 #include "tracker/ws/ws_metrics.h"
 #include "tracker/ws/ws_test_client.h"
 
@@ -73,11 +74,14 @@ class WsTrackerTest : public testing::Test {
     config.mutable_network()->mutable_listen()->set_address_ipv6("[::1]:0");
     config.mutable_statistics()->set_run_prometheus_endpoint(false);
     if (adjust) adjust(config);
-    absl::StatusOr<std::unique_ptr<WsTracker>> tracker = WsTracker::Create(config);
-    ASSERT_TRUE(tracker.ok()) << tracker.status();
-    tracker_ = *std::move(tracker);
-    ASSERT_TRUE(tracker_->Start().ok());
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("ws", config);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = *std::move(runtime);
+    tracker_ = static_cast<WsFrontEnd*>(runtime_->Find("ws"));
+    ASSERT_NE(tracker_, nullptr);
   }
+
+  swarm::WsTorrentEngine& engine() { return runtime_->swarms().webtorrent(); }
 
   std::unique_ptr<WsTestClient> Connect(bool ipv6 = false) {
     WsTestClient::Options options;
@@ -122,11 +126,10 @@ class WsTrackerTest : public testing::Test {
     return response;
   }
 
-  uint64_t Total(size_t counter) {
-    return tracker_->metrics().Total(counter) + tracker_->metrics().Total(counter + 1);
-  }
+  uint64_t Total(WsCounter counter) { return tracker_->counters().Total(counter); }
 
-  std::unique_ptr<WsTracker> tracker_;
+  std::unique_ptr<Runtime> runtime_;
+  WsFrontEnd* tracker_ = nullptr;
 };
 
 TEST_F(WsTrackerTest, AnnounceCountsAndScrape) {
@@ -182,10 +185,10 @@ TEST_F(WsTrackerTest, CompletedCountsOncePerPeerAndStoppedRemoves) {
   EXPECT_EQ(after.complete, 0);
   EXPECT_EQ(after.incomplete, 1);
   EXPECT_EQ(after.downloaded, 1);
-  EXPECT_EQ(tracker_->engine().Stats().peers_ipv4, 1);
+  EXPECT_EQ(engine().Stats().peers_ipv4, 1);
   // A torrent without peers is forgotten, its count with it (as in the UDP engine).
   AnnounceAndRead(*observer, Announce(Id('h'), Id('z'), R"(,"left":10,"event":"stopped")"));
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 0);
+  EXPECT_EQ(engine().Stats().torrents, 0);
 }
 
 TEST_F(WsTrackerTest, OffersGoToDistinctPeersAndAnswersComeBack) {
@@ -227,7 +230,7 @@ TEST_F(WsTrackerTest, OffersGoToDistinctPeersAndAnswersComeBack) {
   ASSERT_TRUE(receiver->SendText(
       Announce(Id('h'), receiver_id, answer + Id('o') + R"(","offer_id":")" + Id('9') + "\"")));
   EXPECT_FALSE(offerer->Read(milliseconds(200)).has_value());
-  EXPECT_TRUE(Eventually([&] { return Total(kAnswersDropped) == 1; }));
+  EXPECT_TRUE(Eventually([&] { return Total(WsCounter::kAnswersDropped) == 1; }));
 }
 
 TEST_F(WsTrackerTest, AnswerIsRelayedToTheOfferer) {
@@ -260,8 +263,8 @@ TEST_F(WsTrackerTest, AnswerIsRelayedToTheOfferer) {
                R"(,"answer":{"type":"answer","sdp":"again"},"to_peer_id":")" + Id('o') +
                    R"(","offer_id":")" + Id('7') + "\"")));
   EXPECT_FALSE(offerer->Read(milliseconds(200)).has_value());
-  EXPECT_EQ(Total(kAnswersRelayed), 1u);
-  EXPECT_EQ(Total(kOffersRelayed), 1u);
+  EXPECT_EQ(Total(WsCounter::kAnswersRelayed), 1u);
+  EXPECT_EQ(Total(WsCounter::kOffersRelayed), 1u);
 }
 
 TEST_F(WsTrackerTest, ClosedConnectionLeavesEverySwarm) {
@@ -271,15 +274,15 @@ TEST_F(WsTrackerTest, ClosedConnectionLeavesEverySwarm) {
     auto client = Connect();
     AnnounceAndRead(*client, Announce(Id('h'), Id('a'), R"(,"left":10)"));
     AnnounceAndRead(*client, Announce(Id('g'), Id('a'), R"(,"left":0)"));
-    EXPECT_EQ(tracker_->engine().Stats().peers_ipv4, 2);
+    EXPECT_EQ(engine().Stats().peers_ipv4, 2);
     client->Close();
   }
-  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 0; }));
+  EXPECT_TRUE(Eventually([&] { return engine().Stats().peers_ipv4 == 0; }));
   wire::ScrapeResponse scrape = Scrape(
       *observer, absl::StrCat(R"({"action":"scrape","info_hash":[")", Id('h'), R"(",")", Id('g'),
                               R"("]})"));
   for (const auto& file : scrape.files) EXPECT_EQ(file.complete + file.incomplete, 0);
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 0);
+  EXPECT_EQ(engine().Stats().torrents, 0);
 }
 
 TEST_F(WsTrackerTest, Latin1HashesInBothJsonForms) {
@@ -339,7 +342,7 @@ TEST_F(WsTrackerTest, BadMessagesGetFailureReasonsAndTheConnectionLives) {
   // Still served, and the other connection is untouched.
   EXPECT_EQ(AnnounceAndRead(*client, Announce(Id('h'), Id('a'), R"(,"left":1)")).incomplete, 2);
   EXPECT_EQ(AnnounceAndRead(*other, Announce(Id('h'), Id('z'), R"(,"left":1)")).incomplete, 2);
-  EXPECT_GE(Total(kErrorResponses), 9u);
+  EXPECT_GE(Total(WsCounter::kErrorResponses), 9u);
 }
 
 TEST_F(WsTrackerTest, BinaryMessageClosesWith1003) {
@@ -350,7 +353,7 @@ TEST_F(WsTrackerTest, BinaryMessageClosesWith1003) {
   EXPECT_TRUE(client->closed());
   EXPECT_EQ(client->close_code(), 1003);
   EXPECT_TRUE(Eventually([&] { return tracker_->open_connections() == 0; }));
-  EXPECT_EQ(Total(kBinaryMessageCloses), 1u);
+  EXPECT_EQ(Total(WsCounter::kBinaryMessageCloses), 1u);
 }
 
 TEST_F(WsTrackerTest, InvalidUtf8ClosesWith1007) {
@@ -360,7 +363,7 @@ TEST_F(WsTrackerTest, InvalidUtf8ClosesWith1007) {
   EXPECT_FALSE(client->Read().has_value());
   EXPECT_TRUE(client->closed());
   EXPECT_EQ(client->close_code(), 1007);
-  EXPECT_EQ(Total(kInvalidUtf8Closes), 1u);
+  EXPECT_EQ(Total(WsCounter::kInvalidUtf8Closes), 1u);
   // Valid UTF-8 with Latin-1 characters (the hashes) before a long ASCII run
   // is fine, also as a text message in several frames (the first one says
   // text, the others are continuations).
@@ -379,8 +382,13 @@ TEST_F(WsTrackerTest, InvalidUtf8ClosesWith1007) {
 TEST_F(WsTrackerTest, MessageOverTheLimitCloses) {
   StartTracker([](config::WsConfig& config) {
     config.mutable_network()->set_websocket_max_message_size(2048);
+    config.mutable_network()->set_websocket_max_frame_size(1024);
   });
-  auto client = Connect();
+  // Frames within the frame limit, a message over the message limit.
+  WsTestClient::Options fragmented;
+  fragmented.frame_bytes = 1000;
+  auto client = WsTestClient::Connect(tracker_->ipv4_port(), fragmented);
+  ASSERT_NE(client, nullptr);
   EXPECT_EQ(AnnounceAndRead(*client, Announce(Id('h'), Id('a'), Offers({Id('1')}, "small")))
                 .incomplete,
             1);
@@ -388,7 +396,7 @@ TEST_F(WsTrackerTest, MessageOverTheLimitCloses) {
   EXPECT_FALSE(client->Read().has_value());
   EXPECT_TRUE(client->closed());
   EXPECT_EQ(client->close_code(), 1009);
-  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 0; }));
+  EXPECT_TRUE(Eventually([&] { return engine().Stats().peers_ipv4 == 0; }));
 }
 
 TEST_F(WsTrackerTest, FrameOverTheLimitCloses) {
@@ -415,7 +423,7 @@ TEST_F(WsTrackerTest, FrameOverTheLimitCloses) {
   ASSERT_TRUE(client->SendText(Announce(Id('g'), Id('b'), Offers({Id('3')}, std::string(3000, 's')))));
   EXPECT_FALSE(client->Read().has_value());
   EXPECT_TRUE(client->closed());
-  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 1; }));
+  EXPECT_TRUE(Eventually([&] { return engine().Stats().peers_ipv4 == 1; }));
   EXPECT_EQ(AnnounceAndRead(*fine, Announce(Id('h'), Id('a'), R"(,"left":1)")).incomplete, 1);
 }
 
@@ -429,13 +437,13 @@ TEST_F(WsTrackerTest, SlowReaderIsDisconnected) {
   auto writer = Connect();
   const std::string sdp(12000, 'x');
   int sent = 0;
-  for (; sent < 1000 && Total(kSlowReaderDisconnects) == 0; ++sent) {
+  for (; sent < 1000 && Total(WsCounter::kSlowReaderDisconnects) == 0; ++sent) {
     char offer_id[21];
     std::snprintf(offer_id, sizeof(offer_id), "%020d", sent);
     AnnounceAndRead(*writer, Announce(Id('h'), Id('w'), R"(,"left":1)" + Offers({offer_id}, sdp)));
   }
-  EXPECT_TRUE(Eventually([&] { return Total(kSlowReaderDisconnects) == 1; }));
-  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 1; }));
+  EXPECT_TRUE(Eventually([&] { return Total(WsCounter::kSlowReaderDisconnects) == 1; }));
+  EXPECT_TRUE(Eventually([&] { return engine().Stats().peers_ipv4 == 1; }));
   // The slow client finds its connection closed after what was already sent.
   int received = 0;
   while (slow->Read(milliseconds(2000)).has_value()) ++received;
@@ -461,7 +469,7 @@ TEST_F(WsTrackerTest, Ipv6PeersHaveTheirOwnSwarm) {
   std::optional<std::string> offer = v6->Read();
   ASSERT_TRUE(offer.has_value());
   EXPECT_TRUE(absl::StrContains(*offer, "\"offer_id\""));
-  EXPECT_EQ(tracker_->engine().Stats().peers_ipv6, 2);
+  EXPECT_EQ(engine().Stats().peers_ipv6, 2);
   wire::ScrapeResponse scrape = Scrape(
       *v6, absl::StrCat(R"({"action":"scrape","info_hash":")", Id('h'), R"("})"));
   EXPECT_EQ(scrape.files.at(0).incomplete, 3);
@@ -490,7 +498,7 @@ TEST_F(WsTrackerTest, SecureWebSocket) {
   WsTestClient::Options plain;
   plain.timeout = milliseconds(1000);
   EXPECT_EQ(WsTestClient::Connect(tracker_->ipv4_port(), plain), nullptr);
-  tracker_->Reload();  // SIGUSR1: same files, new context for new connections
+  runtime_->Reload();  // SIGUSR1: same files, new context for new connections
   WsTestClient::Options options;
   options.tls = true;
   EXPECT_NE(WsTestClient::Connect(tracker_->ipv4_port(), options), nullptr);
@@ -534,7 +542,7 @@ TEST_F(WsTrackerTest, MaxConnectionsPerWorker) {
   WsTestClient::Options options;
   options.timeout = milliseconds(1000);
   EXPECT_EQ(WsTestClient::Connect(tracker_->ipv4_port(), options), nullptr);
-  EXPECT_EQ(Total(kConnectionsRefused), 1u);
+  EXPECT_EQ(tracker_->tcp().counters().Total(TcpCounter::kRefused), 1u);
   first->Close();
   first.reset();
   EXPECT_TRUE(Eventually([&] { return tracker_->open_connections() == 1; }));
@@ -549,7 +557,7 @@ TEST_F(WsTrackerTest, IdleConnectionIsClosed) {
   AnnounceAndRead(*client, Announce(Id('h'), Id('a')));
   EXPECT_FALSE(client->Read(milliseconds(4000)).has_value());
   EXPECT_TRUE(client->closed());
-  EXPECT_TRUE(Eventually([&] { return tracker_->engine().Stats().peers_ipv4 == 0; }));
+  EXPECT_TRUE(Eventually([&] { return engine().Stats().peers_ipv4 == 0; }));
 }
 
 TEST_F(WsTrackerTest, MessagesKeepAConnectionOpenPastTheIdleTimeout) {
@@ -610,7 +618,7 @@ TEST_F(WsTrackerTest, AccessListDenies) {
   wire::ErrorResponse error = ReadError(*client);
   EXPECT_EQ(error.failure_reason, "info hash not allowed");
   EXPECT_EQ(error.info_hash, Bytes('h'));
-  EXPECT_EQ(tracker_->engine().Stats().torrents, 0);
+  EXPECT_EQ(engine().Stats().torrents, 0);
   std::string allowed;
   for (int i = 0; i < 20; ++i) allowed += "\\u00aa";
   EXPECT_EQ(AnnounceAndRead(*client, Announce(allowed, Id('a'))).incomplete, 1);
@@ -626,15 +634,19 @@ TEST_F(WsTrackerTest, PrometheusAndStatistics) {
   });
   auto client = Connect();
   AnnounceAndRead(*client, Announce(Id('h'), Id('a'), R"(,"left":0)"));
-  const std::string text = tracker_->RenderPrometheus();
+  const std::string text = runtime_->RenderPrometheus();
   EXPECT_TRUE(absl::StrContains(
-      text, "aquatic_requests_total{type=\"announce\",ip_version=\"4\"} 1")) << text;
-  EXPECT_TRUE(absl::StrContains(text, "aquatic_seeders 1")) << text;
-  EXPECT_TRUE(absl::StrContains(text, "aquatic_open_connections 1")) << text;
-  EXPECT_NE(tracker_->prometheus_port(), 0);
-  tracker_->ReportStatistics();
-  tracker_->Clean();
-  EXPECT_EQ(tracker_->engine().Stats().peers_ipv4, 1);  // not stale yet
+      text, "aquatic_requests_total{protocol=\"ws\",type=\"announce\",ip_version=\"4\"} 1"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(text, "aquatic_seeders{swarm=\"webtorrent\"} 1")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "aquatic_open_connections{protocol=\"ws\"} 1")) << text;
+  EXPECT_TRUE(absl::StrContains(
+      text, "aquatic_connections_total{protocol=\"ws\",result=\"accepted\",ip_version=\"4\"} 1"))
+      << text;
+  EXPECT_NE(runtime_->prometheus_port(), 0);
+  runtime_->ReportStatistics();
+  runtime_->Clean();
+  EXPECT_EQ(engine().Stats().peers_ipv4, 1);  // not stale yet
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 #include "tracker/base/config/config_comments.h"
 #include "tracker/base/config/http.pb.h"
 #include "tracker/base/config/options.pb.h"
-#include "tracker/base/config/protocol_config.h"
+#include "tracker/base/config/tracker.pb.h"
 #include "tracker/base/config/udp.pb.h"
 #include "tracker/base/config/ws.pb.h"
 
@@ -26,7 +26,41 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::util::MessageDifferencer;
 
-constexpr Protocol kAllProtocols[] = {Protocol::kUdp, Protocol::kHttp, Protocol::kWs};
+// Every config file shape: the three protocols' own files and the shared
+// keys of `aquatic run` (cross-key checks are the server kit's, see
+// tracker/server/server_config_test.cc).
+enum class Protocol { kUdp, kHttp, kWs, kRun };
+constexpr Protocol kAllProtocols[] = {Protocol::kUdp, Protocol::kHttp, Protocol::kWs,
+                                      Protocol::kRun};
+
+const char* ProtocolName(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kUdp: return "udp";
+    case Protocol::kHttp: return "http";
+    case Protocol::kWs: return "ws";
+    case Protocol::kRun: return "run";
+  }
+  return "?";
+}
+
+std::unique_ptr<Message> NewDefaultConfig(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::kUdp: return std::make_unique<UdpConfig>();
+    case Protocol::kHttp: return std::make_unique<HttpConfig>();
+    case Protocol::kWs: return std::make_unique<WsConfig>();
+    case Protocol::kRun: return std::make_unique<TrackerConfig>();
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::unique_ptr<Message>> ParseConfig(Protocol protocol, absl::string_view toml,
+                                                     absl::string_view source) {
+  std::unique_ptr<Message> config = NewDefaultConfig(protocol);
+  if (absl::Status status = MergeTomlIntoConfig(toml, source, config.get()); !status.ok()) {
+    return status;
+  }
+  return config;
+}
 
 std::string ErrorOf(Protocol protocol, absl::string_view toml) {
   absl::StatusOr<std::unique_ptr<Message>> config = ParseConfig(protocol, toml, "test.toml");
@@ -80,7 +114,15 @@ TEST(TomlConfigTest, EveryKeyHasACommentAboveIt) {
       ASSERT_GT(i, 0u);
       EXPECT_TRUE(absl::StartsWith(lines[i - 1], "#")) << "no comment above: " << lines[i];
     }
-    EXPECT_GT(keys, 20);
+    EXPECT_GT(keys, 15);
+  }
+  // The front-end tables of `aquatic run`.
+  for (const Descriptor* descriptor :
+       {UdpFrontEndConfig::descriptor(), HttpFrontEndConfig::descriptor(),
+        WsFrontEndConfig::descriptor()}) {
+    std::vector<std::string> missing;
+    ExpectAllFieldsCommented(*descriptor, &missing);
+    EXPECT_TRUE(missing.empty()) << "no comment: " << absl::StrJoin(missing, ", ");
   }
 }
 
@@ -193,14 +235,41 @@ TEST(TomlConfigTest, BadValuesAreNamed) {
             "[network] reverse_proxy_ip_header_name: \"X Y\" is not an HTTP header name");
 }
 
-TEST(TomlConfigTest, CrossKeyChecks) {
-  EXPECT_EQ(ErrorOf(Protocol::kUdp, "[network]\nuse_ipv4 = false\nuse_ipv6 = false\n"),
-            "[network] use_ipv4, use_ipv6: both are false, so the tracker would listen "
-            "nowhere");
-  EXPECT_EQ(ErrorOf(Protocol::kHttp, "[network]\nenable_tls = true\n"),
-            "[network] enable_tls: needs tls_certificate_path and tls_private_key_path");
-  EXPECT_EQ(ErrorOf(Protocol::kWs, "[network]\nwebsocket_max_frame_size = 100000\n"),
-            "[network] websocket_max_frame_size: larger than websocket_max_message_size");
+// `aquatic run`'s file: top-level tables named after front-ends go to their
+// own messages, whose errors name the table.
+TEST(TomlConfigTest, NamedTablesGoToTheirOwnMessages) {
+  TrackerConfig shared;
+  UdpFrontEndConfig udp;
+  HttpFrontEndConfig http;
+  const std::vector<NamedTable> tables = {{"udp", &udp}, {"http", &http}};
+  ASSERT_TRUE(MergeTomlIntoConfigs("socket_workers = 3\n[udp]\nenabled = false\n"
+                                   "[http.network]\naddress_ipv4 = \"127.0.0.1:7\"\n"
+                                   "[cleaning]\nmax_peer_age = 9\n",
+                                   "t.toml", &shared, tables)
+                  .ok());
+  EXPECT_EQ(shared.socket_workers(), 3u);
+  EXPECT_EQ(shared.cleaning().max_peer_age(), 9u);
+  EXPECT_FALSE(udp.enabled());
+  EXPECT_EQ(http.network().listen().address_ipv4(), "127.0.0.1:7");
+  EXPECT_EQ(MergeTomlIntoConfigs("[http.network]\nbogus = 1\n", "t.toml", &shared, tables)
+                .message(),
+            "unknown key 'bogus' in [http.network]");
+  EXPECT_EQ(MergeTomlIntoConfigs("[udp]\nenabled = 1\n", "t.toml", &shared, tables).message(),
+            "[udp] enabled: expected a boolean (true or false), got an integer");
+  EXPECT_EQ(MergeTomlIntoConfigs("udp = 5\n", "t.toml", &shared, tables).message(),
+            "udp: expected a table ([udp]), got an integer");
+  EXPECT_EQ(MergeTomlIntoConfigs("[ftp]\n", "t.toml", &shared, tables).message(),
+            "unknown key 'ftp' at the top level");
+}
+
+TEST(TomlConfigTest, TablesPrintUnderTheirName) {
+  UdpFrontEndConfig udp;
+  const std::string printed = PrintTomlTable(udp, "udp", "The UDP front-end.",
+                                             ConfigComments::Embedded());
+  EXPECT_TRUE(absl::StartsWith(printed, "# The UDP front-end.\n[udp]\n")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\nenabled = true\n")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\n[udp.network]\n")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\n[udp.protocol]\n")) << printed;
 }
 
 TEST(TomlConfigTest, SyntaxErrorsGiveAPosition) {

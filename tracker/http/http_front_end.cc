@@ -1,4 +1,4 @@
-#include "tracker/http/http_tracker.h"
+#include "tracker/http/http_front_end.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,17 +18,14 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "tracker/base/access_list.h"
-#include "tracker/server/idle_sweeper.h"
-#include "tracker/server/io_workers.h"
-#include "tracker/server/tls_context.h"
+#include "absl/strings/str_join.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
-#include "tracker/base/prometheus_endpoint.h"
-#include "tracker/base/statistics_report.h"
 #include "tracker/http/gzip_encoding.h"
 #include "tracker/http/http_exchange.h"
-#include "tracker/http/http_metrics.h"
+#include "tracker/http/request_handler.h"
+#include "tracker/server/idle_sweeper.h"
+#include "tracker/server/tls_context.h"
 
 namespace aquatic::http {
 namespace {
@@ -37,10 +34,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-// Sockets bound to the worker's io_context executor type: Asio's type-erased
-// any_io_executor costs a virtual dispatch and copies per operation.
-using Executor = asio::io_context::executor_type;
-using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Socket = TcpSocket;
 using TlsStream = asio::ssl::stream<Socket>;
 
 // Request header block limit: tracker requests are a few hundred bytes.
@@ -52,7 +46,6 @@ constexpr size_t kReadSize = 4096;
 constexpr auto kTlsHandshakeTimeout = std::chrono::seconds(10);
 // How late an idle connection may be closed at most.
 constexpr auto kIdleSweepPeriod = std::chrono::seconds(1);
-constexpr size_t kShardsPerWorker = 64;
 
 struct SessionSettings {
   bool keep_alive = true;
@@ -60,22 +53,13 @@ struct SessionSettings {
   // The reverse-proxy address header; set only when behind a proxy.
   std::string proxy_header;
   std::chrono::seconds idle_timeout{180};
-  uint32_t max_connections = 4096;
 };
 
 // Everything one io_context worker owns. Only its own thread touches it.
 struct Worker {
   std::unique_ptr<HttpRequestHandler> handler;
   std::unique_ptr<IdleSweeper> idle_sweeper;
-  struct Listener {
-    std::unique_ptr<tcp::acceptor> acceptor;
-    // Filled by accept(2) itself, which saves a getpeername(2) per connection.
-    tcp::endpoint peer;
-  };
-  // Stable addresses: a pending accept refers to its Listener.
-  std::vector<std::unique_ptr<Listener>> listeners;
-  uint32_t open_connections = 0;
-  size_t index = 0;
+  WorkerCounters<HttpCounter> counters;
 };
 
 // One HTTP/1.1 connection: reads request heads, answers each with one
@@ -89,30 +73,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
  public:
   static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
 
-  Session(Stream stream, Worker* worker, const SessionSettings* settings, Metrics* metrics,
-          SocketAddress source, std::shared_ptr<asio::ssl::context> tls)
+  Session(Stream stream, Worker* worker, const SessionSettings* settings, SocketAddress source,
+          ConnectionSlot slot, std::shared_ptr<asio::ssl::context> tls)
       : stream_(std::move(stream)),
         worker_(worker),
         settings_(settings),
-        metrics_(metrics),
         source_(source),
+        slot_(std::move(slot)),
         tls_(std::move(tls)),
         buffer_(kBufferLimit),
         parser_(settings->proxy_header, kHeaderLimit) {
-    ++worker_->open_connections;
     worker_->idle_sweeper->Watch(this);
   }
-  ~Session() override {
-    worker_->idle_sweeper->Forget(this);
-    --worker_->open_connections;
-  }
+  ~Session() override { worker_->idle_sweeper->Forget(this); }
 
   void Start() {
     if constexpr (kTls) {
       worker_->idle_sweeper->SetTimeout(this, kTlsHandshakeTimeout);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code error) {
-                                if (error) return self->Refuse();
+                                if (error) return self->Refuse(HttpCounter::kBadRequestCloses);
                                 self->AwaitRequest();
                               });
     } else {
@@ -120,7 +100,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
       // Non-blocking, so that a send tried at once returns EAGAIN instead of
       // blocking when the socket buffer is full.
       socket().non_blocking(true, error);
-      if (error) return Refuse();
+      if (error) return Close();
       // Tracker clients send their request right after connecting: the first
       // read, tried at once, usually finds it.
       AwaitRequest();
@@ -137,10 +117,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     }
   }
 
-  // Closes the connection and counts it as refused: bad input, a timeout.
-  void Refuse() {
+  // Closes the connection for bad input or a timeout, and counts why.
+  void Refuse(HttpCounter reason) {
     // Once: after an idle timeout the pending operation fails as well.
-    if (!refused_) metrics_->Add(worker_->index, kConnectionsRefused + ip_index());
+    if (!refused_) worker_->counters.Add(reason, ip_index());
     refused_ = true;
     Close();
   }
@@ -156,7 +136,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
   void OnIdleTimeout() override {
     // Closing completes the pending operation, which ends the session.
-    Refuse();
+    Refuse(HttpCounter::kTimeoutCloses);
   }
 
   // Waits for the next request with the idle timeout running.
@@ -169,7 +149,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     const size_t room = std::min(kReadSize, buffer_.max_size() - buffer_.size());
     // The header limit is below the buffer limit: a buffer this full holds no
     // request the parser can still accept.
-    if (room == 0) return Refuse();
+    if (room == 0) return Refuse(HttpCounter::kBadRequestCloses);
     // Asio (1.81) tries the read at once and waits for epoll only when it
     // finds nothing: on a keep-alive connection that is one recv returning
     // EAGAIN per request. Waiting first (async_wait) would cost an epoll_ctl
@@ -203,7 +183,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
       parser_.Reset();
     }
     if (!out_.empty()) return Write();
-    if (refuse_after_write_) return Refuse();
+    if (refuse_after_write_) return Refuse(HttpCounter::kBadRequestCloses);
     ReadMore();
   }
 
@@ -257,7 +237,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
   void OnWritten(beast::error_code error) {
     if (error) return Close();
-    if (refuse_after_write_) return Refuse();
+    if (refuse_after_write_) return Refuse(HttpCounter::kBadRequestCloses);
     if (close_after_write_) return Close();
     // A pipelined request may be (partly) buffered already; AnswerBuffered
     // reads on when no complete one is.
@@ -268,8 +248,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
   Stream stream_;
   Worker* worker_;
   const SessionSettings* settings_;
-  Metrics* metrics_;
   SocketAddress source_;
+  ConnectionSlot slot_;
   std::shared_ptr<asio::ssl::context> tls_;
   beast::flat_buffer buffer_;
   RequestHeadParser parser_;
@@ -282,51 +262,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
 }  // namespace
 
-struct HttpTracker::State {
-  config::HttpConfig config;
+struct HttpFrontEnd::State {
   SessionSettings session_settings;
-  std::unique_ptr<HttpTorrentEngine> engine;
-  std::unique_ptr<AccessListHolder> access_list;
   std::unique_ptr<TlsContexts> tls;
-  std::unique_ptr<Metrics> metrics;
-  std::unique_ptr<IoWorkers> io;
+  std::unique_ptr<Counters<HttpCounter>> counters;
+  // Stable addresses: sessions refer to their worker.
   std::vector<std::unique_ptr<Worker>> workers;
-  std::unique_ptr<PrometheusEndpoint> prometheus;
-  uint16_t ipv4_port = 0;
-  uint16_t ipv6_port = 0;
-  std::unique_ptr<StatisticsReporter> statistics;
+  std::unique_ptr<TcpServer> tcp;
 
-  ~State() {
-    // Asio objects go before their io_context; the Worker structs stay until
-    // after it, for the sessions its destruction releases.
-    if (io) io->Stop();
-    for (auto& worker : workers) {
-      worker->listeners.clear();
-      if (worker->idle_sweeper) worker->idle_sweeper->Stop();
-    }
-    io.reset();
-  }
-
-  void Accept(Worker* worker, Worker::Listener* listener) {
-    // Sockets for the worker's own executor type (see Socket).
-    listener->acceptor->async_accept(
-        io->context(worker->index).get_executor(), listener->peer,
-        [this, worker, listener](beast::error_code error, Socket socket) {
-          if (error == asio::error::operation_aborted) return;
-          if (!error) OnAccept(worker, std::move(socket), listener->peer);
-          Accept(worker, listener);
-        });
-  }
-
-  void OnAccept(Worker* worker, Socket socket, const tcp::endpoint& remote) {
+  // On the worker's thread.
+  void OnAccept(size_t index, Socket socket, const SocketAddress& source, ConnectionSlot slot) {
+    Worker* worker = workers[index].get();
     beast::error_code error;
-    const SocketAddress source = SocketAddress::FromSockaddr(remote.data(), remote.size());
-    const size_t ip_index = source.is_ipv6() ? 1 : 0;
-    if (worker->open_connections >= session_settings.max_connections) {
-      metrics->Add(worker->index, kConnectionsRefused + ip_index);
-      return;  // the socket closes when it goes out of scope
-    }
-    metrics->Add(worker->index, kConnectionsAccepted + ip_index);
     // Nagle's algorithm could hold back a second write (a pipelined response,
     // a TLS session ticket) until the client's delayed ACK. A plain
     // one-request connection writes once and closes: no need for the call.
@@ -334,39 +281,32 @@ struct HttpTracker::State {
     if (tls) {
       std::shared_ptr<asio::ssl::context> context = tls->Current();
       std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *context), worker,
-                                           &session_settings, metrics.get(), source, context)
+                                           &session_settings, source, std::move(slot), context)
           ->Start();
     } else {
-      std::make_shared<Session<Socket>>(std::move(socket), worker, &session_settings,
-                                        metrics.get(), source, nullptr)
+      std::make_shared<Session<Socket>>(std::move(socket), worker, &session_settings, source,
+                                        std::move(slot), nullptr)
           ->Start();
     }
   }
 };
 
-HttpTracker::~HttpTracker() { Stop(); }
+HttpFrontEnd::~HttpFrontEnd() { Stop(); }
 
-absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
-    const config::HttpConfig& config) {
-  std::unique_ptr<HttpTracker> tracker(new HttpTracker());
-  tracker->state_ = std::make_unique<State>();
-  State& state = *tracker->state_;
-  state.config = config;
-  const size_t workers = WorkerCount(config.socket_workers());
+absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
+    Runtime& runtime, const config::HttpFrontEndConfig& config) {
+  std::unique_ptr<HttpFrontEnd> front_end(new HttpFrontEnd());
+  front_end->state_ = std::make_unique<State>();
+  State& state = *front_end->state_;
+  IoWorkers& io = runtime.io();
+  const size_t workers = io.size();
   state.session_settings.keep_alive = config.network().keep_alive();
-  state.session_settings.behind_reverse_proxy = config.network().runs_behind_reverse_proxy();
-  if (state.session_settings.behind_reverse_proxy) {
+  if (config.network().runs_behind_reverse_proxy()) {
+    state.session_settings.behind_reverse_proxy = true;
     state.session_settings.proxy_header = config.network().reverse_proxy_ip_header_name();
   }
   state.session_settings.idle_timeout =
-      std::chrono::seconds(config.cleaning().max_connection_idle());
-  state.session_settings.max_connections = config.network().max_connections();
-  state.engine = std::make_unique<HttpTorrentEngine>(workers * kShardsPerWorker);
-
-  absl::StatusOr<std::unique_ptr<AccessListHolder>> access_list =
-      LoadAccessList(config.access_list());
-  if (!access_list.ok()) return access_list.status();
-  state.access_list = *std::move(access_list);
+      std::chrono::seconds(runtime.config().cleaning().max_connection_idle());
   if (config.network().tls().enable_tls()) {
     absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
         TlsContexts::Load(config.network().tls().tls_certificate_path(),
@@ -374,8 +314,7 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
     if (!tls.ok()) return tls.status();
     state.tls = *std::move(tls);
   }
-  state.metrics = std::make_unique<Metrics>(HttpMetricSpecs(), workers);
-  state.io = std::make_unique<IoWorkers>(workers);
+  state.counters = std::make_unique<Counters<HttpCounter>>(workers);
 
   HttpProtocolSettings settings;
   settings.max_scrape_torrents = config.protocol().max_scrape_torrents();
@@ -383,102 +322,80 @@ absl::StatusOr<std::unique_ptr<HttpTracker>> HttpTracker::Create(
   settings.peer_announce_interval = config.protocol().peer_announce_interval();
   settings.enable_full_scrape = config.protocol().enable_full_scrape();
   std::random_device seed;
-  const config::ListenAddresses& listen = config.network().listen();
   for (size_t i = 0; i < workers; ++i) {
     auto worker = std::make_unique<Worker>();
-    worker->index = i;
-    worker->idle_sweeper = std::make_unique<IdleSweeper>(state.io->context(i), kIdleSweepPeriod);
+    worker->idle_sweeper = std::make_unique<IdleSweeper>(io.context(i), kIdleSweepPeriod);
+    worker->counters = state.counters->ForWorker(i);
     worker->handler = std::make_unique<HttpRequestHandler>(
-        settings, state.engine.get(), state.access_list.get(), state.metrics.get(), i,
-        (static_cast<uint64_t>(seed()) << 32) | seed());
+        settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(),
+        worker->counters, (static_cast<uint64_t>(seed()) << 32) | seed());
     state.workers.push_back(std::move(worker));
   }
-  // Each worker's acceptors, all of one address on one port.
-  for (const auto& [enabled, text, port] :
-       {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &state.ipv4_port},
-        std::tuple{listen.use_ipv6(), listen.address_ipv6(), &state.ipv6_port}}) {
-    if (!enabled) continue;
-    absl::StatusOr<uint16_t> bound = OpenReusePortAcceptors(
-        text, *state.io, [&state](size_t worker, std::unique_ptr<tcp::acceptor> acceptor) {
-          state.workers[worker]->listeners.push_back(
-              std::make_unique<Worker::Listener>(Worker::Listener{std::move(acceptor), {}}));
-        });
-    if (!bound.ok()) return bound.status();
-    *port = *bound;
-  }
-  state.statistics = std::make_unique<StatisticsReporter>(
-      "http", state.metrics.get(),
-      std::vector<StatisticsReporter::RateCounter>{{"requests announce", kAnnounceRequests},
-                                                   {"requests scrape", kScrapeRequests},
-                                                   {"responses failure", kFailureResponses},
-                                                   {"connections", kConnectionsAccepted}},
-      config.statistics());
-  return tracker;
+  TcpServer::Options options;
+  options.max_connections = config.network().max_connections();
+  absl::StatusOr<std::unique_ptr<TcpServer>> tcp = TcpServer::Listen(
+      io, "http", config.network().listen(), options,
+      [&state](size_t worker, Socket socket, const SocketAddress& source, ConnectionSlot slot) {
+        state.OnAccept(worker, std::move(socket), source, std::move(slot));
+      });
+  if (!tcp.ok()) return tcp.status();
+  state.tcp = *std::move(tcp);
+  return front_end;
 }
 
-absl::Status HttpTracker::Start() {
-  State& state = *state_;
-  absl::StatusOr<std::unique_ptr<PrometheusEndpoint>> endpoint =
-      StartPrometheusEndpoint(state.config.statistics(), [this] { return RenderPrometheus(); });
-  if (!endpoint.ok()) return endpoint.status();
-  state.prometheus = *std::move(endpoint);
-  for (auto& worker : state.workers) {
-    for (auto& listener : worker->listeners) state.Accept(worker.get(), listener.get());
-    worker->idle_sweeper->Start();
-  }
-  state.io->Start();
+absl::Status HttpFrontEnd::Start() {
+  for (auto& worker : state_->workers) worker->idle_sweeper->Start();
+  state_->tcp->Start();
   return absl::OkStatus();
 }
 
-void HttpTracker::Stop() {
+void HttpFrontEnd::Stop() {
+  // Create may have failed half-way. The io workers are stopped: the
+  // acceptors and timers close from this thread.
   if (!state_) return;
-  // Create may have failed before the workers existed.
-  if (state_->io) state_->io->Stop();
-  state_->prometheus.reset();
+  if (state_->tcp) state_->tcp->Stop();
+  for (auto& worker : state_->workers) worker->idle_sweeper->Stop();
 }
 
-void HttpTracker::Clean() {
-  const uint32_t now = SecondsSinceStart();
-  const uint32_t max_age = state_->config.cleaning().max_peer_age();
-  state_->engine->RemoveStale(now > max_age ? now - max_age : 0);
-}
-
-void HttpTracker::Reload() {
-  absl::Status status = state_->access_list->Reload();
-  if (!status.ok()) {
-    AQUATIC_LOG(kError, "access list reload failed, keeping the old list: ", status.message());
-  }
-  if (state_->tls) {
-    status = state_->tls->Reload();
-    if (!status.ok()) {
-      AQUATIC_LOG(kError, "TLS reload failed, keeping the old certificate: ", status.message());
-    }
+void HttpFrontEnd::Reload() {
+  if (state_->tls == nullptr) return;
+  absl::Status status = state_->tls->Reload();
+  if (status.ok()) {
+    AQUATIC_LOG(kInfo, "http: TLS certificate reloaded");
+  } else {
+    AQUATIC_LOG(kError, "http: TLS reload failed, keeping the old certificate: ",
+                status.message());
   }
 }
 
-uint16_t HttpTracker::ipv4_port() const { return state_->ipv4_port; }
-uint16_t HttpTracker::ipv6_port() const { return state_->ipv6_port; }
-uint16_t HttpTracker::prometheus_port() const {
-  return state_->prometheus ? state_->prometheus->port() : 0;
-}
-const Metrics& HttpTracker::metrics() const { return *state_->metrics; }
-HttpTorrentEngine& HttpTracker::engine() { return *state_->engine; }
+uint16_t HttpFrontEnd::ipv4_port() const { return state_->tcp->ipv4_port(); }
+uint16_t HttpFrontEnd::ipv6_port() const { return state_->tcp->ipv6_port(); }
+const Counters<HttpCounter>& HttpFrontEnd::counters() const { return *state_->counters; }
+const TcpServer& HttpFrontEnd::tcp() const { return *state_->tcp; }
 
-std::string HttpTracker::RenderPrometheus() const {
-  return state_->metrics->RenderPrometheus(SwarmGauges(state_->engine->Stats()));
+std::string HttpFrontEnd::Describe() const {
+  return absl::StrCat(state_->tls ? "https" : "http", " on ", state_->tcp->DescribeAddresses());
 }
 
-std::string HttpTracker::Describe() const {
-  return absl::StrCat("http tracker serving: ipv4 port ", state_->ipv4_port, ", ipv6 port ",
-                      state_->ipv6_port, state_->tls ? " (TLS)" : "");
+void HttpFrontEnd::AddMetrics(PrometheusText* text) const {
+  constexpr absl::string_view kLabel = "protocol=\"http\"";
+  text->AddCounters(state_->counters->table(), kLabel);
+  text->AddCounters(state_->tcp->counters().table(), kLabel);
+  text->AddGauge("aquatic_open_connections", "Open TCP connections.", kLabel,
+                 static_cast<double>(state_->tcp->open_connections()));
 }
 
-void HttpTracker::ReportStatistics() {
-  state_->statistics->Report(SwarmStatisticsRows(state_->engine->Stats()));
+std::vector<StatisticsReporter::RateCounter> HttpFrontEnd::StatisticsRates() const {
+  const CounterTable* table = &state_->counters->table();
+  const CounterTable* tcp = &state_->tcp->counters().table();
+  return {{"requests announce", table, static_cast<size_t>(HttpCounter::kAnnounceRequests)},
+          {"requests scrape", table, static_cast<size_t>(HttpCounter::kScrapeRequests)},
+          {"responses failure", table, static_cast<size_t>(HttpCounter::kFailureResponses)},
+          {"connections", tcp, static_cast<size_t>(TcpCounter::kAccepted)}};
 }
 
-absl::Status RunHttpTracker(const config::HttpConfig& config) {
-  return RunTrackerWithConfig<HttpTracker>(config);
+std::vector<StatisticsRow> HttpFrontEnd::CurrentStatistics() const {
+  return {{"open connections", static_cast<double>(state_->tcp->open_connections()), -1}};
 }
 
 }  // namespace aquatic::http
