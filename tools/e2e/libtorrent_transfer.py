@@ -13,8 +13,16 @@ until the leecher is seeding, compare SHA-256 of both copies. Exit 0 on
 success, 1 on a failed transfer, 2 on a usage or setup error. Every wait is
 bounded; the tracker and both sessions are always stopped at the end.
 
+With --seeder-protocol and --leecher-protocol (aquatic only), one `aquatic run`
+process serves both protocols over shared swarms, the seeder announces only
+over the first and the leecher only over the second (two copies of the same
+torrent, each listing one tracker URL): the file arrives only if a peer that
+announced over one protocol is handed out over the other.
+
 Examples:
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker opentracker --protocol udp
+  /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker aquatic \\
+      --aquatic-bin bazel-bin/tracker/aquatic --seeder-protocol http --leecher-protocol udp
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker aquatic \\
       --aquatic-bin bazel-bin/tracker/aquatic --protocol https --family ipv4
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --protocol udp \\
@@ -221,11 +229,14 @@ def make_payload(seed_dir, name, size):
 
 
 def make_torrent(seed_dir, name, piece_size, announce_url, torrent_path):
+    """A private v1 torrent; with announce_url None it lists no tracker (each
+    session then gets its own, see Peer)."""
     fs = lt.file_storage()
     lt.add_files(fs, os.path.join(seed_dir, name))
     # v1 only: a hybrid torrent would announce a second (truncated v2) info hash.
     ct = lt.create_torrent(fs, piece_size, lt.create_torrent.v1_only)
-    ct.add_tracker(announce_url, 0)
+    if announce_url is not None:
+        ct.add_tracker(announce_url, 0)
     ct.set_priv(True)  # private: no DHT, PEX or LSD for this torrent
     ct.set_creator("aquatic-cpp e2e")
     lt.set_piece_hashes(ct, seed_dir)
@@ -252,11 +263,8 @@ def make_certificate(dir_path):
     return cert, key
 
 
-def aquatic_config(path, protocol, port, cert, key):
+def network_keys(protocol, port, cert, key):
     lines = [
-        "socket_workers = 1",
-        'log_level = "info"',
-        "[network]",
         'address_ipv4 = "127.0.0.1:%d"' % port,
         'address_ipv6 = "[::1]:%d"' % port,
         "use_ipv4 = true",
@@ -266,7 +274,28 @@ def aquatic_config(path, protocol, port, cert, key):
         lines += ["enable_tls = true",
                   'tls_certificate_path = "%s"' % cert,
                   'tls_private_key_path = "%s"' % key]
+    return lines
+
+
+def aquatic_config(path, protocol, port, cert, key):
+    """The file of `aquatic udp` or `aquatic http`."""
+    lines = ["socket_workers = 1", 'log_level = "info"', "[network]"]
+    lines += network_keys(protocol, port, cert, key)
     lines += ["[access_list]", 'mode = "off"', ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def aquatic_run_config(path, protocols, port, cert, key):
+    """The file of `aquatic run` serving `protocols` (udp, http or https) on one
+    port number (UDP and TCP do not collide)."""
+    lines = ["socket_workers = 1", 'log_level = "info"', "[access_list]", 'mode = "off"']
+    for table in ("udp", "http"):
+        served = [p for p in protocols if (p == "udp") == (table == "udp")]
+        lines += ["[%s]" % table, "enabled = %s" % ("true" if served else "false")]
+        if served:
+            lines += ["[%s.network]" % table] + network_keys(served[0], port, cert, key)
+    lines.append("")
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
@@ -313,7 +342,7 @@ TRACKER_ALERTS = (lt.tracker_announce_alert, lt.tracker_reply_alert, lt.tracker_
 class Peer:
     """One libtorrent session with one torrent."""
 
-    def __init__(self, name, listen, info, save_path, validate_https, verbose):
+    def __init__(self, name, listen, info, save_path, validate_https, verbose, trackers=()):
         self.name = name
         self.verbose = verbose
         self.session = lt.session(session_settings(listen, validate_https))
@@ -324,6 +353,7 @@ class Peer:
         self.quiet_peers = False  # stop printing peer connections
         params = lt.add_torrent_params()
         params.ti = info
+        params.trackers = list(trackers)
         params.save_path = save_path
         params.flags = (lt.torrent_flags.disable_dht | lt.torrent_flags.disable_lsd
                         | lt.torrent_flags.disable_pex)
@@ -380,7 +410,7 @@ class Peer:
         self.session = None
 
 
-def transfer(args, info, seed_dir, leech_dir):
+def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_trackers=()):
     host_url = "[::1]" if args.family == "ipv6" else "127.0.0.1"
     ports = []
     for _ in range(2):
@@ -393,7 +423,7 @@ def transfer(args, info, seed_dir, leech_dir):
     seeder = leecher = None
     try:
         seeder = Peer("seeder", "%s:%d" % (host_url, ports[0]), info, seed_dir, validate,
-                      args.verbose)
+                      args.verbose, seeder_trackers)
         log("seeder: listening on %s:%d" % (host_url, ports[0]))
         # Wait until the seeder has checked its file and the tracker knows it.
         while True:
@@ -411,7 +441,7 @@ def transfer(args, info, seed_dir, leech_dir):
         log("seeder: seeding, announced (tracker replies: %s)" % seeder.replies)
 
         leecher = Peer("leecher", "%s:%d" % (host_url, ports[1]), info, leech_dir, validate,
-                       args.verbose)
+                       args.verbose, leecher_trackers)
         log("leecher: listening on %s:%d" % (host_url, ports[1]))
         transfer_start = time.monotonic()
         last_reannounce = time.monotonic()
@@ -489,6 +519,11 @@ def parse_args(argv):
                          "with --tracker/--tracker-cmd: a template overriding the default "
                          "URL ({port}, {host_url})")
     ap.add_argument("--protocol", choices=("udp", "http", "https"), default="udp")
+    ap.add_argument("--seeder-protocol", choices=("udp", "http", "https"),
+                    help="the seeder announces only over this protocol (with "
+                         "--leecher-protocol: one `aquatic run` serves both)")
+    ap.add_argument("--leecher-protocol", choices=("udp", "http", "https"),
+                    help="the leecher announces only over this protocol")
     ap.add_argument("--family", choices=("ipv4", "ipv6"), default="ipv4")
     ap.add_argument("--port", type=int, default=0, help="tracker port (default: a free one)")
     ap.add_argument("--timeout", type=float, default=60,
@@ -517,6 +552,17 @@ def parse_args(argv):
         if args.protocol not in ("udp", "http", "https"):
             ap.error("unsupported announce URL scheme: %s" % args.announce_url)
         args.family = "ipv6" if "[" in args.announce_url else "ipv4"
+    if bool(args.seeder_protocol) != bool(args.leecher_protocol):
+        ap.error("give both --seeder-protocol and --leecher-protocol, or neither")
+    args.mixed = bool(args.seeder_protocol)
+    if args.mixed:
+        if args.tracker != "aquatic":
+            ap.error("--seeder-protocol/--leecher-protocol need --tracker aquatic")
+        if "udp" not in (args.seeder_protocol, args.leecher_protocol) or \
+                args.seeder_protocol == args.leecher_protocol:
+            ap.error("mix udp with http or https")
+        args.protocol = [p for p in (args.seeder_protocol, args.leecher_protocol)
+                         if p != "udp"][0]
     return args
 
 
@@ -546,10 +592,17 @@ def run(args):
         elapsed = None
         for attempt in range(1, attempts + 1):
             port = args.port or pick_port(args.family, need_tcp=args.protocol != "udp"
-                                          or args.tracker == "opentracker",
+                                          or args.tracker == "opentracker" or args.mixed,
                                           need_udp=args.protocol == "udp"
-                                          or args.tracker == "opentracker")
-            if args.announce_url and not (args.tracker or args.tracker_cmd):
+                                          or args.tracker == "opentracker" or args.mixed)
+            role_trackers = ((), ())
+            if args.mixed:
+                # One torrent listing no tracker; each session gets its own.
+                url = None
+                role_trackers = tuple(
+                    ["%s://%s:%d/announce" % (p, host_url, port)]
+                    for p in (args.seeder_protocol, args.leecher_protocol))
+            elif args.announce_url and not (args.tracker or args.tracker_cmd):
                 url = args.announce_url
             elif args.announce_url:
                 url = args.announce_url.format(port=port, host_url=host_url, host=host)
@@ -560,7 +613,8 @@ def run(args):
                                 torrent_path)
             info_hash = str(info.info_hash())
             log("torrent: info hash %s, %d pieces of %d KiB, announce %s"
-                % (info_hash, info.num_pieces(), args.piece_kib, url))
+                % (info_hash, info.num_pieces(), args.piece_kib,
+                   url or "seeder %s, leecher %s" % (role_trackers[0][0], role_trackers[1][0])))
 
             whitelist = os.path.join(tdir, "whitelist.txt")
             with open(whitelist, "w") as f:
@@ -578,6 +632,10 @@ def run(args):
             if args.tracker == "opentracker":
                 argv = [args.opentracker_bin, "-f", conf, "-i", host, "-p", str(port),
                         "-P", str(port), "-d", tdir]
+            elif args.tracker == "aquatic" and args.mixed:
+                cfg = os.path.join(tdir, "aquatic.toml")
+                aquatic_run_config(cfg, ("udp", args.protocol), port, cert, key)
+                argv = [args.aquatic_bin, "run", "-c", cfg]
             elif args.tracker == "aquatic":
                 cfg = os.path.join(tdir, "aquatic.toml")
                 aquatic_config(cfg, args.protocol, port, cert, key)
@@ -595,7 +653,10 @@ def run(args):
             if argv is not None:
                 tracker = Tracker(argv, os.path.join(tmp, "tracker-%d.log" % attempt))
                 tracker.start()
-                problem = wait_ready(host, port, args.protocol, tracker.proc, args.ready_timeout)
+                problem = None
+                for protocol in (("udp", args.protocol) if args.mixed else (args.protocol,)):
+                    problem = problem or wait_ready(host, port, protocol, tracker.proc,
+                                                    args.ready_timeout)
                 if problem:
                     out = tracker.output_tail()
                     tracker.stop()
@@ -610,7 +671,7 @@ def run(args):
                     raise SetupError(msg)
                 log("tracker: ready on %s port %d" % (args.protocol, port))
             try:
-                elapsed = transfer(args, info, seed_dir, leech_dir)
+                elapsed = transfer(args, info, seed_dir, leech_dir, *role_trackers)
             except TransferError:
                 if tracker is not None:
                     out = tracker.output_tail()
@@ -627,7 +688,9 @@ def run(args):
             raise TransferError("tracker exited with code %d during the test:\n%s"
                                 % (tracker.proc.returncode, tracker.output_tail()))
         log("PASS: %s over %s (%s): %d KiB in %.2f s, SHA-256 matches"
-            % (args.protocol, args.family, args.tracker or args.tracker_cmd or url,
+            % ("seeder %s, leecher %s" % (args.seeder_protocol, args.leecher_protocol)
+               if args.mixed else args.protocol, args.family,
+               args.tracker or args.tracker_cmd or url,
                args.size_kib, elapsed))
         return EXIT_OK
     finally:

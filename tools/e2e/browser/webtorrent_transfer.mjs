@@ -113,6 +113,8 @@ function parseArguments (argv) {
       timeout: { type: 'string', default: '60' },
       'ready-timeout': { type: 'string', default: '15' },
       'keep-tmp': { type: 'boolean', default: false },
+      // Serve through `aquatic run` (UDP and WebTorrent in one process).
+      combined: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false }
     }
   })
@@ -136,6 +138,7 @@ function parseArguments (argv) {
     timeoutMs: number('timeout') * 1000,
     readyTimeoutMs: number('ready-timeout') * 1000,
     keepTmp: values['keep-tmp'],
+    combined: values.combined,
     verbose: values.verbose
   }
 }
@@ -179,24 +182,35 @@ function makeCertificate (dir) {
   return { cert, key }
 }
 
-function writeAquaticConfig (file, port, tls) {
-  const lines = [
-    'socket_workers = 1',
-    'log_level = "info"',
-    '[network]',
+// `aquatic ws`'s file; with `combined`, `aquatic run`'s file serving UDP on
+// the same port number beside WebTorrent (one process, one runtime).
+function writeAquaticConfig (file, port, tls, combined) {
+  const addresses = [
     `address_ipv4 = "127.0.0.1:${port}"`,
     `address_ipv6 = "[::1]:${port}"`,
     'use_ipv4 = true',
-    'use_ipv6 = true',
-    // The readiness probe: an HTTP answer proves more than an open port.
-    'enable_http_health_checks = true'
+    'use_ipv6 = true'
   ]
-  if (tls) {
-    lines.push('enable_tls = true',
-      `tls_certificate_path = "${tls.cert}"`,
-      `tls_private_key_path = "${tls.key}"`)
-  }
-  lines.push('[access_list]', 'mode = "off"', '')
+  const network = [
+    ...addresses,
+    // The readiness probe: an HTTP answer proves more than an open port.
+    'enable_http_health_checks = true',
+    ...(tls
+      ? ['enable_tls = true', `tls_certificate_path = "${tls.cert}"`,
+          `tls_private_key_path = "${tls.key}"`]
+      : [])
+  ]
+  const lines = [
+    'socket_workers = 1',
+    'log_level = "info"',
+    '[access_list]',
+    'mode = "off"',
+    ...(combined
+      ? ['[udp]', 'enabled = true', '[udp.network]', ...addresses,
+          '[ws]', 'enabled = true', '[ws.network]', ...network]
+      : ['[network]', ...network]),
+    ''
+  ]
   writeFileSync(file, lines.join('\n'))
 }
 
@@ -541,8 +555,8 @@ async function run (opts, cleanup) {
   for (let attempt = 1; ; attempt++) {
     port = await pickPort(host)
     const config = path.join(tmp, 'aquatic.toml')
-    writeAquaticConfig(config, port, tls)
-    tracker = new Tracker([opts.aquaticBin, 'ws', '-c', config],
+    writeAquaticConfig(config, port, tls, opts.combined)
+    tracker = new Tracker([opts.aquaticBin, opts.combined ? 'run' : 'ws', '-c', config],
       path.join(tmp, `tracker-${attempt}.log`))
     tracker.start()
     const problem = await waitReady(tracker, host, port, tls, opts.readyTimeoutMs)
