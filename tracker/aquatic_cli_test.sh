@@ -100,6 +100,61 @@ for package in bazel-bootstrap g++ libabsl-dev libboost1.81-dev android-libborin
 done
 run 0 -h
 expect_contains "${out}" "Usage: aquatic PROTOCOL" "-h"
+for command in udp http ws run; do
+  expect_contains "${out}" $'\n'"  ${command} " "-h lists ${command}"
+done
+
+# aquatic run: one file, shared keys at the top, a table per front-end.
+run 0 run -p
+for table in '[statistics]' '[cleaning]' '[access_list]' '[udp]' '[udp.network]' '[http]' \
+    '[http.network]' '[http.protocol]' '[ws]' '[ws.network]' '[ws.protocol]'; do
+  expect_contains "${out}" $'\n'"${table}"$'\n' "run -p"
+done
+expect_contains "${out}" "max_connection_age = 120" "run -p: every cleaning key"
+expect_contains "${out}" "max_offer_age = 120" "run -p: every cleaning key"
+printf '%s\n' "${out}" >"${tmp}/run.toml"
+run 0 run -c "${tmp}/run.toml" -P
+[[ "${out}" == "$(cat "${tmp}/run.toml")" ]] || fail "run: -P of -p output differs"
+printf '[http]\nenabled = true\n[ws]\nenabled = true\n' >"${tmp}/shared-port.toml"
+run 2 run -c "${tmp}/shared-port.toml"
+expect_contains "${err}" "both listen on 0.0.0.0:3000 (TCP)" "run: two front-ends on one port"
+expect_one_line "${err}" "run: two front-ends on one port"
+printf '[udp]\nenabled = false\n' >"${tmp}/none.toml"
+run 2 run -c "${tmp}/none.toml"
+expect_contains "${err}" "no front-end is enabled" "run: nothing enabled"
+printf '[udp.network]\nfoo = 1\n' >"${tmp}/run-unknown.toml"
+run 2 run -c "${tmp}/run-unknown.toml"
+expect_contains "${err}" "run-unknown.toml: unknown key 'foo' in [udp.network]" "run: unknown key"
+run 2 run extra
+expect_contains "${err}" "unexpected argument 'extra'" "run: extra argument"
+
+# aquatic run serves: UDP and HTTP from one process, stopped by SIGTERM.
+port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+cat >"${tmp}/serve.toml" <<EOF
+log_level = "info"
+[udp.network]
+address_ipv4 = "127.0.0.1:${port}"
+use_ipv6 = false
+[http]
+enabled = true
+[http.network]
+address_ipv4 = "127.0.0.1:${port}"
+use_ipv6 = false
+EOF
+"${aquatic}" run -c "${tmp}/serve.toml" 2>"${tmp}/serve.err" &
+pid=$!
+served=0
+for _ in $(seq 50); do
+  if grep -q "serving" "${tmp}/serve.err" 2>/dev/null; then served=1; break; fi
+  sleep 0.1
+done
+(( served )) || fail "aquatic run did not log that it serves: $(cat "${tmp}/serve.err")"
+expect_contains "$(cat "${tmp}/serve.err")" "udp on 127.0.0.1:${port}" "run: start line"
+expect_contains "$(cat "${tmp}/serve.err")" "http on 127.0.0.1:${port}" "run: start line"
+kill -TERM "${pid}"
+wait "${pid}"
+code=$?
+[[ "${code}" == 0 ]] || fail "aquatic run exited ${code} after SIGTERM"
 
 if (( failures > 0 )); then
   echo "${failures} check(s) failed"
