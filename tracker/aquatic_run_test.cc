@@ -112,6 +112,26 @@ TEST(ServerConfigTest, ErrorsNameTheTableAndKey) {
             "[http.network] enable_tls: needs tls_certificate_path and tls_private_key_path");
   EXPECT_EQ(ErrorOf("[ws]\nenabled = true\n[ws.network]\nwebsocket_max_frame_size = 100000\n"),
             "[ws.network] websocket_max_frame_size: larger than websocket_max_message_size");
+  // Limits the codecs export.
+  EXPECT_EQ(ErrorOf("[udp.protocol]\nmax_scrape_torrents = 75\n"),
+            "[udp.protocol] max_scrape_torrents: 75 is more than one UDP scrape request can "
+            "carry (74)");
+  EXPECT_EQ(ErrorOf("[udp.protocol]\nmax_response_peers = 201\n"),
+            "[udp.protocol] max_response_peers: 201 is more than one UDP announce response can "
+            "carry (200)");
+  EXPECT_EQ(ErrorOf("[http]\nenabled = true\n[http.protocol]\nmax_scrape_torrents = 10000\n"),
+            "[http.protocol] max_scrape_torrents: 10000 is more than one HTTP scrape request can "
+            "carry (1024)");
+  EXPECT_EQ(ErrorOf("[ws]\nenabled = true\n[ws.protocol]\nmax_scrape_torrents = 257\n"),
+            "[ws.protocol] max_scrape_torrents: 257 is more than one WebTorrent scrape can carry "
+            "(256)");
+  EXPECT_EQ(ErrorOf("[ws]\nenabled = true\n[ws.protocol]\nmax_offers = 101\n"),
+            "[ws.protocol] max_offers: 101 is more than one WebTorrent announce can carry (100)");
+  EXPECT_EQ(ProtocolErrorOf("udp", "[protocol]\nmax_scrape_torrents = 255\n"),
+            "[protocol] max_scrape_torrents: 255 is more than one UDP scrape request can carry "
+            "(74)");
+  EXPECT_EQ(ErrorOf("[udp.protocol]\nmax_scrape_torrents = 74\nmax_response_peers = 200\n"),
+            "OK");
   // A disabled front-end's table is not checked.
   EXPECT_EQ(ErrorOf("[ws.network]\nwebsocket_max_frame_size = 100000\n"), "OK");
   EXPECT_EQ(ErrorOf("[udp]\nenabled = false\n"),

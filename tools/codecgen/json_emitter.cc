@@ -305,6 +305,11 @@ void EmitJsonStruct(const JsonMessage& message, std::string* out) {
                     Quote(*member.constant), ";\n");
     any_constant = true;
   }
+  for (const JsonMember& member : message.members) {
+    if (member.max_count == 0) continue;
+    absl::StrAppend(out, MaxCountConstant(member.field->name(), member.max_count));
+    any_constant = true;
+  }
   if (any_constant) out->push_back('\n');
   std::vector<std::string> compared;
   for (const JsonMember& member : message.members) {

@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -22,6 +23,12 @@ std::string SnakeToCamel(absl::string_view snake) {
     upper = false;
   }
   return camel;
+}
+
+std::string MaxCountConstant(absl::string_view field_name, uint32_t max_count) {
+  return absl::StrCat("  // Most elements of ", field_name, " a valid message holds.\n",
+                      "  static constexpr size_t kMax", SnakeToCamel(field_name), " = ", max_count,
+                      ";\n");
 }
 
 std::string CamelToUpperSnake(absl::string_view camel) {

@@ -3,6 +3,7 @@
 #ifndef AQUATIC_TOOLS_CODECGEN_NAMES_H_
 #define AQUATIC_TOOLS_CODECGEN_NAMES_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -22,6 +23,12 @@ std::string CamelToUpperSnake(absl::string_view camel);
 
 // ANNOUNCE_EVENT_STARTED of enum AnnounceEvent -> "kStarted".
 std::string EnumConstantName(const google::protobuf::EnumValueDescriptor& value);
+
+// The struct constant a repeated field's limit is exported as, so that code
+// above the codec (config validation) reads the limit from one place:
+// "info_hashes", 74 -> "  static constexpr size_t kMaxInfoHashes = 74;" with
+// a comment line before it.
+std::string MaxCountConstant(absl::string_view field_name, uint32_t max_count);
 
 // "aquatic.codec.udp" -> "aquatic::codec::udp".
 std::string CppNamespace(const google::protobuf::FileDescriptor& file);

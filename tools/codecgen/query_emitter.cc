@@ -1,4 +1,5 @@
 #include "tools/codecgen/query_emitter.h"
+#include "tools/codecgen/names.h"
 
 #include <string>
 #include <utility>
@@ -47,7 +48,13 @@ class QueryEmitter : public MessageEmitter {
   void EmitStruct(std::string* out) const override {
     const std::string name = message_.name();
     absl::StrAppend(out, "struct ", name, " {\n", "  // The path before '?'.\n",
-                    "  static constexpr char kPath[] = ", CppStringLiteral(path_), ";\n\n");
+                    "  static constexpr char kPath[] = ", CppStringLiteral(path_), ";\n");
+    for (const QueryEntry& entry : entries_) {
+      if (entry.field->is_repeated()) {
+        absl::StrAppend(out, MaxCountConstant(entry.field->name(), entry.options.max_count()));
+      }
+    }
+    out->push_back('\n');
     for (const QueryEntry& entry : entries_) {
       absl::StrAppend(out, FieldComment(*entry.field));
       const bool plain = entry.field->is_repeated() ||

@@ -231,6 +231,9 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
               : absl::StrCat(tail.max_count);
       absl::StrAppend(out, "  // Largest valid message.\n",
                       "  static constexpr size_t kMaxSize = kFixedSize + ", tail_bytes, ";\n");
+      if (tail.kind == Kind::kRepeated) {
+        absl::StrAppend(out, MaxCountConstant(tail.field->name(), tail.max_count));
+      }
     } else if (!layout.allow_trailing_bytes) {
       absl::StrAppend(out, "  static constexpr size_t kMaxSize = kFixedSize;\n");
     }

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "codec/http/http.codec.h"
 #include "tracker/base/config/http.pb.h"
 #include "tracker/http/http_front_end.h"
 #include "tracker/server/protocol.h"
@@ -61,7 +62,10 @@ class HttpProtocol final : public Protocol {
       return absl::InvalidArgumentError(absl::StrCat(
           "[", table, "network] enable_tls: needs tls_certificate_path and tls_private_key_path"));
     }
-    return absl::OkStatus();
+    return CheckCodecLimit(table, "protocol", "max_scrape_torrents",
+                           front_end.protocol().max_scrape_torrents(),
+                           codec::http::ScrapeRequest::kMaxInfoHashes,
+                           "one HTTP scrape request can carry");
   }
 
   const config::ListenAddresses& Listen(

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace aquatic {
 namespace {
 
@@ -11,6 +13,15 @@ std::vector<const Protocol*>& Registry() {
 }
 
 }  // namespace
+
+absl::Status CheckCodecLimit(absl::string_view table, absl::string_view section,
+                             absl::string_view key, uint64_t value, size_t codec_limit,
+                             absl::string_view what) {
+  if (value <= codec_limit) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("[", table, section, "] ", key, ": ", value,
+                                                 " is more than ", what, " (", codec_limit,
+                                                 ")"));
+}
 
 void RegisterProtocol(const Protocol* protocol) {
   std::vector<const Protocol*>& protocols = Registry();

@@ -60,6 +60,13 @@ class Protocol {
       Runtime& runtime, const google::protobuf::Message& front_end) const = 0;
 };
 
+// The check of a config limit against what the protocol's codec can carry:
+// "[udp.protocol] max_scrape_torrents: 100 is more than one scrape request
+// can carry (74)", or OK.
+absl::Status CheckCodecLimit(absl::string_view table, absl::string_view section,
+                             absl::string_view key, uint64_t value, size_t codec_limit,
+                             absl::string_view what);
+
 // The registry: every Protocol linked into the binary, in order().
 void RegisterProtocol(const Protocol* protocol);
 std::vector<const Protocol*> Protocols();

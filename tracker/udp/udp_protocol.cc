@@ -2,12 +2,15 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "codec/udp/udp.codec.h"
 #include "tracker/base/config/udp.pb.h"
 #include "tracker/server/protocol.h"
 #include "tracker/udp/udp_front_end.h"
 
 namespace aquatic::udp {
 namespace {
+
+namespace wire = ::aquatic::codec::udp;
 
 class UdpProtocol final : public Protocol {
  public:
@@ -54,7 +57,18 @@ class UdpProtocol final : public Protocol {
           "[", table, "network] use_ipv4, use_ipv6: both are false, so the tracker would "
           "listen nowhere"));
     }
-    return absl::OkStatus();
+    const config::UdpProtocolConfig& protocol =
+        static_cast<const config::UdpFrontEndConfig&>(front_end).protocol();
+    if (absl::Status status =
+            CheckCodecLimit(table, "protocol", "max_scrape_torrents",
+                            protocol.max_scrape_torrents(), wire::ScrapeRequest::kMaxInfoHashes,
+                            "one UDP scrape request can carry");
+        !status.ok()) {
+      return status;
+    }
+    return CheckCodecLimit(table, "protocol", "max_response_peers", protocol.max_response_peers(),
+                           wire::AnnounceResponseV4::kMaxPeers,
+                           "one UDP announce response can carry");
   }
 
   const config::ListenAddresses& Listen(

@@ -19,9 +19,6 @@ using swarm::WsTorrent;
 using swarm::WsTorrentCounts;
 using Update = swarm::TorrentUpdate<WsTorrent>;
 
-// The schema's limit on scrape response entries.
-constexpr size_t kMaxScrapeFiles = 256;
-
 // Pending offers one torrent may hold: enough for every peer to have a few
 // announces' worth of offers in flight; beyond that offers are not forwarded.
 size_t MaxPendingOffers(const WsTorrent& torrent) {
@@ -223,7 +220,10 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
   const wire::ScrapeRequest& request = request_->scrape;
   wire::ScrapeResponse response;
   if (request.info_hash.has_value()) {
-    const size_t limit = std::min<size_t>(settings_.max_scrape_torrents, kMaxScrapeFiles);
+    // Config validation keeps max_scrape_torrents within the codec's limit;
+    // the cap stays for handlers built without it (tests, fuzzing).
+    const size_t limit =
+        std::min<size_t>(settings_.max_scrape_torrents, wire::ScrapeResponse::kMaxFiles);
     const AccessList& access_list = access_list_.Current();
     for (const InfoHash& info_hash : *request.info_hash) {
       if (response.files.size() >= limit) break;

@@ -2,13 +2,18 @@
 // registration.
 #include <memory>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "codec/ws/ws.codec.h"
 #include "tracker/base/config/ws.pb.h"
 #include "tracker/server/protocol.h"
 #include "tracker/ws/ws_front_end.h"
 
 namespace aquatic::ws {
 namespace {
+
+namespace wire = ::aquatic::codec::ws;
 
 class WsProtocol final : public Protocol {
  public:
@@ -67,7 +72,17 @@ class WsProtocol final : public Protocol {
       return absl::InvalidArgumentError(absl::StrCat(
           "[", table, "network] enable_tls: needs tls_certificate_path and tls_private_key_path"));
     }
-    return absl::OkStatus();
+    const config::WsProtocolConfig& protocol = front_end.protocol();
+    if (absl::Status status = CheckCodecLimit(
+            table, "protocol", "max_scrape_torrents", protocol.max_scrape_torrents(),
+            std::min(wire::ScrapeRequest::kMaxInfoHash, wire::ScrapeResponse::kMaxFiles),
+            "one WebTorrent scrape can carry");
+        !status.ok()) {
+      return status;
+    }
+    return CheckCodecLimit(table, "protocol", "max_offers", protocol.max_offers(),
+                           wire::AnnounceRequest::kMaxOffers,
+                           "one WebTorrent announce can carry");
   }
 
   const config::ListenAddresses& Listen(

@@ -223,7 +223,7 @@ TEST(TomlConfigTest, BadValuesAreNamed) {
             "[statistics] prometheus_endpoint_address: \"x\" is not a socket address like "
             "0.0.0.0:9000 or [::]:9000 ('x' has no port (expected IP:PORT or [IPv6]:PORT))");
   EXPECT_EQ(ErrorOf(Protocol::kUdp, "[protocol]\nmax_scrape_torrents = 0\n"),
-            "[protocol] max_scrape_torrents: 0 is out of range (1 to 255)");
+            "[protocol] max_scrape_torrents: 0 is out of range (1 to 4294967295)");
   EXPECT_EQ(ErrorOf(Protocol::kUdp, "socket_workers = -1\n"),
             "socket_workers: -1 is out of range (0 to 1024)");
   EXPECT_EQ(ErrorOf(Protocol::kUdp, "[access_list]\nmode = \"maybe\"\n"),
