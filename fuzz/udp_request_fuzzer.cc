@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RequestError error;
   const absl::Span<const uint8_t> datagram(data, size);
   if (!ParseRequest(datagram, &request, &error)) {
-    FUZZ_CHECK(!error.status.ok());
+    FUZZ_CHECK(error.error.kind() != aquatic::codec::ParseError::Kind::kNone);
+    FUZZ_CHECK(!error.error.ToStatus().ok());
     // A transaction id is only offered when the header is there.
     FUZZ_CHECK(!error.transaction_id.has_value() || size >= 16);
     return 0;

@@ -39,4 +39,25 @@ absl::Status BufferTooSmallError(absl::string_view message, size_t needed, size_
       absl::StrCat(message, ": needs ", needed, " bytes, buffer has ", available));
 }
 
+absl::Status ParseError::ToStatus() const {
+  switch (kind_) {
+    case Kind::kNone:
+      return absl::OkStatus();
+    case Kind::kTooShort:
+      return TooShortError(message_, values_[0], values_[1]);
+    case Kind::kTrailingBytes:
+      return TrailingBytesError(message_, values_[0], values_[1]);
+    case Kind::kWrongConstant:
+      return WrongConstantError(message_, field_, values_[0], values_[1]);
+    case Kind::kUnknownValue:
+      return absl::InvalidArgumentError(
+          absl::StrCat(message_, ".", field_, ": 0x", absl::Hex(values_[0]), " is not a known value"));
+    case Kind::kBadRepeated:
+      return BadRepeatedError(message_, field_, values_[0], values_[1], values_[2]);
+    case Kind::kTooLong:
+      return TooLongError(message_, field_, values_[0], values_[1]);
+  }
+  return absl::InternalError("unknown parse error");
+}
+
 }  // namespace aquatic::codec

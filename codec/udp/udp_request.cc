@@ -11,40 +11,36 @@ constexpr size_t kHeaderSize = 16;
 constexpr size_t kActionOffset = 8;
 constexpr size_t kTransactionIdOffset = 12;
 
-bool Fail(absl::Status status, std::optional<uint32_t> transaction_id, RequestError* error) {
-  error->status = std::move(status);
-  error->transaction_id = transaction_id;
-  return false;
-}
+// Every request starts with the same header: a request to parse as one
+// message kind reads it as that kind's header.
+constexpr char kRequest[] = "Request";
 
 }  // namespace
 
 bool ParseRequest(absl::Span<const uint8_t> datagram, Request* request, RequestError* error) {
+  error->transaction_id.reset();
   if (datagram.size() < kHeaderSize) {
-    return Fail(absl::InvalidArgumentError("datagram shorter than a request header"),
-                std::nullopt, error);
+    return error->error.TooShort(kRequest, datagram.size(), kHeaderSize);
   }
   const uint32_t action = LoadU32(datagram.data() + kActionOffset);
   const uint32_t transaction_id = LoadU32(datagram.data() + kTransactionIdOffset);
   switch (action) {
-    case static_cast<uint32_t>(Action::kConnect): {
+    case static_cast<uint32_t>(Action::kConnect):
       request->kind = RequestKind::kConnect;
-      absl::Status status = Parse(datagram, &request->connect);
       // A bad protocol id or length: not a tracker client, nothing to answer.
-      return status.ok() || Fail(std::move(status), std::nullopt, error);
-    }
-    case static_cast<uint32_t>(Action::kAnnounce): {
+      return TryParse(datagram, &request->connect, &error->error);
+    case static_cast<uint32_t>(Action::kAnnounce):
       request->kind = RequestKind::kAnnounce;
-      absl::Status status = Parse(datagram, &request->announce);
-      return status.ok() || Fail(std::move(status), transaction_id, error);
-    }
-    case static_cast<uint32_t>(Action::kScrape): {
+      if (TryParse(datagram, &request->announce, &error->error)) return true;
+      error->transaction_id = transaction_id;
+      return false;
+    case static_cast<uint32_t>(Action::kScrape):
       request->kind = RequestKind::kScrape;
-      absl::Status status = Parse(datagram, &request->scrape);
-      return status.ok() || Fail(std::move(status), transaction_id, error);
-    }
+      if (TryParse(datagram, &request->scrape, &error->error)) return true;
+      error->transaction_id = transaction_id;
+      return false;
     default:
-      return Fail(absl::InvalidArgumentError("unknown action"), std::nullopt, error);
+      return error->error.UnknownValue(kRequest, "action", action);
   }
 }
 

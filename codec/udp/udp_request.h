@@ -31,7 +31,9 @@ struct Request {
 };
 
 struct RequestError {
-  absl::Status status;
+  // What was wrong; error.ToStatus() for the text. Recording it allocates
+  // nothing: the socket workers drop most bad datagrams unread.
+  ParseError error;
   // Set when the datagram names an announce or scrape and carries a
   // transaction id: the tracker may answer with an ErrorResponse (after it
   // checked the connection id). Unset: drop the datagram silently.

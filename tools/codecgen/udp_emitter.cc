@@ -99,16 +99,16 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
   const std::string name = layout.message->name();
   const std::optional<UdpLayoutField>& tail = layout.tail;
 
-  // Parse.
-  absl::StrAppend(out, "inline absl::Status Parse(absl::Span<const uint8_t> wire, ", name,
-                  "* out) {\n");
+  // TryParse, and Parse around it.
+  absl::StrAppend(out, "inline bool TryParse(absl::Span<const uint8_t> wire, ", name,
+                  "* out, ::aquatic::codec::ParseError* error) {\n");
   absl::StrAppend(out, "  if (wire.size() < ", name, "::kFixedSize) {\n",
-                  "    return ::aquatic::codec::TooShortError(\"", name, "\", wire.size(), ",
-                  name, "::kFixedSize);\n  }\n");
+                  "    return error->TooShort(\"", name, "\", wire.size(), ", name,
+                  "::kFixedSize);\n  }\n");
   if (!tail.has_value() && !layout.allow_trailing_bytes) {
     absl::StrAppend(out, "  if (wire.size() != ", name, "::kFixedSize) {\n",
-                    "    return ::aquatic::codec::TrailingBytesError(\"", name,
-                    "\", wire.size(), ", name, "::kFixedSize);\n  }\n");
+                    "    return error->TrailingBytes(\"", name, "\", wire.size(), ", name,
+                    "::kFixedSize);\n  }\n");
   }
   absl::StrAppend(out, "  const uint8_t* const p = wire.data();\n");
   for (const UdpLayoutField& entry : layout.fixed) {
@@ -116,8 +116,8 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
     const std::string constant = absl::StrCat(name, "::", ConstantName(*entry.field));
     absl::StrAppend(out, "  if (const auto value = ", LoadExpression(entry, "p"),
                     "; value != ", constant, ") {\n",
-                    "    return ::aquatic::codec::WrongConstantError(\"", name, "\", \"",
-                    entry.field->name(), "\", value, ", constant, ");\n  }\n");
+                    "    return error->WrongConstant(\"", name, "\", \"", entry.field->name(),
+                    "\", value, ", constant, ");\n  }\n");
   }
   for (const UdpLayoutField& entry : layout.fixed) {
     if (entry.constant.has_value()) continue;
@@ -130,8 +130,8 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
       const std::string element = tail->field->message_type()->name();
       absl::StrAppend(
           out, "  if (rest % ", element, "::kSize != 0 || rest / ", element, "::kSize > ",
-          tail->max_count, ") {\n", "    return ::aquatic::codec::BadRepeatedError(\"", name,
-          "\", \"", field, "\", rest, ", element, "::kSize, ", tail->max_count, ");\n  }\n",
+          tail->max_count, ") {\n", "    return error->BadRepeated(\"", name, "\", \"", field,
+          "\", rest, ", element, "::kSize, ", tail->max_count, ");\n  }\n",
           "  out->", field, ".resize(rest / ", element, "::kSize);\n",
           "  for (size_t i = 0; i < out->", field, ".size(); ++i) {\n", "    ", element,
           "::LoadFrom(p + ", name, "::kFixedSize + i * ", element, "::kSize, &out->", field,
@@ -139,13 +139,17 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
           "  }\n");
     } else {
       absl::StrAppend(out, "  if (rest > ", tail->max_count, ") {\n",
-                      "    return ::aquatic::codec::TooLongError(\"", name, "\", \"", field,
-                      "\", rest, ", tail->max_count, ");\n  }\n", "  out->", field,
+                      "    return error->TooLong(\"", name, "\", \"", field, "\", rest, ",
+                      tail->max_count, ");\n  }\n", "  out->", field,
                       " = absl::string_view(reinterpret_cast<const char*>(p + ", name,
                       "::kFixedSize), rest);\n");
     }
   }
-  absl::StrAppend(out, "  return absl::OkStatus();\n}\n\n");
+  absl::StrAppend(out, "  return true;\n}\n\n");
+  absl::StrAppend(out, "inline absl::Status Parse(absl::Span<const uint8_t> wire, ", name,
+                  "* out) {\n", "  ::aquatic::codec::ParseError error;\n",
+                  "  return TryParse(wire, out, &error) ? absl::OkStatus() : error.ToStatus();\n",
+                  "}\n\n");
 
   // SerializedSize.
   absl::StrAppend(out, "inline size_t SerializedSize(const ", name, "& message) {\n");
@@ -206,6 +210,10 @@ void EmitUdpDeclarations(const UdpLayout& layout, std::string* out) {
           "// Parses one $0 from `wire`. Never reads outside `wire`; on error `out`\n"
           "// is unspecified.\n"
           "absl::Status Parse(absl::Span<const uint8_t> wire, $0* out);\n"
+          "// Parse without building a Status: false with `error` filled on error,\n"
+          "// nothing formatted or allocated (for request paths that drop bad input).\n"
+          "bool TryParse(absl::Span<const uint8_t> wire, $0* out,\n"
+          "              ::aquatic::codec::ParseError* error);\n"
           "// Bytes Serialize will write for `message`.\n"
           "size_t SerializedSize(const $0& message);\n"
           "// Writes `message` to the start of `out`; returns the bytes written.\n"
