@@ -18,9 +18,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "tracker/base/clock.h"
-#include "tracker/base/log.h"
 #include "tracker/http/gzip_encoding.h"
 #include "tracker/http/http_exchange.h"
 #include "tracker/http/request_handler.h"
@@ -44,8 +42,6 @@ constexpr size_t kBufferLimit = 16 * 1024;
 // Bytes asked of the kernel per read.
 constexpr size_t kReadSize = 4096;
 constexpr auto kTlsHandshakeTimeout = std::chrono::seconds(10);
-// How late an idle connection may be closed at most.
-constexpr auto kIdleSweepPeriod = std::chrono::seconds(1);
 
 struct SessionSettings {
   bool keep_alive = true;
@@ -58,7 +54,7 @@ struct SessionSettings {
 // Everything one io_context worker owns. Only its own thread touches it.
 struct Worker {
   std::unique_ptr<HttpRequestHandler> handler;
-  std::unique_ptr<IdleSweeper> idle_sweeper;
+  IdleSweeper* idle_sweeper = nullptr;
   WorkerCounters<HttpCounter> counters;
 };
 
@@ -264,42 +260,29 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
 struct HttpFrontEnd::State {
   SessionSettings session_settings;
-  std::unique_ptr<TlsContexts> tls;
-  std::unique_ptr<Counters<HttpCounter>> counters;
   // Stable addresses: sessions refer to their worker.
   std::vector<std::unique_ptr<Worker>> workers;
-  std::unique_ptr<TcpServer> tcp;
-
-  // On the worker's thread.
-  void OnAccept(size_t index, Socket socket, const SocketAddress& source, ConnectionSlot slot) {
-    Worker* worker = workers[index].get();
-    beast::error_code error;
-    // Nagle's algorithm could hold back a second write (a pipelined response,
-    // a TLS session ticket) until the client's delayed ACK. A plain
-    // one-request connection writes once and closes: no need for the call.
-    if (tls || session_settings.keep_alive) socket.set_option(tcp::no_delay(true), error);
-    if (tls) {
-      std::shared_ptr<asio::ssl::context> context = tls->Current();
-      std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *context), worker,
-                                           &session_settings, source, std::move(slot), context)
-          ->Start();
-    } else {
-      std::make_shared<Session<Socket>>(std::move(socket), worker, &session_settings, source,
-                                        std::move(slot), nullptr)
-          ->Start();
-    }
-  }
 };
 
-HttpFrontEnd::~HttpFrontEnd() { Stop(); }
+HttpFrontEnd::HttpFrontEnd() : state_(std::make_unique<State>()) {}
+HttpFrontEnd::~HttpFrontEnd() = default;
 
 absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
     Runtime& runtime, const config::HttpFrontEndConfig& config) {
   std::unique_ptr<HttpFrontEnd> front_end(new HttpFrontEnd());
-  front_end->state_ = std::make_unique<State>();
+  const size_t workers = runtime.io().size();
+  front_end->counters_ = std::make_unique<Counters<HttpCounter>>(workers);
+  Options options;
+  options.name = "http";
+  options.scheme = "http";
+  options.tls_scheme = "https";
+  options.listen = &config.network().listen();
+  options.tls = &config.network().tls();
+  options.max_connections = config.network().max_connections();
+  options.counters = &front_end->counters_->table();
+  if (absl::Status status = front_end->Init(runtime, options); !status.ok()) return status;
+
   State& state = *front_end->state_;
-  IoWorkers& io = runtime.io();
-  const size_t workers = io.size();
   state.session_settings.keep_alive = config.network().keep_alive();
   if (config.network().runs_behind_reverse_proxy()) {
     state.session_settings.behind_reverse_proxy = true;
@@ -307,15 +290,6 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
   }
   state.session_settings.idle_timeout =
       std::chrono::seconds(runtime.config().cleaning().max_connection_idle());
-  if (config.network().tls().enable_tls()) {
-    absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
-        TlsContexts::Load(config.network().tls().tls_certificate_path(),
-                          config.network().tls().tls_private_key_path());
-    if (!tls.ok()) return tls.status();
-    state.tls = *std::move(tls);
-  }
-  state.counters = std::make_unique<Counters<HttpCounter>>(workers);
-
   HttpProtocolSettings settings;
   settings.max_scrape_torrents = config.protocol().max_scrape_torrents();
   settings.max_response_peers = config.protocol().max_response_peers();
@@ -324,78 +298,43 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
   std::random_device seed;
   for (size_t i = 0; i < workers; ++i) {
     auto worker = std::make_unique<Worker>();
-    worker->idle_sweeper = std::make_unique<IdleSweeper>(io.context(i), kIdleSweepPeriod);
-    worker->counters = state.counters->ForWorker(i);
+    worker->idle_sweeper = front_end->sweeper(i);
+    worker->counters = front_end->counters_->ForWorker(i);
     worker->handler = std::make_unique<HttpRequestHandler>(
         settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(),
         worker->counters, (static_cast<uint64_t>(seed()) << 32) | seed());
     state.workers.push_back(std::move(worker));
   }
-  TcpServer::Options options;
-  options.max_connections = config.network().max_connections();
-  absl::StatusOr<std::unique_ptr<TcpServer>> tcp = TcpServer::Listen(
-      io, "http", config.network().listen(), options,
-      [&state](size_t worker, Socket socket, const SocketAddress& source, ConnectionSlot slot) {
-        state.OnAccept(worker, std::move(socket), source, std::move(slot));
-      });
-  if (!tcp.ok()) return tcp.status();
-  state.tcp = *std::move(tcp);
   return front_end;
 }
 
-absl::Status HttpFrontEnd::Start() {
-  for (auto& worker : state_->workers) worker->idle_sweeper->Start();
-  state_->tcp->Start();
-  return absl::OkStatus();
-}
-
-void HttpFrontEnd::Stop() {
-  // Create may have failed half-way. The io workers are stopped: the
-  // acceptors and timers close from this thread.
-  if (!state_) return;
-  if (state_->tcp) state_->tcp->Stop();
-  for (auto& worker : state_->workers) worker->idle_sweeper->Stop();
-}
-
-void HttpFrontEnd::Reload() {
-  if (state_->tls == nullptr) return;
-  absl::Status status = state_->tls->Reload();
-  if (status.ok()) {
-    AQUATIC_LOG(kInfo, "http: TLS certificate reloaded");
+void HttpFrontEnd::Accept(size_t index, Socket socket, const SocketAddress& source,
+                          ConnectionSlot slot) {
+  Worker* worker = state_->workers[index].get();
+  const SessionSettings* settings = &state_->session_settings;
+  beast::error_code error;
+  // Nagle's algorithm could hold back a second write (a pipelined response,
+  // a TLS session ticket) until the client's delayed ACK. A plain
+  // one-request connection writes once and closes: no need for the call.
+  if (tls() || settings->keep_alive) socket.set_option(tcp::no_delay(true), error);
+  if (tls()) {
+    std::shared_ptr<asio::ssl::context> context = tls()->Current();
+    std::make_shared<Session<TlsStream>>(TlsStream(std::move(socket), *context), worker,
+                                         settings, source, std::move(slot), context)
+        ->Start();
   } else {
-    AQUATIC_LOG(kError, "http: TLS reload failed, keeping the old certificate: ",
-                status.message());
+    std::make_shared<Session<Socket>>(std::move(socket), worker, settings, source,
+                                      std::move(slot), nullptr)
+        ->Start();
   }
 }
 
-uint16_t HttpFrontEnd::ipv4_port() const { return state_->tcp->ipv4_port(); }
-uint16_t HttpFrontEnd::ipv6_port() const { return state_->tcp->ipv6_port(); }
-const Counters<HttpCounter>& HttpFrontEnd::counters() const { return *state_->counters; }
-const TcpServer& HttpFrontEnd::tcp() const { return *state_->tcp; }
-
-std::string HttpFrontEnd::Describe() const {
-  return absl::StrCat(state_->tls ? "https" : "http", " on ", state_->tcp->DescribeAddresses());
-}
-
-void HttpFrontEnd::AddMetrics(PrometheusText* text) const {
-  constexpr absl::string_view kLabel = "protocol=\"http\"";
-  text->AddCounters(state_->counters->table(), kLabel);
-  text->AddCounters(state_->tcp->counters().table(), kLabel);
-  text->AddGauge("aquatic_open_connections", "Open TCP connections.", kLabel,
-                 static_cast<double>(state_->tcp->open_connections()));
-}
-
 std::vector<StatisticsReporter::RateCounter> HttpFrontEnd::StatisticsRates() const {
-  const CounterTable* table = &state_->counters->table();
-  const CounterTable* tcp = &state_->tcp->counters().table();
+  const CounterTable* table = &counters_->table();
   return {{"requests announce", table, static_cast<size_t>(HttpCounter::kAnnounceRequests)},
           {"requests scrape", table, static_cast<size_t>(HttpCounter::kScrapeRequests)},
           {"responses failure", table, static_cast<size_t>(HttpCounter::kFailureResponses)},
-          {"connections", tcp, static_cast<size_t>(TcpCounter::kAccepted)}};
-}
-
-std::vector<StatisticsRow> HttpFrontEnd::CurrentStatistics() const {
-  return {{"open connections", static_cast<double>(state_->tcp->open_connections()), -1}};
+          {"connections", &tcp().counters().table(), static_cast<size_t>(TcpCounter::kAccepted)}};
 }
 
 }  // namespace aquatic::http

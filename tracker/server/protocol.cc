@@ -14,6 +14,24 @@ std::vector<const Protocol*>& Registry() {
 
 }  // namespace
 
+absl::Status ValidateListen(const config::ListenAddresses& listen, absl::string_view table) {
+  if (!listen.use_ipv4() && !listen.use_ipv6()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("[", table, "network] use_ipv4, use_ipv6: both are false, so the tracker "
+                     "would listen nowhere"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table) {
+  if (tls.enable_tls() &&
+      (tls.tls_certificate_path().empty() || tls.tls_private_key_path().empty())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "[", table, "network] enable_tls: needs tls_certificate_path and tls_private_key_path"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckCodecLimit(absl::string_view table, absl::string_view section,
                              absl::string_view key, uint64_t value, size_t codec_limit,
                              absl::string_view what) {

@@ -12,6 +12,8 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <google/protobuf/message.h>
@@ -58,6 +60,83 @@ class Protocol {
   // may keep references to `runtime`, which outlives it.
   virtual absl::StatusOr<std::unique_ptr<FrontEnd>> Create(
       Runtime& runtime, const google::protobuf::Message& front_end) const = 0;
+};
+
+// Shared checks of a front-end's [network] keys; errors name `table` +
+// "network" ("[udp.network] use_ipv4, ...").
+absl::Status ValidateListen(const config::ListenAddresses& listen, absl::string_view table);
+absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table);
+
+// A Protocol over its config messages and front-end type, so that a
+// protocol writes only what is its own:
+//   OwnConfig       its aquatic-compatible file (UdpConfig): socket_workers,
+//                   log_level, [network], [protocol], [statistics],
+//                   [cleaning], [privileges], [access_list];
+//   FrontEndConfig  its table in `aquatic run` (UdpFrontEndConfig): enabled,
+//                   [network] with `listen`, [protocol];
+//   FrontEndType    with static Create(Runtime&, const FrontEndConfig&).
+// It says which of its cleaning keys go to the shared [cleaning]
+// (SplitCleaning) and what else its table must satisfy (ValidateOwn).
+template <typename OwnConfig, typename FrontEndConfig, typename FrontEndType>
+class TypedProtocol : public Protocol {
+ public:
+  using OwnCleaning = std::decay_t<decltype(std::declval<OwnConfig>().cleaning())>;
+
+  std::unique_ptr<google::protobuf::Message> NewConfig() const final {
+    return std::make_unique<OwnConfig>();
+  }
+  std::unique_ptr<google::protobuf::Message> NewFrontEndConfig() const final {
+    return std::make_unique<FrontEndConfig>();
+  }
+
+  void Split(const google::protobuf::Message& message, config::TrackerConfig* shared,
+             google::protobuf::Message* front_end_message) const final {
+    const auto& own = static_cast<const OwnConfig&>(message);
+    shared->set_socket_workers(own.socket_workers());
+    shared->set_log_level(own.log_level());
+    *shared->mutable_statistics() = own.statistics();
+    *shared->mutable_privileges() = own.privileges();
+    *shared->mutable_access_list() = own.access_list();
+    config::CleaningConfig& cleaning = *shared->mutable_cleaning();
+    cleaning.set_torrent_cleaning_interval(own.cleaning().torrent_cleaning_interval());
+    cleaning.set_max_peer_age(own.cleaning().max_peer_age());
+    SplitCleaning(own.cleaning(), &cleaning);
+    auto& front_end = static_cast<FrontEndConfig&>(*front_end_message);
+    front_end.set_enabled(true);
+    *front_end.mutable_network() = own.network();
+    *front_end.mutable_protocol() = own.protocol();
+  }
+
+  bool Enabled(const google::protobuf::Message& front_end) const final {
+    return static_cast<const FrontEndConfig&>(front_end).enabled();
+  }
+  const config::ListenAddresses& Listen(const google::protobuf::Message& front_end) const final {
+    return static_cast<const FrontEndConfig&>(front_end).network().listen();
+  }
+
+  absl::Status Validate(const google::protobuf::Message& front_end,
+                        absl::string_view table) const final {
+    const auto& typed = static_cast<const FrontEndConfig&>(front_end);
+    if (absl::Status status = ValidateListen(typed.network().listen(), table); !status.ok()) {
+      return status;
+    }
+    return ValidateOwn(typed, table);
+  }
+
+  absl::StatusOr<std::unique_ptr<FrontEnd>> Create(
+      Runtime& runtime, const google::protobuf::Message& front_end) const final {
+    absl::StatusOr<std::unique_ptr<FrontEndType>> created =
+        FrontEndType::Create(runtime, static_cast<const FrontEndConfig&>(front_end));
+    if (!created.ok()) return created.status();
+    return std::unique_ptr<FrontEnd>(*std::move(created));
+  }
+
+ protected:
+  // The protocol's own cleaning keys, into the shared [cleaning].
+  virtual void SplitCleaning(const OwnCleaning& own, config::CleaningConfig* shared) const = 0;
+  // Checks of its table beyond the listen addresses.
+  virtual absl::Status ValidateOwn(const FrontEndConfig& front_end,
+                                   absl::string_view table) const = 0;
 };
 
 // The check of a config limit against what the protocol's codec can carry:

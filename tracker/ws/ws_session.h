@@ -51,7 +51,7 @@ struct WsWorker {
   const TlsContexts* tls = nullptr;
   WorkerCounters<WsCounter> counters;
   // Handshake, idle and closing deadlines of the worker's connections.
-  std::unique_ptr<IdleSweeper> idle_sweeper;
+  IdleSweeper* idle_sweeper = nullptr;
 };
 
 // Starts the session of a connection `worker` accepted, on its thread.
