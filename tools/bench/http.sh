@@ -19,6 +19,9 @@
 #   BENCH_WARMUP=3          warm-up seconds per run (not measured)
 #   BENCH_REPEAT=3          runs per case
 #   BENCH_CASES="aquatic opentracker aquatic-keepalive aquatic-tls"
+#   BENCH_BASELINE_BIN=PATH also run this `aquatic` (e.g. an earlier commit's)
+#                           as CASE@baseline for every aquatic case; the last
+#                           line then ends with "vs baseline: CASE X.XX (cpu Y.YY); ..."
 #   BENCH_CONNECTIONS=64    load tester connections (1 request in flight each)
 #   BENCH_PORT=39300        first of the loopback ports used
 #   BENCH_SERVER_CPU=0 BENCH_LOAD_CPU=1
@@ -36,6 +39,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
 CASES="${BENCH_CASES:-aquatic opentracker aquatic-keepalive aquatic-tls}"
+CASES="$(with_baseline ${CASES})"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 PORT="${BENCH_PORT:-39300}"
 TORRENTS=10000
@@ -51,13 +55,14 @@ for knob in DURATION WARMUP REPEAT CONNECTIONS PORT SERVER_CPU LOAD_CPU; do
 done
 [[ "${DURATION}" -ge 1 && "${REPEAT}" -ge 1 ]] || die "BENCH_DURATION and BENCH_REPEAT must be at least 1"
 for name in ${CASES}; do
-  case "${name}" in
+  case "$(case_base "${name}")" in
     aquatic | opentracker | aquatic-keepalive | aquatic-tls) ;;
     *) die "unknown case '${name}' in BENCH_CASES" ;;
   esac
 done
 
 bench_init
+check_baseline
 # A world-readable work folder: opentracker chroots into it and drops to
 # nobody.
 make_work_dir http 755
@@ -105,8 +110,8 @@ start_server() {
   case "${name}" in
     aquatic*)
       local keep_alive=true tls=""
-      [[ "${name}" == aquatic ]] && keep_alive=false
-      [[ "${name}" == aquatic-tls ]] && tls="enable_tls = true
+      [[ "$(case_base "${name}")" == aquatic ]] && keep_alive=false
+      [[ "$(case_base "${name}")" == aquatic-tls ]] && tls="enable_tls = true
 tls_certificate_path = \"${work}/certificate.pem\"
 tls_private_key_path = \"${work}/private_key.pem\""
       cat >"${work}/${name}.toml" <<TOML
@@ -124,7 +129,7 @@ max_response_peers = 50
 mode = "allow"
 path = "${list_dir}/whitelist.txt"
 TOML
-      taskset -c "${SERVER_CPU}" "${AQUATIC}" http -c "${work}/${name}.toml" \
+      taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" http -c "${work}/${name}.toml" \
         >"${work}/${name}.log" 2>&1 &
       ;;
     opentracker)
@@ -145,8 +150,8 @@ for run in $(seq "${REPEAT}"); do
   for name in ${CASES}; do
     run_port=$((run_port + 1))
     keep_alive=true tls=false
-    [[ "${name}" == aquatic || "${name}" == opentracker ]] && keep_alive=false
-    [[ "${name}" == aquatic-tls ]] && tls=true
+    [[ "$(case_base "${name}")" == aquatic || "${name}" == opentracker ]] && keep_alive=false
+    [[ "$(case_base "${name}")" == aquatic-tls ]] && tls=true
     load_config "${work}/load.toml" "${run_port}" "${keep_alive}" "${tls}"
     if ! start_server "${name}" "${run_port}"; then
       echo "${name} ${run} FAILED" >>"${results}"
@@ -180,7 +185,7 @@ echo
 echo "HTTP benchmark: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up), ${TORRENTS} torrents, ${PEERS} peers, load tester 1 worker x ${CONNECTIONS} connections, 1 request in flight each"
 machine_line
 echo
-runs="-17 3 10 8 8 8 8 10% 11 10% 10%"
+runs="-25 3 10 8 8 8 8 10% 11 10% 10%"
 table_header "${runs}" case run announce/s scrape/s failures errors timeouts "server CPU" \
   "CPU us/resp" "loader CPU" "other CPU"
 while read -r name run announce scrape fails errors timeouts cpu_pct cpu_us lt_cpu other; do
@@ -192,7 +197,7 @@ while read -r name run announce scrape fails errors timeouts cpu_pct cpu_us lt_c
   fi
 done <"${results}"
 echo
-medians="-17 17 19 13"
+medians="-25 17 19 13"
 table_header "${medians}" case "median announce/s" "median CPU us/resp" "errors (all)"
 for name in ${CASES}; do
   # Runs with failure responses, or errors above 1% of the announces, do not
@@ -209,4 +214,5 @@ echo "announce/s counts successful announce responses only; errors are requests 
 echo "CPU us/resp is server CPU time per answered request; other CPU is what the rest of the machine"
 echo "used meanwhile (in % of one core): high means a disturbed run. All ratios are to opentracker"
 echo "(no keep-alive): aquatic without keep-alive, with keep-alive, and with TLS + keep-alive."
-echo "http ratio vs opentracker: $(ratio "${RATES[aquatic]:-n/a}" "${base}"); keep-alive: $(ratio "${RATES[aquatic-keepalive]:-n/a}" "${base}"); tls: $(ratio "${RATES[aquatic-tls]:-n/a}" "${base}")"
+vs_baseline="$(baseline_ratios RATES CPU_US ${CASES})"
+echo "http ratio vs opentracker: $(ratio "${RATES[aquatic]:-n/a}" "${base}"); keep-alive: $(ratio "${RATES[aquatic-keepalive]:-n/a}" "${base}"); tls: $(ratio "${RATES[aquatic-tls]:-n/a}" "${base}")${vs_baseline:+; vs baseline: ${vs_baseline}}"

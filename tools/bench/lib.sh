@@ -10,6 +10,11 @@
 #   SERVER_CPU LOAD_CPU     from BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1): the
 #                           cores (taskset -c) of the server and load tester
 #   SEED                    the workload seed of every load tester config
+#   BASELINE                from BENCH_BASELINE_BIN: another `aquatic` binary
+#                           (an earlier commit's, built with --config=opt) run
+#                           beside this one; every aquatic case NAME gets a
+#                           twin NAME@baseline in the same loop, and the last
+#                           line gives the ratios of the two
 #   server_pid lt_pid       empty: the running server and load tester
 # Nothing else runs until the script calls:
 #   bench_init              cd to the workspace (sets `workspace`), check for
@@ -37,6 +42,7 @@
   SERVER_CPU="${BENCH_SERVER_CPU:-0}"
   LOAD_CPU="${BENCH_LOAD_CPU:-1}"
   SEED=20240601
+  BASELINE="${BENCH_BASELINE_BIN:-}"
 }
 server_pid=""
 lt_pid=""
@@ -102,6 +108,47 @@ build_and_copy() {
     path="${path/://}"
     cp "${bin_dir}/${path}" "${work}/bin/" || die "missing ${bin_dir}/${path}: build with --config=opt"
   done
+}
+
+# --- the baseline binary --------------------------------------------------------
+# with_baseline NAMES...: the names, each aquatic one followed by its
+# NAME@baseline twin when BASELINE is set.
+with_baseline() {
+  local name out=()
+  for name in "$@"; do
+    out+=("${name}")
+    [[ -n "${BASELINE}" && "${name}" == aquatic* ]] && out+=("${name}@baseline")
+  done
+  echo "${out[*]}"
+}
+
+case_base() { echo "${1%@baseline}"; }  # NAME: the case without @baseline
+
+# aquatic_bin NAME: the binary a case runs (uses AQUATIC and BASELINE).
+aquatic_bin() {
+  if [[ "$1" == *@baseline ]]; then echo "${BASELINE}"; else echo "${AQUATIC}"; fi
+}
+
+check_baseline() {  # dies unless BASELINE is empty or an executable
+  [[ -z "${BASELINE}" || -x "${BASELINE}" ]] ||
+    die "BENCH_BASELINE_BIN=${BASELINE} is not an executable"
+}
+
+# baseline_ratios RATES_ARRAY CPU_ARRAY NAMES...: for each aquatic case with a
+# twin, "NAME x.xx (cpu y.yy)": this binary's median rate over the baseline's,
+# and the baseline's CPU per response over this one's (above 1: faster).
+baseline_ratios() {
+  # Names of their own: a nameref to a caller's array of the same name loops.
+  local -n baseline_rates_="$1" baseline_cpu_="$2"
+  shift 2
+  local name parts=()
+  for name in "$@"; do
+    [[ "${name}" == aquatic* && "${name}" != *@baseline ]] || continue
+    [[ -n "${baseline_rates_[${name}@baseline]:-}" ]] || continue
+    parts+=("${name} $(ratio "${baseline_rates_[${name}]:-n/a}" "${baseline_rates_[${name}@baseline]}") (cpu $(ratio "${baseline_cpu_[${name}@baseline]:-n/a}" "${baseline_cpu_[${name}]:-n/a}"))")
+  done
+  local IFS=";"
+  echo "${parts[*]}" | sed 's/;/; /g'
 }
 
 # --- servers -----------------------------------------------------------------

@@ -23,6 +23,9 @@
 #   BENCH_SERVER_CPU=0 BENCH_LOAD_CPU=1
 #   BENCH_SOCKETS=4 BENCH_IN_FLIGHT=64  load tester sockets and requests in flight per socket
 #   BENCH_SKIP_BUILD=1      use the binaries already built with --config=opt
+#   BENCH_BASELINE_BIN=PATH also run this `aquatic` (e.g. an earlier commit's) as
+#                           "aquatic@baseline" in every round; the last line then
+#                           ends with "vs baseline: X.XX (cpu Y.YY)"
 #
 # The last line is:
 #   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B
@@ -33,7 +36,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-SERVERS="${BENCH_SERVERS:-aquatic opentracker floor}"
+SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic opentracker floor})"
 FILL_PEERS="${BENCH_FILL_PEERS:-1000000}"
 FILL_TORRENTS="${BENCH_FILL_TORRENTS:-100000}"
 FILL_TIMEOUT="${BENCH_FILL_TIMEOUT:-180}"
@@ -44,6 +47,7 @@ TORRENTS=10000
 PEERS=100000
 
 bench_init
+check_baseline
 # A world-readable work folder: opentracker chroots into a part of it and
 # drops to nobody.
 make_work_dir udp 755
@@ -89,7 +93,7 @@ make_allow_list() {
 start_server() {
   local name="$1" port="$2" dir="$3"
   server_pid=""
-  case "${name}" in
+  case "$(case_base "${name}")" in
     aquatic)
       cat >"${dir}/aquatic.toml" <<TOML
 socket_workers = 1
@@ -100,8 +104,8 @@ use_ipv6 = false
 mode = "allow"
 path = "${dir}/whitelist.txt"
 TOML
-      taskset -c "${SERVER_CPU}" "${AQUATIC}" udp -c "${dir}/aquatic.toml" \
-        >"${dir}/aquatic.log" 2>&1 &
+      taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" udp -c "${dir}/aquatic.toml" \
+        >"${dir}/${name}.log" 2>&1 &
       ;;
     opentracker)
       launch_opentracker "${dir}" "${port}" "${dir}/opentracker.log" || return 1
@@ -190,7 +194,7 @@ echo
 echo "UDP benchmark: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up), ${TORRENTS} torrents, ${PEERS} peers, load tester 1 worker x ${SOCKETS} sockets x ${IN_FLIGHT} in flight"
 machine_line
 echo
-runs="-11 3 11 9 8 8 10% 11 10% 10%"
+runs="-17 3 11 9 8 8 10% 11 10% 10%"
 table_header "${runs}" server run announce/s scrape/s errors timeouts "server CPU" "CPU us/resp" \
   "loader CPU" "other CPU"
 while read -r name run announce scrape errors timeouts cpu_pct cpu_us lt_cpu other; do
@@ -202,7 +206,7 @@ while read -r name run announce scrape errors timeouts cpu_pct cpu_us lt_cpu oth
   fi
 done <"${results}"
 echo
-medians="-11 17 19 12"
+medians="-17 17 19 12"
 table_header "${medians}" server "median announce/s" "median CPU us/resp" "bytes/peer"
 for name in ${SERVERS}; do
   # Runs with errors count as failed: a tracker refusing every request is fast
@@ -216,4 +220,5 @@ vs_floor="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[floor]:-n/a}")"
 echo
 echo "ratios are of median announce responses/s; CPU us/resp is server CPU time per answered request;"
 echo "other CPU is what the rest of the machine used meanwhile (in % of one core): high means a disturbed run"
-echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}"
+vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
+echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}${vs_baseline:+; vs baseline: ${vs_baseline}}"

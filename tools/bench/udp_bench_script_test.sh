@@ -25,5 +25,19 @@ grep -q '^source .*/lib\.sh" || exit 1$' "${script}" ||
   [[ "$(table_header "-3 2%" ab c)" == "$(printf '| ab  |  c |\n|-----|----|')" ]] ||
     { echo "FAIL: table_header"; exit 1; }
   [[ "$(table_row "-3 2%" x 5)" == "| x   | 5% |" ]] || { echo "FAIL: table_row"; exit 1; }
+  # The baseline twins: aquatic cases only, and only when a binary is given.
+  [[ "$(with_baseline aquatic opentracker floor)" == "aquatic opentracker floor" ]] ||
+    { echo "FAIL: with_baseline without BASELINE"; exit 1; }
+  BASELINE=/old/aquatic AQUATIC=/new/aquatic
+  [[ "$(with_baseline aquatic opentracker aquatic-tls)" == \
+      "aquatic aquatic@baseline opentracker aquatic-tls aquatic-tls@baseline" ]] ||
+    { echo "FAIL: with_baseline"; exit 1; }
+  [[ "$(aquatic_bin aquatic-tls@baseline)" == /old/aquatic && "$(aquatic_bin aquatic)" == /new/aquatic ]] ||
+    { echo "FAIL: aquatic_bin"; exit 1; }
+  [[ "$(case_base aquatic-tls@baseline)" == aquatic-tls ]] || { echo "FAIL: case_base"; exit 1; }
+  declare -A rates=([aquatic]=120 [aquatic@baseline]=100 [opentracker]=50)
+  declare -A cpu=([aquatic]=4 [aquatic@baseline]=5)
+  [[ "$(baseline_ratios rates cpu aquatic aquatic@baseline opentracker)" == "aquatic 1.20 (cpu 1.25)" ]] ||
+    { echo "FAIL: baseline_ratios: $(baseline_ratios rates cpu aquatic aquatic@baseline opentracker)"; exit 1; }
 )
 echo PASS

@@ -22,6 +22,9 @@
 #   BENCH_WARMUP=3          warm-up seconds per run (not measured)
 #   BENCH_REPEAT=3          runs per server
 #   BENCH_SERVERS="aquatic bittorrent-tracker"
+#   BENCH_BASELINE_BIN=PATH also run this `aquatic` (e.g. an earlier commit's) as
+#                           "aquatic@baseline" in every round; the last line then
+#                           ends with "vs baseline: aquatic X.XX (cpu Y.YY)"
 #   BENCH_CONNECTIONS=100   load tester connections (1 worker, 1 announce in flight each)
 #   BENCH_TORRENTS=1000     torrents of the workload
 #   BENCH_PORT=39300        first of the loopback ports used
@@ -40,13 +43,14 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-SERVERS="${BENCH_SERVERS:-aquatic bittorrent-tracker}"
+SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic bittorrent-tracker})"
 CONNECTIONS="${BENCH_CONNECTIONS:-100}"
 TORRENTS="${BENCH_TORRENTS:-1000}"
 PORT="${BENCH_PORT:-39300}"
 NPM_DIR="${BENCH_NPM_DIR:-${HOME}/.cache/aquatic-bench/ws-npm}"
 
 bench_init
+check_baseline
 make_work_dir ws
 
 # --- build and install ---------------------------------------------------------
@@ -90,7 +94,7 @@ TOML
 start_server() {
   local name="$1" port="$2"
   server_pid=""
-  case "${name}" in
+  case "$(case_base "${name}")" in
     aquatic)
       cat >"${work}/aquatic.toml" <<TOML
 socket_workers = 1
@@ -100,7 +104,7 @@ address_ipv4 = "127.0.0.1:${port}"
 use_ipv6 = false
 max_connections = 100000
 TOML
-      taskset -c "${SERVER_CPU}" "${AQUATIC}" ws -c "${work}/aquatic.toml" \
+      taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" ws -c "${work}/aquatic.toml" \
         >"${work}/${name}.log" 2>&1 &
       ;;
     bittorrent-tracker)
@@ -188,4 +192,5 @@ echo
 echo "responses = announce responses; CPU us/resp = server CPU time per announce response (offers and answers relayed are part of the work)"
 echo "messages = announce responses + offers + answers the server sent (offers per announce differ: aquatic sends a seeder's offers to leechers only)"
 echo "per message: ${message_ratio} (messages/s); cpu/message: ${cpu_message_ratio}"
-echo "ws ratio vs bittorrent-tracker: ${rate_ratio} (responses/s); cpu/response: ${cpu_ratio}"
+vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
+echo "ws ratio vs bittorrent-tracker: ${rate_ratio} (responses/s); cpu/response: ${cpu_ratio}${vs_baseline:+; vs baseline: ${vs_baseline}}"
