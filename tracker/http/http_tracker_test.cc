@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -94,11 +95,19 @@ class HttpTrackerTest : public testing::Test {
     config.mutable_network()->mutable_listen()->set_address_ipv6("[::1]:0");
     config.mutable_protocol()->set_max_scrape_torrents(2);
     if (adjust) adjust(config);
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("http", config);
+    // The same tests as `aquatic http` and as [http] of an `aquatic run` serving
+    // every protocol (the http_tracker_combined_test target).
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+        std::getenv("AQUATIC_TEST_COMBINED") != nullptr ? StartCombinedServer("http", config)
+                                                         : StartServer("http", config);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     tracker_ = static_cast<HttpFrontEnd*>(runtime_->Find("http"));
     ASSERT_NE(tracker_, nullptr);
+    if (std::getenv("AQUATIC_TEST_COMBINED") != nullptr) {
+      ASSERT_NE(runtime_->Find("udp"), nullptr);
+      ASSERT_NE(runtime_->Find("ws"), nullptr);
+    }
   }
 
   // One request on a fresh connection (Connection: close); the raw response.

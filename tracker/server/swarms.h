@@ -43,13 +43,15 @@ class Swarms {
   // SecondsSinceStart().
   void Clean(uint32_t now, const config::CleaningConfig& cleaning);
 
+  // The IP engine's counts, whichever peer data it keeps (zeros before a
+  // front-end made it).
+  SwarmStats IpStats() const;
+
   // Gauges per engine, labelled swarm="ip" or swarm="webtorrent".
   void AddMetrics(PrometheusText* text) const;
   std::vector<StatisticsRow> CurrentStatistics() const;
 
  private:
-  SwarmStats IpStats() const;
-
   const size_t shard_count_;
   const bool store_peer_ids_;
   std::unique_ptr<swarm::IpTorrentEngine<swarm::NoPeerData>> ip_;

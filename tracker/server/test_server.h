@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "tracker/base/config/toml_config.h"
 #include "tracker/server/protocol.h"
 #include "tracker/server/runtime.h"
 #include "tracker/server/server_config.h"
@@ -33,6 +34,13 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(
   return runtime;
 }
 
+// As StartServer, in the process `aquatic run` makes when every other
+// registered protocol is enabled too (on 127.0.0.1 and [::1], any port): the
+// protocol's conformance tests then also cover the shared runtime and
+// engines (the IP engine keeping peer ids when HTTP is linked in).
+inline absl::StatusOr<std::unique_ptr<Runtime>> StartCombinedServer(
+    absl::string_view protocol, const google::protobuf::Message& own_config);
+
 // As StartServer, for `aquatic run`'s config.
 inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(const ServerConfig& config) {
   if (absl::Status status = ValidateServerConfig(config); !status.ok()) return status;
@@ -40,6 +48,30 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(const ServerConfig& 
   if (!runtime.ok()) return runtime.status();
   if (absl::Status status = (*runtime)->Start(); !status.ok()) return status;
   return runtime;
+}
+
+inline absl::StatusOr<std::unique_ptr<Runtime>> StartCombinedServer(
+    absl::string_view protocol, const google::protobuf::Message& own_config) {
+  const Protocol* found = FindProtocol(protocol);
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat("protocol ", protocol, " is not linked in"));
+  }
+  ServerConfig config = ServerConfigFor(*found, own_config);
+  config.combined = true;
+  for (const Protocol* other : Protocols()) {
+    if (other == found) continue;
+    // Every front-end table has `enabled` and [network] with the listen keys.
+    std::unique_ptr<google::protobuf::Message> table = other->NewFrontEndConfig();
+    std::string text = absl::StrCat("enabled = true\n[network]\n",
+                                    "address_ipv4 = \"127.0.0.1:0\"\n",
+                                    "address_ipv6 = \"[::1]:0\"\n");
+    if (absl::Status status = config::MergeTomlIntoConfig(text, "test", table.get());
+        !status.ok()) {
+      return status;
+    }
+    config.front_ends.push_back({other, std::move(table)});
+  }
+  return StartServer(config);
 }
 
 }  // namespace aquatic

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <optional>
@@ -123,16 +124,22 @@ class UdpTrackerTest : public testing::Test {
                                                  : config::ACCESS_LIST_MODE_DENY);
       config.mutable_access_list()->set_path(access_list_path_);
     }
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("udp", config);
+    // The same tests as `aquatic udp` and as [udp] of an `aquatic run` serving
+    // every protocol (the udp_tracker_combined_test target).
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+        std::getenv("AQUATIC_TEST_COMBINED") != nullptr ? StartCombinedServer("udp", config)
+                                                         : StartServer("udp", config);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     tracker_ = static_cast<UdpFrontEnd*>(runtime_->Find("udp"));
     ASSERT_NE(tracker_, nullptr);
+    if (std::getenv("AQUATIC_TEST_COMBINED") != nullptr) {
+      ASSERT_NE(runtime_->Find("http"), nullptr);
+      ASSERT_NE(runtime_->Find("ws"), nullptr);
+    }
   }
 
-  swarm::IpTorrentEngine<swarm::NoPeerData>& engine() {
-    return runtime_->swarms().ip<swarm::NoPeerData>();
-  }
+  SwarmStats Stats() { return runtime_->swarms().IpStats(); }
 
   std::unique_ptr<Runtime> runtime_;
   UdpFrontEnd* tracker_ = nullptr;
@@ -355,11 +362,13 @@ TEST_F(UdpTrackerTest, CleaningRemovesPeersOlderThanMaxPeerAge) {
   StartTracker();
   Client client(false, tracker_->ipv4_port());
   client.RoundTrip(Announce(client.Connect(), 0x55, 1, 0, wire::AnnounceEvent::kStarted));
-  EXPECT_EQ(engine().Stats().torrents, 1);
+  EXPECT_EQ(Stats().torrents, 1);
   runtime_->Clean();  // max_peer_age (1200 s) has not passed
-  EXPECT_EQ(engine().Stats().torrents, 1);
-  engine().RemoveStale(/*cutoff=*/UINT32_MAX);
-  EXPECT_EQ(engine().Stats().torrents, 0);
+  EXPECT_EQ(Stats().torrents, 1);
+  config::CleaningConfig cleaning;
+  cleaning.set_max_peer_age(1);
+  runtime_->swarms().Clean(/*now=*/UINT32_MAX, cleaning);
+  EXPECT_EQ(Stats().torrents, 0);
 }
 
 }  // namespace

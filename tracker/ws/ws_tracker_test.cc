@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -74,11 +75,19 @@ class WsTrackerTest : public testing::Test {
     config.mutable_network()->mutable_listen()->set_address_ipv6("[::1]:0");
     config.mutable_statistics()->set_run_prometheus_endpoint(false);
     if (adjust) adjust(config);
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer("ws", config);
+    // The same tests as `aquatic ws` and as [ws] of an `aquatic run` serving
+    // every protocol (the ws_tracker_combined_test target).
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+        std::getenv("AQUATIC_TEST_COMBINED") != nullptr ? StartCombinedServer("ws", config)
+                                                         : StartServer("ws", config);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     tracker_ = static_cast<WsFrontEnd*>(runtime_->Find("ws"));
     ASSERT_NE(tracker_, nullptr);
+    if (std::getenv("AQUATIC_TEST_COMBINED") != nullptr) {
+      ASSERT_NE(runtime_->Find("udp"), nullptr);
+      ASSERT_NE(runtime_->Find("http"), nullptr);
+    }
   }
 
   swarm::WsTorrentEngine& engine() { return runtime_->swarms().webtorrent(); }
