@@ -23,9 +23,10 @@
 #include "third_party/build_inputs.h"
 #include "tracker/base/config/config_comments.h"
 #include "tracker/base/config/toml_config.h"
+#include "tracker/base/log.h"
 #include "tracker/server/protocol.h"
 #include "tracker/server/server_config.h"
-#include "tracker/version.h"
+#include "tracker/base/version.h"
 
 namespace aquatic {
 namespace {
@@ -124,10 +125,23 @@ int ConfigError(const absl::Status& status) {
 int Serve(const ServerConfig& config) {
   absl::Status status = RunServer(config);
   if (!status.ok()) {
-    std::fprintf(stderr, "aquatic: %s\n", std::string(status.message()).c_str());
+    // The log's format, whatever log_level says: the last line of a failed
+    // start is what an operator reads in the journal.
+    LogLine(LogLevel::kError, absl::StrCat("aquatic: ", status.message()));
     return kExitRuntimeError;
   }
   return 0;
+}
+
+// -P: `socket_workers = 0` means one per CPU; say how many that is here.
+std::string WithWorkerCount(std::string printed, uint32_t socket_workers) {
+  const std::string kKey = "socket_workers = 0\n";
+  if (socket_workers != 0) return printed;
+  const size_t at = printed.find(kKey);
+  if (at != 0 && (at == std::string::npos || printed[at - 1] != '\n')) return printed;
+  printed.insert(at + kKey.size() - 1,
+                 absl::StrCat("  # one per CPU: ", WorkerCount(0), " on this machine"));
+  return printed;
 }
 
 // `aquatic run`.
@@ -141,7 +155,8 @@ int RunCombined(const Options& options) {
                                             : LoadServerConfigFile(options.config_path);
   if (!config.ok()) return ConfigError(config.status());
   if (options.print_effective) {
-    std::fputs(PrintServerConfig(*config).c_str(), stdout);
+    std::fputs(WithWorkerCount(PrintServerConfig(*config), config->shared.socket_workers()).c_str(),
+               stdout);
     return 0;
   }
   return Serve(*config);
@@ -159,11 +174,15 @@ int RunProtocol(const Protocol& protocol, const Options& options) {
           ? absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(protocol.NewConfig())
           : LoadProtocolConfigFile(protocol, options.config_path);
   if (!own.ok()) return ConfigError(own.status());
+  const ServerConfig server = ServerConfigFor(protocol, **own);
   if (options.print_effective) {
-    std::fputs(config::PrintTomlConfig(**own, comments).c_str(), stdout);
+    std::fputs(WithWorkerCount(config::PrintTomlConfig(**own, comments),
+                               server.shared.socket_workers())
+                   .c_str(),
+               stdout);
     return 0;
   }
-  return Serve(ServerConfigFor(protocol, **own));
+  return Serve(server);
 }
 
 int Main(int argc, char** argv) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tracker/base/privileges.h"
 
 namespace aquatic {
 
@@ -48,12 +49,27 @@ absl::StatusOr<std::shared_ptr<const AccessList>> AccessList::Load(AccessListMod
   return Parse(mode, contents.str(), path);
 }
 
-absl::Status AccessListHolder::Reload() {
-  absl::StatusOr<std::shared_ptr<const AccessList>> list = AccessList::Load(mode_, path_);
+size_t AccessList::CountNotIn(const AccessList& other) const {
+  size_t count = 0;
+  for (const InfoHash& hash : hashes_) count += other.hashes_.contains(hash) ? 0 : 1;
+  return count;
+}
+
+AccessListHolder::AccessListHolder(AccessListMode mode, const std::string& path,
+                                   std::shared_ptr<const AccessList> list)
+    : mode_(mode),
+      path_(mode == AccessListMode::kOff ? path : CanonicalPath(path)),
+      list_(std::move(list)) {}
+
+absl::StatusOr<AccessListHolder::Change> AccessListHolder::Reload() {
+  absl::StatusOr<std::shared_ptr<const AccessList>> list =
+      AccessList::Load(mode_, PathForReading(path_));
   if (!list.ok()) return list.status();
+  const std::shared_ptr<const AccessList> old = Get();
+  Change change{(*list)->size(), (*list)->CountNotIn(*old), old->CountNotIn(**list)};
   std::atomic_store(&list_, *std::move(list));
   generation_.fetch_add(1, std::memory_order_release);
-  return absl::OkStatus();
+  return change;
 }
 
 }  // namespace aquatic

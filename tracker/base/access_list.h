@@ -43,6 +43,8 @@ class AccessList {
   }
   size_t size() const { return hashes_.size(); }
   AccessListMode mode() const { return mode_; }
+  // Hashes listed here and not in `other`.
+  size_t CountNotIn(const AccessList& other) const;
 
  private:
   AccessListMode mode_ = AccessListMode::kOff;
@@ -51,8 +53,10 @@ class AccessList {
 
 class AccessListHolder {
  public:
-  AccessListHolder(AccessListMode mode, std::string path, std::shared_ptr<const AccessList> list)
-      : mode_(mode), path_(std::move(path)), list_(std::move(list)) {}
+  // Keeps `path` as a CanonicalPath, so that a reload after the process
+  // dropped privileges reads it through the chroot (PathForReading).
+  AccessListHolder(AccessListMode mode, const std::string& path,
+                   std::shared_ptr<const AccessList> list);
 
   // For the workers: a snapshot that stays valid while they hold it.
   std::shared_ptr<const AccessList> Get() const { return std::atomic_load(&list_); }
@@ -62,9 +66,17 @@ class AccessListHolder {
   // atomic load takes a lock, on every request.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
+  // What a reload changed, for its log line.
+  struct Change {
+    size_t size = 0;
+    size_t added = 0;
+    size_t removed = 0;
+  };
+
   // Re-reads the file; on error the current list stays and the error is
   // returned for logging.
-  absl::Status Reload();
+  absl::StatusOr<Change> Reload();
+  AccessListMode mode() const { return mode_; }
 
  private:
   AccessListMode mode_;

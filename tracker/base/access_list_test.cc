@@ -54,8 +54,14 @@ TEST(AccessListTest, ReloadSwapsAndKeepsTheOldListOnError) {
   std::shared_ptr<const AccessList> snapshot = holder.Get();
   EXPECT_TRUE(snapshot->Allows(Hash(0x01)));
 
-  std::ofstream(path) << "0202020202020202020202020202020202020202\n";
-  ASSERT_TRUE(holder.Reload().ok());
+  std::ofstream(path) << "0202020202020202020202020202020202020202\n"
+                          "0303030303030303030303030303030303030303\n";
+  absl::StatusOr<AccessListHolder::Change> change = holder.Reload();
+  ASSERT_TRUE(change.ok());
+  // What the reload's log line says: 2 hashes, 2 added, 1 removed.
+  EXPECT_EQ(change->size, 2u);
+  EXPECT_EQ(change->added, 2u);
+  EXPECT_EQ(change->removed, 1u);
   EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
   EXPECT_FALSE(holder.Get()->Allows(Hash(0x01)));
   // A worker's old snapshot stays usable.

@@ -14,6 +14,7 @@ sigset_t ControlSignals() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGHUP);
   return signals;
 }
 
@@ -24,8 +25,18 @@ void BlockControlSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+const char* SignalName(int signal) {
+  switch (signal) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGUSR1: return "SIGUSR1";
+    case SIGHUP: return "SIGHUP";
+    default: return "a signal";
+  }
+}
+
 int RunControlLoop(const std::vector<PeriodicTask>& tasks,
-                   const std::function<void()>& on_reload) {
+                   const std::function<void(int signal)>& on_reload) {
   const sigset_t signals = ControlSignals();
   std::vector<uint32_t> next_run;
   for (const PeriodicTask& task : tasks) {
@@ -36,7 +47,7 @@ int RunControlLoop(const std::vector<PeriodicTask>& tasks,
     const timespec timeout{1, 0};
     const int signal = sigtimedwait(&signals, nullptr, &timeout);
     if (signal == SIGINT || signal == SIGTERM) return signal;
-    if (signal == SIGUSR1 && on_reload) on_reload();
+    if ((signal == SIGUSR1 || signal == SIGHUP) && on_reload) on_reload(signal);
     const uint32_t now = SecondsSinceStart();
     for (size_t i = 0; i < tasks.size(); ++i) {
       if (tasks[i].interval_seconds == 0 || now < next_run[i]) continue;

@@ -3,7 +3,9 @@
 // path takes a global lock.
 //
 //   SIGINT, SIGTERM  stop (RunControlLoop returns)
-//   SIGUSR1          reload (access list, TLS certificates)
+//   SIGUSR1, SIGHUP  reload (access list, TLS certificates); SIGHUP as in
+//                    opentracker, so that an operator moving over does not
+//                    stop the tracker with it
 #ifndef AQUATIC_TRACKER_BASE_CONTROL_LOOP_H_
 #define AQUATIC_TRACKER_BASE_CONTROL_LOOP_H_
 
@@ -18,14 +20,18 @@ struct PeriodicTask {
   std::function<void()> run;
 };
 
-// Blocks SIGINT, SIGTERM and SIGUSR1 in the calling thread; threads started
+// Blocks SIGINT, SIGTERM, SIGUSR1 and SIGHUP in the calling thread; threads started
 // afterwards inherit the mask, so only RunControlLoop receives them. Call it
 // before starting any worker thread.
 void BlockControlSignals();
 
-// Until SIGINT/SIGTERM: runs `on_reload` on SIGUSR1 and each task every
-// interval. Returns the stopping signal.
-int RunControlLoop(const std::vector<PeriodicTask>& tasks, const std::function<void()>& on_reload);
+// Until SIGINT/SIGTERM: runs `on_reload(signal)` on SIGUSR1 and SIGHUP and
+// each task every interval. Returns the stopping signal.
+int RunControlLoop(const std::vector<PeriodicTask>& tasks,
+                   const std::function<void(int signal)>& on_reload);
+
+// "SIGTERM", "SIGHUP", ...
+const char* SignalName(int signal);
 
 }  // namespace aquatic
 

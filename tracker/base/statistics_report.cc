@@ -1,9 +1,12 @@
 #include "tracker/base/statistics_report.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -45,12 +48,37 @@ std::string FormatStatisticsHtml(absl::string_view protocol,
 }
 
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
+  // The folder first, as `mkdir -p` would.
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string folder = path.substr(0, slash);
+    if (mkdir(folder.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::UnavailableError(
+          absl::StrCat(path, ": cannot make the folder ", folder, ": ", std::strerror(errno)));
+    }
+  }
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) return absl::UnavailableError(absl::StrCat(path, ": cannot write"));
-    file.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    if (!file) return absl::UnavailableError(absl::StrCat(path, ": write failed"));
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(path, ": cannot write ", temporary, ": ",
+                                               std::strerror(errno)));
+  }
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      close(fd);
+      unlink(temporary.c_str());
+      return absl::UnavailableError(absl::StrCat(path, ": write failed: ", std::strerror(error)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0) {
+    const int error = errno;
+    unlink(temporary.c_str());
+    return absl::UnavailableError(absl::StrCat(path, ": write failed: ", std::strerror(error)));
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     return absl::UnavailableError(absl::StrCat(path, ": ", std::strerror(errno)));
@@ -85,7 +113,13 @@ void StatisticsReporter::Report(const std::vector<StatisticsRow>& current_values
   if (config_.write_html_to_file()) {
     absl::Status status =
         WriteFileAtomically(config_.html_file_path(), FormatStatisticsHtml(protocol_, rows));
-    if (!status.ok()) AQUATIC_LOG(kWarn, "statistics page: ", status.message());
+    // Once per change: a full disk would otherwise log every interval.
+    if (!status.ok() && !page_failing_) {
+      AQUATIC_LOG(kWarn, "statistics page: ", status.message(), " (logged again when it works)");
+    } else if (status.ok() && page_failing_) {
+      AQUATIC_LOG(kInfo, "statistics page: written again to ", config_.html_file_path());
+    }
+    page_failing_ = !status.ok();
   }
 }
 

@@ -63,6 +63,7 @@ class StatisticsReporter {
   // Totals at the previous report, one per rate counter.
   std::vector<uint64_t> last_totals_;
   uint32_t last_report_time_;
+  bool page_failing_ = false;
 };
 
 }  // namespace aquatic

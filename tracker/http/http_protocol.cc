@@ -17,6 +17,13 @@ class HttpProtocol final
   }
   int order() const override { return 2; }
   bool UsesTcp() const override { return true; }
+  std::vector<ReloadedFile> ReloadedFiles(const google::protobuf::Message& front_end,
+                                          absl::string_view table) const override {
+    return TlsFiles(static_cast<const config::HttpFrontEndConfig&>(front_end).network().tls(), table);
+  }
+  uint32_t MaxConnections(const google::protobuf::Message& front_end) const override {
+    return static_cast<const config::HttpFrontEndConfig&>(front_end).network().max_connections();
+  }
   // Non-compact responses carry peer ids.
   bool StoresPeerIds() const override { return true; }
 

@@ -40,7 +40,7 @@ absl::StatusOr<uint16_t> OpenReusePortAcceptors(
     absl::FunctionRef<void(size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor>)>
         keep) {
   return OpenPerWorker(
-      address_text, io.size(),
+      address_text, Transport::kTcp, io.size(),
       [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
         absl::StatusOr<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptor =
             OpenReusePortAcceptor(io.context(worker), address);

@@ -32,6 +32,13 @@ absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table
   return absl::OkStatus();
 }
 
+std::vector<Protocol::ReloadedFile> TlsFiles(const config::TlsSettings& tls,
+                                             absl::string_view table) {
+  if (!tls.enable_tls()) return {};
+  return {{absl::StrCat("[", table, "network] tls_certificate_path"), tls.tls_certificate_path()},
+          {absl::StrCat("[", table, "network] tls_private_key_path"), tls.tls_private_key_path()}};
+}
+
 absl::Status CheckCodecLimit(absl::string_view table, absl::string_view section,
                              absl::string_view key, uint64_t value, size_t codec_limit,
                              absl::string_view what) {

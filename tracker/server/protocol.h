@@ -53,6 +53,21 @@ class Protocol {
   // The TCP or UDP addresses it listens on, for the port conflict check.
   virtual const config::ListenAddresses& Listen(const google::protobuf::Message& front_end) const = 0;
   virtual bool UsesTcp() const = 0;
+  // Most connections each worker keeps open (TCP front-ends), for the
+  // open-files limit.
+  virtual uint32_t MaxConnections(const google::protobuf::Message& front_end) const { return 0; }
+  // The files it re-reads on SIGUSR1 (TLS certificate and key): the config
+  // key naming each ("[http.network] tls_certificate_path" with `table`
+  // "http.") and its path. They must stay readable after the process drops
+  // its privileges.
+  struct ReloadedFile {
+    std::string key;
+    std::string path;
+  };
+  virtual std::vector<ReloadedFile> ReloadedFiles(const google::protobuf::Message& front_end,
+                                                  absl::string_view table) const {
+    return {};
+  }
   // Whether its peers need their peer ids kept in the IP engine.
   virtual bool StoresPeerIds() const { return false; }
 
@@ -66,6 +81,9 @@ class Protocol {
 // "network" ("[udp.network] use_ipv4, ...").
 absl::Status ValidateListen(const config::ListenAddresses& listen, absl::string_view table);
 absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table);
+// The TLS files of `tls` as ReloadedFiles, when TLS is on.
+std::vector<Protocol::ReloadedFile> TlsFiles(const config::TlsSettings& tls,
+                                             absl::string_view table);
 
 // A Protocol over its config messages and front-end type, so that a
 // protocol writes only what is its own:

@@ -8,6 +8,7 @@
 #include "tracker/base/clock.h"
 #include "tracker/base/log.h"
 #include "tracker/base/socket_address.h"
+#include "tracker/base/version.h"
 
 namespace aquatic {
 
@@ -31,7 +32,7 @@ size_t WorkerCount(uint32_t socket_workers) {
 }
 
 Runtime::Runtime(const config::TrackerConfig& config, size_t worker_count)
-    : config_(config), worker_count_(worker_count) {}
+    : config_(config), worker_count_(worker_count), start_time_unix_(UnixSeconds()) {}
 
 Runtime::~Runtime() { Stop(); }
 
@@ -105,12 +106,16 @@ void Runtime::Stop() {
 
 void Runtime::Clean() { swarms_->Clean(SecondsSinceStart(), config_.cleaning()); }
 
-void Runtime::Reload() {
-  absl::Status status = access_list_->Reload();
-  if (status.ok()) {
-    AQUATIC_LOG(kInfo, "access list reloaded: ", access_list_->Get()->size(), " info hashes");
+void Runtime::Reload(absl::string_view why) {
+  if (access_list_->mode() == AccessListMode::kOff) {
+    AQUATIC_LOG(kInfo, why, ": no access list to reload");
+  } else if (absl::StatusOr<AccessListHolder::Change> change = access_list_->Reload();
+             change.ok()) {
+    AQUATIC_LOG(kInfo, why, ": access list reloaded: ", change->size, " info hashes (",
+                change->added, " added, ", change->removed, " removed)");
   } else {
-    AQUATIC_LOG(kError, "access list reload failed, keeping the old list: ", status.message());
+    AQUATIC_LOG(kError, why, ": access list reload failed, keeping the old list: ",
+                change.status().message());
   }
   for (const auto& front_end : front_ends_) front_end->Reload();
 }
@@ -132,6 +137,11 @@ std::string Runtime::RenderPrometheus() const {
   PrometheusText text;
   for (const auto& front_end : front_ends_) front_end->AddMetrics(&text);
   swarms_->AddMetrics(&text);
+  text.AddGauge("aquatic_build_info", "The binary's version and commit (always 1).",
+                absl::StrCat("version=\"", kAquaticVersion, "\",commit=\"", kAquaticCommit, "\""),
+                1);
+  text.AddGauge("process_start_time_seconds", "Start time of the process, Unix seconds.", "",
+                static_cast<double>(start_time_unix_));
   return text.Render();
 }
 
@@ -139,7 +149,15 @@ std::string Runtime::Describe() const {
   std::vector<std::string> parts;
   for (const auto& front_end : front_ends_) parts.push_back(front_end->Describe());
   std::string line = absl::StrCat("serving ", absl::StrJoin(parts, "; "));
-  if (prometheus_ != nullptr) absl::StrAppend(&line, "; metrics on port ", prometheus_->port());
+  if (prometheus_ != nullptr) {
+    absl::StatusOr<SocketAddress> address =
+        SocketAddress::Parse(config_.statistics().prometheus_endpoint_address());
+    if (address.ok()) {
+      absl::StrAppend(&line, "; metrics on http://", address->WithPort(prometheus_->port()).ToString(),
+                      "/metrics");
+    }
+  }
+  absl::StrAppend(&line, "; ", worker_count_, worker_count_ == 1 ? " socket worker" : " socket workers");
   return line;
 }
 

@@ -59,8 +59,9 @@ class Runtime {
 
   // Periodic: stale peers, offers and empty torrents.
   void Clean();
-  // SIGUSR1: the access list, then each front-end's own files.
-  void Reload();
+  // SIGUSR1 or SIGHUP (`why` names it in the log line): the access list, then
+  // each front-end's own files.
+  void Reload(absl::string_view why = "reload");
   // Periodic: the statistics line and page.
   void ReportStatistics();
   std::string RenderPrometheus() const;
@@ -82,6 +83,7 @@ class Runtime {
   std::unique_ptr<StatisticsReporter> statistics_;
   std::unique_ptr<PrometheusEndpoint> prometheus_;
   bool started_ = false;
+  uint64_t start_time_unix_ = 0;
 };
 
 // The [access_list] section as the holder the workers share; a bad file is an

@@ -8,7 +8,9 @@
 #include "tracker/base/config/toml_config.h"
 #include "tracker/base/control_loop.h"
 #include "tracker/base/log.h"
+#include "tracker/base/open_files.h"
 #include "tracker/base/privileges.h"
+#include "tracker/base/version.h"
 #include "tracker/base/socket_address.h"
 
 namespace aquatic {
@@ -178,30 +180,77 @@ absl::StatusOr<std::unique_ptr<Runtime>> BuildServer(const ServerConfig& config)
   return runtime;
 }
 
+// Before the chroot: every file a reload reads must be inside it and readable
+// by the user the process becomes, or the first SIGUSR1 would fail.
+absl::Status CheckReloadedFiles(const ServerConfig& config) {
+  const config::PrivilegesConfig& privileges = config.shared.privileges();
+  std::vector<Protocol::ReloadedFile> files;
+  if (config.shared.access_list().mode() != config::ACCESS_LIST_MODE_OFF) {
+    files.push_back({"[access_list] path", config.shared.access_list().path()});
+  }
+  for (const auto& entry : config.front_ends) {
+    if (!entry.protocol->Enabled(*entry.config)) continue;
+    for (Protocol::ReloadedFile& file :
+         entry.protocol->ReloadedFiles(*entry.config, TableOf(config, *entry.protocol))) {
+      files.push_back(std::move(file));
+    }
+  }
+  for (const Protocol::ReloadedFile& file : files) {
+    if (absl::Status status = CheckReadableAfterDrop(file.key, file.path,
+                                                     privileges.chroot_path(), privileges.user());
+        !status.ok()) {
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+uint64_t DescriptorsNeeded(const ServerConfig& config) {
+  const uint64_t workers = WorkerCount(config.shared.socket_workers());
+  uint64_t connections = 0;
+  for (const auto& entry : config.front_ends) {
+    if (entry.protocol->Enabled(*entry.config)) {
+      connections += entry.protocol->MaxConnections(*entry.config);
+    }
+  }
+  // Listening and UDP sockets, epoll, timers, files: a few per worker.
+  return workers * connections + 64 + 16 * workers;
+}
+
 absl::Status RunServer(const ServerConfig& config) {
   SetLogLevel(static_cast<LogLevel>(config.shared.log_level()));
   BlockControlSignals();
+  const OpenFilesLimit open_files = RaiseOpenFilesLimit(DescriptorsNeeded(config));
+  if (open_files.enough()) {
+    if (open_files.soft != open_files.previous_soft) AQUATIC_LOG(kInfo, open_files.Describe());
+  } else {
+    AQUATIC_LOG(kWarn, open_files.Describe());
+  }
   absl::StatusOr<std::unique_ptr<Runtime>> built = BuildServer(config);
   if (!built.ok()) return built.status();
   Runtime& runtime = **built;
   const config::PrivilegesConfig& privileges = config.shared.privileges();
   if (privileges.drop_privileges()) {
+    if (absl::Status status = CheckReloadedFiles(config); !status.ok()) return status;
     if (absl::Status status = DropPrivileges(privileges.chroot_path(), privileges.user());
         !status.ok()) {
       return status;
     }
   }
   if (absl::Status status = runtime.Start(); !status.ok()) return status;
-  AQUATIC_LOG(kInfo, runtime.Describe());
+  AQUATIC_LOG(kInfo, "aquatic-cpp ", kAquaticVersion, " ", runtime.Describe(),
+              "; open files limit ", open_files.soft);
   std::vector<PeriodicTask> tasks = {
       {config.shared.cleaning().torrent_cleaning_interval(), [&runtime] { runtime.Clean(); }}};
   const config::StatisticsConfig& statistics = config.shared.statistics();
   if (statistics.print_to_stdout() || statistics.write_html_to_file()) {
     tasks.push_back({statistics.interval(), [&runtime] { runtime.ReportStatistics(); }});
   }
-  const int signal = RunControlLoop(tasks, [&runtime] { runtime.Reload(); });
-  AQUATIC_LOG(kInfo, "signal ", signal, ": shutting down");
+  const int signal =
+      RunControlLoop(tasks, [&runtime](int reload) { runtime.Reload(SignalName(reload)); });
+  AQUATIC_LOG(kInfo, SignalName(signal), ": shutting down");
   runtime.Stop();
+  AQUATIC_LOG(kInfo, "stopped");
   return absl::OkStatus();
 }
 

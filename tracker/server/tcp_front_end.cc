@@ -59,7 +59,7 @@ void TcpFrontEnd::Reload() {
   if (tls_ == nullptr) return;
   absl::Status status = tls_->Reload();
   if (status.ok()) {
-    AQUATIC_LOG(kInfo, options_.name, ": TLS certificate reloaded");
+    AQUATIC_LOG(kInfo, options_.name, ": TLS certificate reloaded: ", tls_->Describe());
   } else {
     AQUATIC_LOG(kError, options_.name, ": TLS reload failed, keeping the old certificate: ",
                 status.message());

@@ -27,11 +27,14 @@ class TlsContexts {
     return std::atomic_load(&current_);
   }
   absl::Status Reload();
+  // The current certificate for log lines: "subject CN=tracker.example,
+  // valid until Mar  1 12:00:00 2027 GMT".
+  std::string Describe() const;
 
  private:
-  TlsContexts(std::string certificate_path, std::string private_key_path)
-      : certificate_path_(std::move(certificate_path)),
-        private_key_path_(std::move(private_key_path)) {}
+  // The paths as CanonicalPath: a reload after the process dropped
+  // privileges reads them through the chroot (PathForReading).
+  TlsContexts(const std::string& certificate_path, const std::string& private_key_path);
   absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> Build() const;
 
   std::string certificate_path_;

@@ -15,20 +15,23 @@ namespace {
 
 // Binds one socket per worker for `text`, all on one port (see
 // per_worker_sockets.h).
+// `warned`: the receive buffer warning is logged once per front-end.
 absl::StatusOr<uint16_t> BindFamily(const std::string& text, uint64_t recv_buffer_size,
-                                    size_t workers, std::vector<std::vector<int>>* fds) {
+                                    size_t workers, std::vector<std::vector<int>>* fds,
+                                    bool* warned) {
   return OpenPerWorker(
-      text, workers,
+      text, Transport::kUdp, workers,
       [&](size_t worker, const SocketAddress& address) -> absl::StatusOr<uint16_t> {
         absl::StatusOr<int> fd = BindUdpSocket(address, recv_buffer_size);
         if (!fd.ok()) return fd.status();
         (*fds)[worker].push_back(*fd);
-        if (worker == 0) {
+        if (worker == 0 && !*warned) {
           const uint64_t granted = GrantedRecvBuffer(*fd);
           if (recv_buffer_size > 0 && granted < recv_buffer_size) {
-            AQUATIC_LOG(kWarn, "[network] socket_recv_buffer_size: asked for ", recv_buffer_size,
-                        " bytes, the kernel granted ", granted,
-                        " (raise net.core.rmem_max to get more)");
+            AQUATIC_LOG(kWarn, "udp: [network] socket_recv_buffer_size: asked for ",
+                        recv_buffer_size, " bytes, the kernel granted ", granted,
+                        "; to grant it: sysctl -w net.core.rmem_max=", recv_buffer_size);
+            *warned = true;
           }
         }
         return BoundPort(*fd);
@@ -59,11 +62,12 @@ absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
   std::vector<std::vector<int>> fds(workers);
   const config::ListenAddresses& listen = config.network().listen();
   const uint64_t recv_buffer = config.network().socket_recv_buffer_size();
+  bool warned = false;
   for (const auto& [enabled, text, port] :
        {std::tuple{listen.use_ipv4(), listen.address_ipv4(), &front_end->ipv4_port_},
         std::tuple{listen.use_ipv6(), listen.address_ipv6(), &front_end->ipv6_port_}}) {
     if (!enabled) continue;
-    absl::StatusOr<uint16_t> bound = BindFamily(text, recv_buffer, workers, &fds);
+    absl::StatusOr<uint16_t> bound = BindFamily(text, recv_buffer, workers, &fds, &warned);
     if (!bound.ok()) return bound.status();
     *port = *bound;
     front_end->addresses_.push_back(SocketAddress::Parse(text)->WithPort(*bound).ToString());

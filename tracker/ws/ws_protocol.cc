@@ -23,6 +23,13 @@ class WsProtocol final
   }
   int order() const override { return 3; }
   bool UsesTcp() const override { return true; }
+  std::vector<ReloadedFile> ReloadedFiles(const google::protobuf::Message& front_end,
+                                          absl::string_view table) const override {
+    return TlsFiles(static_cast<const config::WsFrontEndConfig&>(front_end).network().tls(), table);
+  }
+  uint32_t MaxConnections(const google::protobuf::Message& front_end) const override {
+    return static_cast<const config::WsFrontEndConfig&>(front_end).network().max_connections();
+  }
 
  protected:
   void SplitCleaning(const config::WsCleaningConfig& own,

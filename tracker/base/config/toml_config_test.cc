@@ -129,11 +129,11 @@ TEST(TomlConfigTest, EveryKeyHasACommentAboveIt) {
 TEST(TomlConfigTest, DefaultsCarryAquaticKeys) {
   const std::string udp = PrintTomlConfig(UdpConfig(), ConfigComments::Embedded());
   for (const char* expected :
-       {"socket_workers = 1", "log_level = \"warn\"", "[network]",
+       {"socket_workers = 1", "log_level = \"info\"", "[network]",
         "address_ipv4 = \"0.0.0.0:3000\"", "address_ipv6 = \"[::]:3000\"", "use_ipv4 = true",
-        "use_ipv6 = true", "socket_recv_buffer_size = 8000000", "[protocol]",
+        "use_ipv6 = true", "socket_recv_buffer_size = 212992", "[protocol]",
         "max_scrape_torrents = 70", "max_response_peers = 50", "peer_announce_interval = 900",
-        "[statistics]", "prometheus_endpoint_address = \"0.0.0.0:9000\"", "[cleaning]",
+        "[statistics]", "prometheus_endpoint_address = \"127.0.0.1:9000\"", "[cleaning]",
         "max_connection_age = 120", "[privileges]", "user = \"nobody\"", "[access_list]",
         "mode = \"off\"", "# One of: \"off\", \"allow\", \"deny\"."}) {
     EXPECT_TRUE(absl::StrContains(udp, expected)) << expected << "\n" << udp;
@@ -168,7 +168,7 @@ TEST(TomlConfigTest, PartialFileKeepsOtherDefaults) {
   // Untouched keys, in touched and untouched sections.
   EXPECT_EQ(config.network().listen().address_ipv6(), "[::]:3000");
   EXPECT_TRUE(config.network().listen().use_ipv6());
-  EXPECT_EQ(config.network().socket_recv_buffer_size(), 8000000u);
+  EXPECT_EQ(config.network().socket_recv_buffer_size(), 212992u);
   EXPECT_EQ(config.protocol().max_scrape_torrents(), 70u);
   EXPECT_EQ(config.access_list().path(), "./access-list.txt");
 }
