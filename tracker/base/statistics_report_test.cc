@@ -89,5 +89,20 @@ TEST(StatisticsReportTest, ReporterWritesTotalsOfBothIpVersionsToThePage) {
   EXPECT_NE(access(page.c_str(), F_OK), 0);
 }
 
+// The page's folder is made when missing (aquatic's default is a relative
+// "tmp/statistics.html"); a failure names the system error.
+TEST(StatisticsReportTest, PageFolderIsMadeAndFailuresSayWhy) {
+  const std::string root = ::testing::TempDir() + "/statistics_page_test";
+  const std::string page = root + "/a/b/statistics.html";
+  ASSERT_TRUE(WriteFileAtomically(page, "<html></html>").ok());
+  EXPECT_EQ(ReadFile(page), "<html></html>");
+  // A path below a file cannot be made.
+  const std::string blocked = page + "/below-a-file.html";
+  const absl::Status status = WriteFileAtomically(blocked, "x");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("Not a directory"), absl::string_view::npos) << status;
+  EXPECT_NE(status.message().find(blocked), absl::string_view::npos) << status;
+}
+
 }  // namespace
 }  // namespace aquatic

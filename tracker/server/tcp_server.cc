@@ -87,10 +87,16 @@ void TcpServer::Start() {
 }
 
 void TcpServer::Stop() {
+  // The acceptors and timers are Asio objects of the io contexts, which the
+  // runtime destroys before the front-ends: release them now, so that a
+  // later Stop (the destructor's) touches nothing. Their pending handlers are
+  // destroyed with the io contexts, unrun.
   for (auto& listener : listeners_) {
     boost::system::error_code ignored;
-    listener->pause->cancel();
-    listener->acceptor->close(ignored);
+    if (listener->pause) listener->pause->cancel();
+    if (listener->acceptor) listener->acceptor->close(ignored);
+    listener->pause.reset();
+    listener->acceptor.reset();
   }
 }
 

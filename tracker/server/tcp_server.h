@@ -93,8 +93,9 @@ class TcpServer {
 
   // Starts every accept loop (before the io workers run, or on their threads).
   void Start();
-  // Closes the acceptors and cancels pending pauses; the io workers must be
-  // stopped. Idempotent.
+  // Closes and releases the acceptors and their pause timers; the io workers
+  // must be stopped, and the io contexts may then go before this server.
+  // Idempotent.
   void Stop();
 
   // Bound ports, 0 for a family that is off.

@@ -202,5 +202,20 @@ TEST_F(TcpServerTest, OutOfDescriptorsPausesInsteadOfSpinning) {
   close(second);
 }
 
+// The runtime's order at shutdown: the io threads stop, the server stops,
+// the io contexts go (with the sessions they hold), the server goes last.
+TEST_F(TcpServerTest, OutlivesItsIoContextsAfterStop) {
+  Listen(100);
+  const int client = Connect(server_->ipv4_port());
+  ASSERT_TRUE(WaitFor([&] { return server_->open_connections() == 1; }));
+  io_->Stop();
+  server_->Stop();
+  held_.clear();
+  io_.reset();
+  server_->Stop();  // again, as its destructor does: touches no io context
+  server_.reset();
+  close(client);
+}
+
 }  // namespace
 }  // namespace aquatic
