@@ -85,7 +85,7 @@ TEST(ServerConfigTest, PrintedDefaultsParseBackToDefaults) {
 TEST(ServerConfigTest, TablesConfigureTheirFrontEnds) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(
       "socket_workers = 2\n"
-      "[cleaning]\nmax_peer_age = 600\n"
+      "[cleaning]\nmax_peer_age = 1000\n"
       "[udp.network]\naddress_ipv4 = \"127.0.0.1:7000\"\n"
       "[http]\nenabled = true\n"
       "[http.network]\naddress_ipv4 = \"127.0.0.1:7000\"\nkeep_alive = false\n"
@@ -93,7 +93,7 @@ TEST(ServerConfigTest, TablesConfigureTheirFrontEnds) {
       "tracker.toml");
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->shared.socket_workers(), 2u);
-  EXPECT_EQ(config->shared.cleaning().max_peer_age(), 600u);
+  EXPECT_EQ(config->shared.cleaning().max_peer_age(), 1000u);
   const auto& udp = static_cast<const config::UdpFrontEndConfig&>(*config->front_ends[0].config);
   const auto& http = static_cast<const config::HttpFrontEndConfig&>(*config->front_ends[1].config);
   EXPECT_EQ(udp.network().listen().address_ipv4(), "127.0.0.1:7000");
@@ -112,6 +112,10 @@ TEST(ServerConfigTest, ErrorsNameTheTableAndKey) {
             "[http.network] enable_tls: needs tls_certificate_path and tls_private_key_path");
   EXPECT_EQ(ErrorOf("[ws]\nenabled = true\n[ws.network]\nwebsocket_max_frame_size = 100000\n"),
             "[ws.network] websocket_max_frame_size: larger than websocket_max_message_size");
+  // Peers asked to announce less often than cleaning forgets them.
+  EXPECT_EQ(ErrorOf("[cleaning]\nmax_peer_age = 600\n[udp.protocol]\npeer_announce_interval = 900\n"),
+            "[udp.protocol] peer_announce_interval: 900 is not below [cleaning] max_peer_age (600), "
+            "so peers would be removed before they announce again");
   // Limits the codecs export.
   EXPECT_EQ(ErrorOf("[udp.protocol]\nmax_scrape_torrents = 75\n"),
             "[udp.protocol] max_scrape_torrents: 75 is more than one UDP scrape request can "

@@ -58,7 +58,7 @@ size_t AccessList::CountNotIn(const AccessList& other) const {
 AccessListHolder::AccessListHolder(AccessListMode mode, const std::string& path,
                                    std::shared_ptr<const AccessList> list)
     : mode_(mode),
-      path_(mode == AccessListMode::kOff ? path : CanonicalPath(path)),
+      path_(mode == AccessListMode::kOff ? path : AbsolutePath(path)),
       list_(std::move(list)) {}
 
 absl::StatusOr<AccessListHolder::Change> AccessListHolder::Reload() {

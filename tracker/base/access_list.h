@@ -53,7 +53,7 @@ class AccessList {
 
 class AccessListHolder {
  public:
-  // Keeps `path` as a CanonicalPath, so that a reload after the process
+  // Keeps `path` as an AbsolutePath, so that a reload after the process
   // dropped privileges reads it through the chroot (PathForReading).
   AccessListHolder(AccessListMode mode, const std::string& path,
                    std::shared_ptr<const AccessList> list);

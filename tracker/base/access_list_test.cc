@@ -1,5 +1,8 @@
 #include "tracker/base/access_list.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -71,6 +74,26 @@ TEST(AccessListTest, ReloadSwapsAndKeepsTheOldListOnError) {
   EXPECT_FALSE(holder.Reload().ok());
   EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));  // old list kept
   std::remove(path.c_str());
+}
+
+// A list deployed by swapping a symlink (as certbot does for certificates)
+// is read anew through the link at each reload.
+TEST(AccessListTest, ReloadFollowsTheLinkAsItIsThen) {
+  const std::string dir = std::string(testing::TempDir()) + "/access_list_link";
+  mkdir(dir.c_str(), 0755);
+  std::ofstream(dir + "/one.txt") << "0101010101010101010101010101010101010101\n";
+  std::ofstream(dir + "/two.txt") << "0202020202020202020202020202020202020202\n";
+  const std::string link = dir + "/current.txt";
+  std::remove(link.c_str());
+  ASSERT_EQ(symlink("one.txt", link.c_str()), 0);
+  auto initial = AccessList::Load(AccessListMode::kAllow, link);
+  ASSERT_TRUE(initial.ok());
+  AccessListHolder holder(AccessListMode::kAllow, link, *initial);
+  std::remove(link.c_str());
+  ASSERT_EQ(symlink("two.txt", link.c_str()), 0);
+  ASSERT_TRUE(holder.Reload().ok());
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
+  EXPECT_FALSE(holder.Get()->Allows(Hash(0x01)));
 }
 
 }  // namespace

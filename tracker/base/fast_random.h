@@ -6,8 +6,15 @@
 #define AQUATIC_TRACKER_BASE_FAST_RANDOM_H_
 
 #include <cstdint>
+#include <random>
 
 namespace aquatic {
+
+// 64 bits from std::random_device, to seed a FastRandom.
+inline uint64_t RandomSeed() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) | device();
+}
 
 class FastRandom {
  public:

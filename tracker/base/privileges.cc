@@ -15,6 +15,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace aquatic {
 namespace {
@@ -101,10 +103,13 @@ absl::Status CheckReadableAfterDrop(absl::string_view key, const std::string& pa
     return absl::NotFoundError(absl::StrCat("[privileges] chroot_path: '", chroot_path, "': ",
                                             root.status().message()));
   }
-  if (!Inside(*file, *root)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        key, ": ", *file, " is outside [privileges] chroot_path ", *root,
-        ", so it cannot be re-read after the chroot; put it inside the chroot"));
+  const std::string written = AbsolutePath(path);
+  for (const std::string& form : {written, *file}) {
+    if (!Inside(form, *root)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          key, ": ", form, " is outside [privileges] chroot_path ", *root,
+          ", so it cannot be re-read after the chroot; put it inside the chroot"));
+    }
   }
   absl::StatusOr<Identity> identity = IdentityOf(user);
   if (!identity.ok()) return identity.status();
@@ -139,9 +144,23 @@ std::string PathForReading(const std::string& host_path) {
   return host_path == root ? "/" : host_path.substr(root.size());
 }
 
-std::string CanonicalPath(const std::string& path) {
-  absl::StatusOr<std::string> resolved = RealPath(path);
-  return resolved.ok() ? *resolved : path;
+std::string AbsolutePath(const std::string& path) {
+  std::string joined = path;
+  if (path.empty() || path[0] != '/') {
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof(cwd)) == nullptr) return path;
+    joined = absl::StrCat(cwd, "/", path);
+  }
+  std::vector<absl::string_view> parts;
+  for (absl::string_view part : absl::StrSplit(joined, '/', absl::SkipEmpty())) {
+    if (part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  return absl::StrCat("/", absl::StrJoin(parts, "/"));
 }
 
 }  // namespace aquatic

@@ -20,18 +20,21 @@ namespace aquatic {
 absl::Status DropPrivileges(const std::string& chroot_path, const std::string& user);
 
 // `path` (a config value, named `key` in errors, e.g. "[access_list] path")
-// lies inside `chroot_path`, and `user` will be able to read it there: every
-// folder on the way searchable and the file readable by the user, its group
-// or everyone. Call it before dropping privileges.
+// lies inside `chroot_path`, as written and with its links resolved (a link
+// inside the chroot must stay inside: an absolute one would point elsewhere
+// from within), and `user` will be able to read it there: every folder on
+// the way searchable and the file readable by the user, its group or
+// everyone. Call it before dropping privileges.
 absl::Status CheckReadableAfterDrop(absl::string_view key, const std::string& path,
                                     const std::string& chroot_path, const std::string& user);
 
-// `path` made absolute with links resolved (as given when that fails). Files
-// re-read after the chroot keep this form, taken while the host is visible.
-std::string CanonicalPath(const std::string& path);
+// `path` made absolute against the working directory, with "." and ".."
+// folded, links left alone: a reload opens the path anew and follows a link
+// as it is then (a renewed certificate behind certbot's live/ link).
+std::string AbsolutePath(const std::string& path);
 
-// The path to open `host_path` (a CanonicalPath) by now: itself before
-// DropPrivileges, the same file as seen from inside the chroot after it.
+// The path to open `host_path` (an AbsolutePath) by now: itself before
+// DropPrivileges, the same path as seen from inside the chroot after it.
 std::string PathForReading(const std::string& host_path);
 
 }  // namespace aquatic

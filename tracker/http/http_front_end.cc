@@ -4,7 +4,6 @@
 #include <chrono>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -18,6 +17,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "tracker/base/fast_random.h"
 #include "tracker/base/clock.h"
 #include "tracker/http/gzip_encoding.h"
 #include "tracker/http/http_exchange.h"
@@ -71,12 +71,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
   Session(Stream stream, Worker* worker, const SessionSettings* settings, SocketAddress source,
           ConnectionSlot slot, std::shared_ptr<asio::ssl::context> tls)
-      : stream_(std::move(stream)),
+      : tls_(std::move(tls)),
+        stream_(std::move(stream)),
         worker_(worker),
         settings_(settings),
         source_(source),
         slot_(std::move(slot)),
-        tls_(std::move(tls)),
         buffer_(kBufferLimit),
         parser_(settings->proxy_header, kHeaderLimit) {
     worker_->idle_sweeper->Watch(this);
@@ -241,12 +241,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     AnswerBuffered();
   }
 
+  // Before stream_, which refers to it.
+  std::shared_ptr<asio::ssl::context> tls_;
   Stream stream_;
   Worker* worker_;
   const SessionSettings* settings_;
   SocketAddress source_;
   ConnectionSlot slot_;
-  std::shared_ptr<asio::ssl::context> tls_;
   beast::flat_buffer buffer_;
   RequestHeadParser parser_;
   // The responses of one write.
@@ -268,12 +269,13 @@ HttpFrontEnd::HttpFrontEnd() : state_(std::make_unique<State>()) {}
 HttpFrontEnd::~HttpFrontEnd() = default;
 
 absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
-    Runtime& runtime, const config::HttpFrontEndConfig& config) {
+    Runtime& runtime, const config::HttpFrontEndConfig& config, absl::string_view table) {
   std::unique_ptr<HttpFrontEnd> front_end(new HttpFrontEnd());
   const size_t workers = runtime.io().size();
   front_end->counters_ = std::make_unique<Counters<HttpCounter>>(workers);
   Options options;
   options.name = "http";
+  options.table = std::string(table);
   options.scheme = "http";
   options.tls_scheme = "https";
   options.listen = &config.network().listen();
@@ -295,14 +297,13 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
   settings.max_response_peers = config.protocol().max_response_peers();
   settings.peer_announce_interval = config.protocol().peer_announce_interval();
   settings.enable_full_scrape = config.protocol().enable_full_scrape();
-  std::random_device seed;
   for (size_t i = 0; i < workers; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->idle_sweeper = front_end->sweeper(i);
     worker->counters = front_end->counters_->ForWorker(i);
     worker->handler = std::make_unique<HttpRequestHandler>(
         settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(),
-        worker->counters, (static_cast<uint64_t>(seed()) << 32) | seed());
+        worker->counters, RandomSeed());
     state.workers.push_back(std::move(worker));
   }
   return front_end;

@@ -22,7 +22,7 @@ class HttpFrontEnd final : public TcpFrontEnd {
   // Loads the TLS files and binds every worker's acceptors (before the
   // process drops privileges).
   static absl::StatusOr<std::unique_ptr<HttpFrontEnd>> Create(
-      Runtime& runtime, const config::HttpFrontEndConfig& config);
+      Runtime& runtime, const config::HttpFrontEndConfig& config, absl::string_view table);
   ~HttpFrontEnd() override;
 
   std::vector<StatisticsReporter::RateCounter> StatisticsRates() const override;

@@ -55,7 +55,9 @@ absl::StatusOr<uint16_t> OpenReusePortAcceptors(
 
 IoWorkers::IoWorkers(size_t count) {
   for (size_t i = 0; i < (count == 0 ? 1 : count); ++i) {
-    // One thread per context: Asio may skip its internal locking.
+    // One thread runs each context (the hint lets Asio queue that thread's
+    // own posts without locking). Other threads still post to it (the
+    // WebTorrent relay): the hint must not be BOOST_ASIO_CONCURRENCY_HINT_UNSAFE.
     contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
   }
 }

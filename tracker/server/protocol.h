@@ -53,6 +53,8 @@ class Protocol {
   // The TCP or UDP addresses it listens on, for the port conflict check.
   virtual const config::ListenAddresses& Listen(const google::protobuf::Message& front_end) const = 0;
   virtual bool UsesTcp() const = 0;
+  // Seconds peers are asked to wait between announces.
+  virtual uint32_t AnnounceInterval(const google::protobuf::Message& front_end) const = 0;
   // Most connections each worker keeps open (TCP front-ends), for the
   // open-files limit.
   virtual uint32_t MaxConnections(const google::protobuf::Message& front_end) const { return 0; }
@@ -72,9 +74,11 @@ class Protocol {
   virtual bool StoresPeerIds() const { return false; }
 
   // Binds its sockets (before the process drops privileges). The front-end
-  // may keep references to `runtime`, which outlives it.
+  // may keep references to `runtime`, which outlives it. Errors name keys
+  // with `table` before their section, as Validate's do.
   virtual absl::StatusOr<std::unique_ptr<FrontEnd>> Create(
-      Runtime& runtime, const google::protobuf::Message& front_end) const = 0;
+      Runtime& runtime, const google::protobuf::Message& front_end,
+      absl::string_view table) const = 0;
 };
 
 // Shared checks of a front-end's [network] keys; errors name `table` +
@@ -92,7 +96,8 @@ std::vector<Protocol::ReloadedFile> TlsFiles(const config::TlsSettings& tls,
 //                   [cleaning], [privileges], [access_list];
 //   FrontEndConfig  its table in `aquatic run` (UdpFrontEndConfig): enabled,
 //                   [network] with `listen`, [protocol];
-//   FrontEndType    with static Create(Runtime&, const FrontEndConfig&).
+//   FrontEndType    with static Create(Runtime&, const FrontEndConfig&,
+//                   absl::string_view table).
 // It says which of its cleaning keys go to the shared [cleaning]
 // (SplitCleaning) and what else its table must satisfy (ValidateOwn).
 template <typename OwnConfig, typename FrontEndConfig, typename FrontEndType>
@@ -131,6 +136,9 @@ class TypedProtocol : public Protocol {
   const config::ListenAddresses& Listen(const google::protobuf::Message& front_end) const final {
     return static_cast<const FrontEndConfig&>(front_end).network().listen();
   }
+  uint32_t AnnounceInterval(const google::protobuf::Message& front_end) const final {
+    return static_cast<const FrontEndConfig&>(front_end).protocol().peer_announce_interval();
+  }
 
   absl::Status Validate(const google::protobuf::Message& front_end,
                         absl::string_view table) const final {
@@ -141,10 +149,11 @@ class TypedProtocol : public Protocol {
     return ValidateOwn(typed, table);
   }
 
-  absl::StatusOr<std::unique_ptr<FrontEnd>> Create(
-      Runtime& runtime, const google::protobuf::Message& front_end) const final {
+  absl::StatusOr<std::unique_ptr<FrontEnd>> Create(Runtime& runtime,
+                                                   const google::protobuf::Message& front_end,
+                                                   absl::string_view table) const final {
     absl::StatusOr<std::unique_ptr<FrontEndType>> created =
-        FrontEndType::Create(runtime, static_cast<const FrontEndConfig&>(front_end));
+        FrontEndType::Create(runtime, static_cast<const FrontEndConfig&>(front_end), table);
     if (!created.ok()) return created.status();
     return std::unique_ptr<FrontEnd>(*std::move(created));
   }

@@ -94,13 +94,14 @@ absl::Status Runtime::Start() {
 }
 
 void Runtime::Stop() {
-  // The io threads first: acceptors and timers are closed from this thread.
+  // The endpoint first: its thread renders metrics of everything below.
+  prometheus_.reset();
+  // Then the io threads: acceptors and timers are closed from this thread.
   if (io_ != nullptr) io_->Stop();
   for (const auto& front_end : front_ends_) front_end->Stop();
   // Destroying the io contexts destroys the sessions they still hold, which
   // take their peers out of the swarms; the front-ends outlive them.
   io_.reset();
-  prometheus_.reset();
   started_ = false;
 }
 

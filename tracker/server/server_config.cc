@@ -75,13 +75,21 @@ ServerConfig DefaultServerConfig() {
 
 absl::Status ValidateServerConfig(const ServerConfig& config) {
   bool any = false;
+  const uint32_t max_peer_age = config.shared.cleaning().max_peer_age();
   for (const auto& entry : config.front_ends) {
     if (!entry.protocol->Enabled(*entry.config)) continue;
     any = true;
-    if (absl::Status status =
-            entry.protocol->Validate(*entry.config, TableOf(config, *entry.protocol));
-        !status.ok()) {
+    const std::string table = TableOf(config, *entry.protocol);
+    if (absl::Status status = entry.protocol->Validate(*entry.config, table); !status.ok()) {
       return status;
+    }
+    // Peers that announce as asked must not be cleaned away in between.
+    const uint32_t interval = entry.protocol->AnnounceInterval(*entry.config);
+    if (interval >= max_peer_age) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "[", table, "protocol] peer_announce_interval: ", interval,
+          " is not below [cleaning] max_peer_age (", max_peer_age,
+          "), so peers would be removed before they announce again"));
     }
   }
   if (!any) {
@@ -173,7 +181,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> BuildServer(const ServerConfig& config)
   for (const auto& entry : config.front_ends) {
     if (!entry.protocol->Enabled(*entry.config)) continue;
     absl::StatusOr<std::unique_ptr<FrontEnd>> front_end =
-        entry.protocol->Create(**runtime, *entry.config);
+        entry.protocol->Create(**runtime, *entry.config, TableOf(config, *entry.protocol));
     if (!front_end.ok()) return front_end.status();
     (*runtime)->Add(*std::move(front_end));
   }

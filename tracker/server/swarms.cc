@@ -1,6 +1,8 @@
 #include "tracker/server/swarms.h"
 
-#include <cassert>
+#include <cstdlib>
+
+#include "tracker/base/log.h"
 
 namespace aquatic {
 namespace {
@@ -24,11 +26,20 @@ void AddSwarmGauges(const SwarmStats& stats, absl::string_view swarm, Prometheus
 
 uint32_t Cutoff(uint32_t now, uint32_t max_age) { return now > max_age ? now - max_age : 0; }
 
+// Both front-ends of a process must use the one IP engine: asking for the
+// other kind is a programming error that would split UDP and HTTP peers.
+void ExpectPeerIds(bool stored, bool wanted) {
+  if (stored == wanted) return;
+  LogLine(LogLevel::kError,
+          "internal error: the IP engine was asked for with and without peer ids");
+  std::abort();
+}
+
 }  // namespace
 
 template <>
 swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>() {
-  assert(!store_peer_ids_);
+  ExpectPeerIds(store_peer_ids_, false);
   if (ip_ == nullptr) {
     ip_ = std::make_unique<swarm::IpTorrentEngine<swarm::NoPeerData>>(shard_count_);
   }
@@ -37,7 +48,7 @@ swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>() {
 
 template <>
 swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>() {
-  assert(store_peer_ids_);
+  ExpectPeerIds(store_peer_ids_, true);
   if (ip_with_peer_ids_ == nullptr) {
     ip_with_peer_ids_ = std::make_unique<swarm::IpTorrentEngine<swarm::PeerIdData>>(shard_count_);
   }

@@ -20,8 +20,9 @@ TcpFrontEnd::~TcpFrontEnd() { Stop(); }
 absl::Status TcpFrontEnd::Init(Runtime& runtime, const Options& options) {
   options_ = options;
   if (options.tls->enable_tls()) {
-    absl::StatusOr<std::unique_ptr<TlsContexts>> tls = TlsContexts::Load(
-        options.tls->tls_certificate_path(), options.tls->tls_private_key_path());
+    absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
+        TlsContexts::Load(options.tls->tls_certificate_path(),
+                          options.tls->tls_private_key_path(), options.table);
     if (!tls.ok()) return tls.status();
     tls_ = *std::move(tls);
   }
@@ -38,6 +39,9 @@ absl::Status TcpFrontEnd::Init(Runtime& runtime, const Options& options) {
       });
   if (!tcp.ok()) return tcp.status();
   tcp_ = *std::move(tcp);
+  // They point into the config, which the front-end outlives.
+  options_.listen = nullptr;
+  options_.tls = nullptr;
   return absl::OkStatus();
 }
 

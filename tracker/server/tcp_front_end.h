@@ -51,6 +51,10 @@ class TcpFrontEnd : public FrontEnd {
     std::string name;
     std::string scheme;
     std::string tls_scheme;
+    // "http." in `aquatic run`'s file, "" in the protocol's own: errors name
+    // keys "[http.network] tls_certificate_path".
+    std::string table;
+    // Read by Init only.
     const config::ListenAddresses* listen = nullptr;
     const config::TlsSettings* tls = nullptr;
     uint32_t max_connections = 4096;

@@ -29,7 +29,10 @@ void ConnectionSlot::Release() {
 
 // One acceptor of one worker, with its pause timer.
 struct TcpServer::Listener {
+  explicit Listener(boost::asio::io_context& io) : executor(io.get_executor()) {}
   size_t worker = 0;
+  // The worker's: accepted sockets are typed on it (see TcpSocket).
+  boost::asio::io_context::executor_type executor;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
   std::string address;
   bool ipv6 = false;
@@ -41,7 +44,7 @@ struct TcpServer::Listener {
 };
 
 TcpServer::TcpServer(IoWorkers& io, std::string name, Options options, OnAccept on_accept)
-    : io_(io),
+    : worker_count_(io.size()),
       name_(std::move(name)),
       options_(options),
       on_accept_(std::move(on_accept)),
@@ -62,7 +65,7 @@ absl::StatusOr<std::unique_ptr<TcpServer>> TcpServer::Listen(
     const size_t first = server->listeners_.size();
     absl::StatusOr<uint16_t> bound = OpenReusePortAcceptors(
         text, io, [&](size_t worker, std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor) {
-          auto listener = std::make_unique<Listener>();
+          auto listener = std::make_unique<Listener>(io.context(worker));
           listener->worker = worker;
           listener->acceptor = std::move(acceptor);
           listener->pause = std::make_unique<boost::asio::steady_timer>(io.context(worker));
@@ -103,7 +106,7 @@ void TcpServer::Stop() {
 void TcpServer::Accept(Listener& listener) {
   // Sockets for the worker's own executor type (see TcpSocket).
   listener.acceptor->async_accept(
-      io_.context(listener.worker).get_executor(), listener.peer,
+      listener.executor, listener.peer,
       [this, &listener](const boost::system::error_code& error, TcpSocket socket) {
         if (error == boost::asio::error::operation_aborted) return;
         if (error) return OnError(listener, error);
@@ -151,7 +154,9 @@ std::string TcpServer::DescribeAddresses() const {
 
 int64_t TcpServer::open_connections() const {
   int64_t total = 0;
-  for (size_t i = 0; i < io_.size(); ++i) total += open_[i].value.load(std::memory_order_relaxed);
+  for (size_t i = 0; i < worker_count_; ++i) {
+    total += open_[i].value.load(std::memory_order_relaxed);
+  }
   return total;
 }
 

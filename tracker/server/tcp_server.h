@@ -114,7 +114,8 @@ class TcpServer {
   void Accept(Listener& listener);
   void OnError(Listener& listener, const boost::system::error_code& error);
 
-  IoWorkers& io_;
+  // Not the IoWorkers: the server outlives its io contexts (Stop).
+  const size_t worker_count_;
   const std::string name_;
   const Options options_;
   const OnAccept on_accept_;

@@ -11,18 +11,20 @@
 
 namespace aquatic {
 
-absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Load(std::string certificate_path,
-                                                               std::string private_key_path) {
+absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Load(
+    const std::string& certificate_path, const std::string& private_key_path,
+    absl::string_view table) {
   std::unique_ptr<TlsContexts> contexts(
-      new TlsContexts(std::move(certificate_path), std::move(private_key_path)));
+      new TlsContexts(certificate_path, private_key_path, table));
   if (absl::Status status = contexts->Reload(); !status.ok()) return status;
   return contexts;
 }
 
 TlsContexts::TlsContexts(const std::string& certificate_path,
-                         const std::string& private_key_path)
-    : certificate_path_(CanonicalPath(certificate_path)),
-      private_key_path_(CanonicalPath(private_key_path)) {}
+                         const std::string& private_key_path, absl::string_view table)
+    : certificate_path_(AbsolutePath(certificate_path)),
+      private_key_path_(AbsolutePath(private_key_path)),
+      section_(absl::StrCat("[", table, "network]")) {}
 
 absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> TlsContexts::Build() const {
   auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
@@ -32,18 +34,18 @@ absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> TlsContexts::Build() 
   boost::system::error_code error;
   context->use_certificate_chain_file(PathForReading(certificate_path_), error);
   if (error) {
-    return absl::InvalidArgumentError(absl::StrCat("[network] tls_certificate_path: '",
+    return absl::InvalidArgumentError(absl::StrCat(section_, " tls_certificate_path: '",
                                                    certificate_path_, "': ", error.message()));
   }
   context->use_private_key_file(PathForReading(private_key_path_),
                                 boost::asio::ssl::context::pem, error);
   if (error) {
-    return absl::InvalidArgumentError(absl::StrCat("[network] tls_private_key_path: '",
+    return absl::InvalidArgumentError(absl::StrCat(section_, " tls_private_key_path: '",
                                                    private_key_path_, "': ", error.message()));
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     return absl::InvalidArgumentError(
-        "[network] tls_private_key_path: the key does not match the certificate");
+        absl::StrCat(section_, " tls_private_key_path: the key does not match the certificate"));
   }
   return context;
 }

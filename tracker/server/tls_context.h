@@ -20,8 +20,11 @@ namespace aquatic {
 
 class TlsContexts {
  public:
-  static absl::StatusOr<std::unique_ptr<TlsContexts>> Load(std::string certificate_path,
-                                                           std::string private_key_path);
+  // `table` ("http." or "") names the keys in errors: "[http.network]
+  // tls_certificate_path: ...".
+  static absl::StatusOr<std::unique_ptr<TlsContexts>> Load(const std::string& certificate_path,
+                                                           const std::string& private_key_path,
+                                                           absl::string_view table = "");
 
   std::shared_ptr<boost::asio::ssl::context> Current() const {
     return std::atomic_load(&current_);
@@ -32,13 +35,15 @@ class TlsContexts {
   std::string Describe() const;
 
  private:
-  // The paths as CanonicalPath: a reload after the process dropped
+  // The paths as AbsolutePath: a reload after the process dropped
   // privileges reads them through the chroot (PathForReading).
-  TlsContexts(const std::string& certificate_path, const std::string& private_key_path);
+  TlsContexts(const std::string& certificate_path, const std::string& private_key_path,
+              absl::string_view table);
   absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> Build() const;
 
   std::string certificate_path_;
   std::string private_key_path_;
+  std::string section_;  // "[http.network]"
   std::shared_ptr<boost::asio::ssl::context> current_;
 };
 

@@ -34,7 +34,10 @@ template <typename Data>
 struct IpTorrent {
   Swarm<PeerAddressV4, Data> ipv4;
   std::unique_ptr<Swarm<PeerAddressV6, Data>> ipv6_swarm;
-  uint64_t completed = 0;
+  // Downloads completed, ever (as long as the torrent is kept).
+  uint32_t completed = 0;
+  // Seconds on the tracker's clock of the last announce to either swarm.
+  uint32_t last_announce = 0;
 
   bool has_peers() const {
     return !ipv4.empty() || (ipv6_swarm != nullptr && !ipv6_swarm->empty());
@@ -53,7 +56,7 @@ struct IpTorrent {
 struct TorrentCounts {
   uint32_t seeders = 0;
   uint32_t leechers = 0;
-  uint64_t completed = 0;
+  uint32_t completed = 0;
 };
 
 template <typename Data>
@@ -81,6 +84,7 @@ class IpTorrentEngine {
     return torrents_.Update(info_hash, [&](TorrentUpdate<IpTorrent<Data>>& update) {
       IpTorrent<Data>& torrent = update.torrent();
       SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
+      torrent.last_announce = announce.now;
       update.Record(Address::kIpSize == 16, swarm.Apply(announce));
       if (announce.event != PeerEvent::kStopped) {
         swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
@@ -98,9 +102,10 @@ class IpTorrentEngine {
   }
 
   // Removes peers that last announced before `cutoff`, then torrents with
-  // nothing left to keep.
+  // nothing left to keep (see ShardedTorrentMap: a completed count is kept
+  // until its torrent, too, had no announce since `cutoff`).
   void RemoveStale(uint32_t cutoff) {
-    torrents_.UpdateAll([cutoff](TorrentUpdate<IpTorrent<Data>>& update) {
+    torrents_.UpdateAll(cutoff, [cutoff](TorrentUpdate<IpTorrent<Data>>& update) {
       IpTorrent<Data>& torrent = update.torrent();
       update.Record(false, torrent.ipv4.RemoveStale(cutoff));
       if (torrent.ipv6_swarm) update.Record(true, torrent.ipv6_swarm->RemoveStale(cutoff));

@@ -266,9 +266,10 @@ TEST(IpTorrentEngineTest, CleaningRemovesStalePeersAndEmptyTorrents) {
 }
 
 // A torrent's completed count outlives its peers (as in opentracker): its
-// last peer stopping or going stale leaves the count, and a torrent with
-// peers again counts on from it. Only torrents with peers are counted as
-// torrents.
+// last peer stopping leaves the count, and a torrent with peers again counts
+// on from it. Cleaning forgets a torrent without peers once it had no
+// announce for max_peer_age, as it forgets silent peers. Only torrents with
+// peers count as torrents.
 TEST(IpTorrentEngineTest, CompletedCountSurvivesTheLastPeer) {
   Engine engine(2);
   AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted, /*now=*/10));
@@ -278,33 +279,39 @@ TEST(IpTorrentEngineTest, CompletedCountSurvivesTheLastPeer) {
   AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true, PeerEvent::kCompleted, /*now=*/12));
   EXPECT_EQ(engine.Scrape(Hash(1)).completed, 2u);
   EXPECT_EQ(engine.Stats().torrents, 1);
-  engine.RemoveStale(/*cutoff=*/100);
-  EXPECT_EQ(engine.Stats().torrents, 0);
-  EXPECT_EQ(engine.Stats().peers_ipv4, 0);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(2), true, PeerEvent::kStopped, /*now=*/20));
+  engine.RemoveStale(/*cutoff=*/15);  // announced at 20: kept with its count
   EXPECT_EQ(engine.Scrape(Hash(1)).completed, 2u);
-  EXPECT_EQ(engine.Stats().completed, 2u);
+  EXPECT_EQ(engine.StoredTorrents(), 1u);
+  engine.RemoveStale(/*cutoff=*/21);  // silent since 20: forgotten
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 0u);
+  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  EXPECT_EQ(engine.Stats().completed, 2u);  // the tracker's total stays
   // A torrent that never completed leaves nothing behind.
-  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/10));
-  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStopped, /*now=*/11));
-  size_t torrents = 0;
-  engine.ForEachTorrent([&torrents](const InfoHash&, const TorrentCounts&) { ++torrents; });
-  EXPECT_EQ(torrents, 1u);  // Hash(1), kept for its count
+  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/30));
+  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStopped, /*now=*/31));
+  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  // A peer with its torrent: both go stale together.
+  AnnounceAndCollect(engine, Hash(3), Announce(V4(1), true, PeerEvent::kCompleted, /*now=*/40));
+  engine.RemoveStale(/*cutoff=*/41);
+  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  EXPECT_EQ(engine.Stats().peers_ipv4, 0);
 }
 
 TEST(IpTorrentEngineTest, CompletionHookSeesEveryCountedDownload) {
   Engine engine(2);
-  std::vector<std::pair<InfoHash, uint64_t>> seen;
+  std::vector<std::pair<InfoHash, uint32_t>> seen;
   engine.SetCompletionHook(
-      [&seen](const InfoHash& info_hash, uint64_t completed) { seen.emplace_back(info_hash, completed); });
+      [&seen](const InfoHash& info_hash, uint32_t completed) { seen.emplace_back(info_hash, completed); });
   AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted));
   // Once per peer: a repeated event=completed is not another download.
   AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted));
   AnnounceAndCollect(engine, Hash(1), Announce(V6(1), true, PeerEvent::kCompleted));
   AnnounceAndCollect(engine, Hash(3), Announce(V4(1), true, PeerEvent::kCompleted));
   ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(seen[0], std::make_pair(Hash(1), uint64_t{1}));
-  EXPECT_EQ(seen[1], std::make_pair(Hash(1), uint64_t{2}));
-  EXPECT_EQ(seen[2], std::make_pair(Hash(3), uint64_t{1}));
+  EXPECT_EQ(seen[0], std::make_pair(Hash(1), uint32_t{1}));
+  EXPECT_EQ(seen[1], std::make_pair(Hash(1), uint32_t{2}));
+  EXPECT_EQ(seen[2], std::make_pair(Hash(3), uint32_t{1}));
 }
 
 TEST(IpTorrentEngineTest, UnknownTorrentScrapesAsZeros) {

@@ -8,18 +8,24 @@
 //  - each shard's SwarmStats: torrents with peers, peers by IP version,
 //    seeders, completed downloads (updates report swarm changes through
 //    TorrentUpdate::Record);
-//  - a torrent's `completed` count outlives its peers: a torrent is erased
-//    only when it has no peers and no completed download to remember (as
-//    opentracker does), so a swarm that empties and refills keeps its count;
+//  - a torrent's `completed` count outlives its peers: a torrent with no
+//    peers is erased at once when it has no completed download to remember,
+//    and otherwise by cleaning once it had no announce for as long as a peer
+//    may go silent (max_peer_age), so a swarm that empties and refills keeps
+//    its count while memory stays bounded by the announce rate, as it is for
+//    peers (counts kept for good are the storage's job);
 //  - the completion hook sees every counted download (storage, accounting).
 //
-// `Torrent` needs `bool has_peers() const` and a `uint64_t completed` member.
+// `Torrent` needs `bool has_peers() const` and `uint32_t completed` and
+// `uint32_t last_announce` members (seconds on the tracker's clock; the
+// engine sets it on every announce).
 #ifndef AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 #define AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -33,8 +39,9 @@ namespace aquatic::swarm {
 
 // Called (under the torrent's shard lock) after a download was counted, with
 // the torrent's new completed count. Must be quick and must not call back
-// into the engine.
-using CompletionHook = std::function<void(const InfoHash& info_hash, uint64_t completed)>;
+// into the engine. (For the storage of issue 15, which keeps counts across
+// restarts; nothing sets one yet.)
+using CompletionHook = std::function<void(const InfoHash& info_hash, uint32_t completed)>;
 
 // Shards for an engine shared by `workers` threads: enough that workers
 // rarely meet on one lock.
@@ -97,11 +104,7 @@ class ShardedTorrentMap {
       Shard& shard;
       typename Map::iterator it;
       bool had_peers;
-      ~Bookkeeping() {
-        const bool has_peers = it->second.has_peers();
-        shard.stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
-        if (!has_peers && it->second.completed == 0) shard.torrents.erase(it);
-      }
+      ~Bookkeeping() { Settle(shard, it, had_peers, /*dormant_cutoff=*/0); }
     } bookkeeping{shard, it, !inserted && it->second.has_peers()};
     TorrentUpdate<Torrent> context(it->first, it->second, shard.stats, hook_);
     return update(context);
@@ -117,22 +120,19 @@ class ShardedTorrentMap {
   }
 
   // Runs `update(TorrentUpdate<Torrent>&)` on every torrent, one shard locked
-  // at a time, with the same bookkeeping as Update (cleaning).
+  // at a time, with the same bookkeeping as Update, and also erases torrents
+  // without peers whose last announce is before `dormant_cutoff` (cleaning).
   template <typename UpdateFn>
-  void UpdateAll(UpdateFn&& update) {
+  void UpdateAll(uint32_t dormant_cutoff, UpdateFn&& update) {
     for (auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
       for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
         const bool had_peers = it->second.has_peers();
         TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_);
         update(context);
-        const bool has_peers = it->second.has_peers();
-        shard->stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
-        if (!has_peers && it->second.completed == 0) {
-          shard->torrents.erase(it++);
-        } else {
-          ++it;
-        }
+        const auto next = std::next(it);
+        Settle(*shard, it, had_peers, dormant_cutoff);
+        it = next;
       }
     }
   }
@@ -177,6 +177,19 @@ class ShardedTorrentMap {
     Map torrents;
     SwarmStats stats;
   };
+
+  // After an update of `it`: counts a torrent that gained or lost its peers,
+  // and erases one with nothing to keep (absl::flat_hash_map's erase leaves
+  // other iterators valid).
+  static void Settle(Shard& shard, typename Map::iterator it, bool had_peers,
+                     uint32_t dormant_cutoff) {
+    const Torrent& torrent = it->second;
+    const bool has_peers = torrent.has_peers();
+    shard.stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
+    if (!has_peers && (torrent.completed == 0 || torrent.last_announce < dormant_cutoff)) {
+      shard.torrents.erase(it);
+    }
+  }
 
   Shard& ShardOf(const InfoHash& info_hash) { return *shards_[ShardIndex(info_hash)]; }
   const Shard& ShardOf(const InfoHash& info_hash) const {

@@ -56,7 +56,10 @@ struct PendingOffer {
 struct WsTorrent {
   WsSwarm ipv4;
   WsSwarm ipv6;
-  uint64_t completed = 0;
+  // Downloads completed, ever (as long as the torrent is kept).
+  uint32_t completed = 0;
+  // Seconds on the tracker's clock of the last announce.
+  uint32_t last_announce = 0;
   // Keyed by (offering peer, offer id).
   absl::flat_hash_map<std::pair<PeerId, OfferId>, PendingOffer> offers;
 
@@ -67,7 +70,7 @@ struct WsTorrent {
 struct WsTorrentCounts {
   uint32_t seeders = 0;
   uint32_t leechers = 0;
-  uint64_t completed = 0;
+  uint32_t completed = 0;
 };
 
 class WsTorrentEngine {
@@ -96,9 +99,10 @@ class WsTorrentEngine {
   }
 
   // Removes peers that last announced before `peer_cutoff`, offers forwarded
-  // before `offer_cutoff`, then torrents with nothing left to keep.
+  // before `offer_cutoff`, then torrents with nothing left to keep (see
+  // ShardedTorrentMap).
   void Clean(uint32_t peer_cutoff, uint32_t offer_cutoff) {
-    torrents_.UpdateAll([&](TorrentUpdate<WsTorrent>& update) {
+    torrents_.UpdateAll(peer_cutoff, [&](TorrentUpdate<WsTorrent>& update) {
       WsTorrent& torrent = update.torrent();
       update.Record(false, torrent.ipv4.RemoveStale(peer_cutoff));
       update.Record(true, torrent.ipv6.RemoveStale(peer_cutoff));

@@ -1,9 +1,11 @@
 #include "tracker/udp/udp_front_end.h"
 
-#include <random>
+#include <unistd.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "tracker/base/fast_random.h"
 #include "absl/strings/str_join.h"
 #include "tracker/base/log.h"
 #include "tracker/base/per_worker_sockets.h"
@@ -52,7 +54,7 @@ std::unique_ptr<DatagramHandler> NewHandler(Runtime& runtime, const UdpProtocolS
 UdpFrontEnd::~UdpFrontEnd() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
-    Runtime& runtime, const config::UdpFrontEndConfig& config) {
+    Runtime& runtime, const config::UdpFrontEndConfig& config, absl::string_view table) {
   std::unique_ptr<UdpFrontEnd> front_end(new UdpFrontEnd());
   const size_t workers = runtime.worker_count();
   front_end->connection_ids_ =
@@ -60,6 +62,15 @@ absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
   front_end->counters_ = std::make_unique<Counters<UdpCounter>>(workers);
 
   std::vector<std::vector<int>> fds(workers);
+  // Until the workers own them: a failure part-way closes what was bound.
+  struct CloseUnowned {
+    std::vector<std::vector<int>>& fds;
+    ~CloseUnowned() {
+      for (const std::vector<int>& worker : fds) {
+        for (int fd : worker) close(fd);
+      }
+    }
+  } close_unowned{fds};
   const config::ListenAddresses& listen = config.network().listen();
   const uint64_t recv_buffer = config.network().socket_recv_buffer_size();
   bool warned = false;
@@ -77,9 +88,8 @@ absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
   settings.max_scrape_torrents = config.protocol().max_scrape_torrents();
   settings.max_response_peers = config.protocol().max_response_peers();
   settings.peer_announce_interval = config.protocol().peer_announce_interval();
-  std::random_device seed;
   for (size_t i = 0; i < workers; ++i) {
-    const uint64_t random_seed = (static_cast<uint64_t>(seed()) << 32) | seed();
+    const uint64_t random_seed = RandomSeed();
     WorkerCounters<UdpCounter> counters = front_end->counters_->ForWorker(i);
     std::unique_ptr<DatagramHandler> handler =
         runtime.swarms().stores_peer_ids()
@@ -88,7 +98,7 @@ absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
             : NewHandler<swarm::NoPeerData>(runtime, settings, front_end->connection_ids_.get(),
                                             counters, random_seed);
     front_end->workers_.push_back(
-        std::make_unique<UdpSocketWorker>(std::move(fds[i]), std::move(handler)));
+        std::make_unique<UdpSocketWorker>(std::exchange(fds[i], {}), std::move(handler)));
   }
   return front_end;
 }

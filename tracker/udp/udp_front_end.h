@@ -26,7 +26,7 @@ class UdpFrontEnd final : public FrontEnd {
  public:
   // Binds every worker's sockets (before the process drops privileges).
   static absl::StatusOr<std::unique_ptr<UdpFrontEnd>> Create(
-      Runtime& runtime, const config::UdpFrontEndConfig& config);
+      Runtime& runtime, const config::UdpFrontEndConfig& config, absl::string_view table);
   ~UdpFrontEnd() override;
 
   std::string name() const override { return "udp"; }

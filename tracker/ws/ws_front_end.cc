@@ -1,20 +1,22 @@
 #include "tracker/ws/ws_front_end.h"
 
-#include <random>
 #include <utility>
+
+#include "tracker/base/fast_random.h"
 
 namespace aquatic::ws {
 
 WsFrontEnd::~WsFrontEnd() = default;
 
 absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
-    Runtime& runtime, const config::WsFrontEndConfig& config) {
+    Runtime& runtime, const config::WsFrontEndConfig& config, absl::string_view table) {
   std::unique_ptr<WsFrontEnd> front_end(new WsFrontEnd());
   const size_t workers = runtime.io().size();
   const config::WsNetworkConfig& network = config.network();
   front_end->counters_ = std::make_unique<Counters<WsCounter>>(workers);
   Options options;
   options.name = "ws";
+  options.table = std::string(table);
   options.scheme = "ws";
   options.tls_scheme = "wss";
   options.listen = &network.listen();
@@ -34,7 +36,6 @@ absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
   protocol.max_offers = config.protocol().max_offers();
   protocol.peer_announce_interval = config.protocol().peer_announce_interval();
 
-  std::random_device seed;
   for (size_t i = 0; i < workers; ++i) {
     auto worker = std::make_unique<WsWorker>();
     worker->io = &runtime.io().context(i);
@@ -42,7 +43,7 @@ absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
     worker->counters = front_end->counters_->ForWorker(i);
     worker->handler = std::make_unique<WsRequestHandler>(
         protocol, &runtime.swarms().webtorrent(), runtime.access_list(), worker->counters,
-        (static_cast<uint64_t>(seed()) << 32) | seed());
+        RandomSeed());
     worker->settings = &front_end->server_settings_;
     worker->tls = front_end->tls();
     front_end->workers_.push_back(std::move(worker));

@@ -23,7 +23,8 @@ class WsFrontEnd final : public TcpFrontEnd {
   // Loads the TLS files and binds every worker's acceptors (before the
   // process drops privileges).
   static absl::StatusOr<std::unique_ptr<WsFrontEnd>> Create(Runtime& runtime,
-                                                           const config::WsFrontEndConfig& config);
+                                                           const config::WsFrontEndConfig& config,
+                                                           absl::string_view table);
   ~WsFrontEnd() override;
 
   std::vector<StatisticsReporter::RateCounter> StatisticsRates() const override;

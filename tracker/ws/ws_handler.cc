@@ -137,6 +137,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
       engine_->Update(info_hash, [&](Update& update) {
         WsTorrent& torrent = update.torrent();
         WsSwarm& swarm = torrent.swarm(ipv6);
+        torrent.last_announce = now;
         update.Record(ipv6, swarm.Apply(announce));
         if (offer_count > 0) {
           // A window of consecutive peers from a random start: all different.
