@@ -18,30 +18,8 @@
 
 namespace aquatic {
 
-// Builds and starts the server that serves `protocol` alone from its own
-// config message (UdpConfig, ...), validated as its file would be.
-inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(
-    absl::string_view protocol, const google::protobuf::Message& own_config) {
-  const Protocol* found = FindProtocol(protocol);
-  if (found == nullptr) {
-    return absl::NotFoundError(absl::StrCat("protocol ", protocol, " is not linked in"));
-  }
-  ServerConfig config = ServerConfigFor(*found, own_config);
-  if (absl::Status status = ValidateServerConfig(config); !status.ok()) return status;
-  absl::StatusOr<std::unique_ptr<Runtime>> runtime = BuildServer(config);
-  if (!runtime.ok()) return runtime.status();
-  if (absl::Status status = (*runtime)->Start(); !status.ok()) return status;
-  return runtime;
-}
-
-// As StartServer, in the process `aquatic run` makes when every other
-// registered protocol is enabled too (on 127.0.0.1 and [::1], any port): the
-// protocol's conformance tests then also cover the shared runtime and
-// engines (the IP engine keeping peer ids when HTTP is linked in).
-inline absl::StatusOr<std::unique_ptr<Runtime>> StartCombinedServer(
-    absl::string_view protocol, const google::protobuf::Message& own_config);
-
-// As StartServer, for `aquatic run`'s config.
+// As StartServer, for `aquatic run`'s config: validates it, builds every
+// enabled front-end and starts them.
 inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(const ServerConfig& config) {
   if (absl::Status status = ValidateServerConfig(config); !status.ok()) return status;
   absl::StatusOr<std::unique_ptr<Runtime>> runtime = BuildServer(config);
@@ -50,6 +28,21 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(const ServerConfig& 
   return runtime;
 }
 
+// Builds and starts the server that serves `protocol` alone from its own
+// config message (UdpConfig, ...), validated as its file would be.
+inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(
+    absl::string_view protocol, const google::protobuf::Message& own_config) {
+  const Protocol* found = FindProtocol(protocol);
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat("protocol ", protocol, " is not linked in"));
+  }
+  return StartServer(ServerConfigFor(*found, own_config));
+}
+
+// As StartServer, in the process `aquatic run` makes when every other
+// registered protocol is enabled too (on 127.0.0.1 and [::1], any port): the
+// protocol's conformance tests then also cover the shared runtime and
+// engines (the IP engine keeping peer ids when HTTP is linked in).
 inline absl::StatusOr<std::unique_ptr<Runtime>> StartCombinedServer(
     absl::string_view protocol, const google::protobuf::Message& own_config) {
   const Protocol* found = FindProtocol(protocol);
