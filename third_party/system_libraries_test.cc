@@ -9,6 +9,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/status.hpp>
 #include <google/protobuf/stubs/common.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <toml++/toml.h>
 #include <zlib.h>
 
@@ -58,6 +60,19 @@ TEST(SystemLibrariesTest, ProtobufAndToml) {
 
 TEST(SystemLibrariesTest, ZlibLinks) {
   EXPECT_EQ(std::string(zlibVersion()).substr(0, 2), "1.");
+}
+
+TEST(SystemLibrariesTest, SqliteRuns) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "CREATE TABLE t (a INTEGER)", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_EQ(SQLITE_VERSION_NUMBER / 1000000, 3);
+}
+
+TEST(SystemLibrariesTest, LibpqLinks) {
+  EXPECT_GE(PQlibVersion(), 150000);
+  EXPECT_EQ(PQisthreadsafe(), 1);
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "tracker/base/access_list.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -23,18 +23,13 @@ absl::StatusOr<std::shared_ptr<const AccessList>> AccessList::Parse(AccessListMo
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    const bool hex = line.size() == 40 && std::all_of(line.begin(), line.end(), [](char c) {
-      return absl::ascii_isxdigit(static_cast<unsigned char>(c));
-    });
-    if (!hex) {
+    const std::optional<InfoHash> hash = ParseInfoHashHex(line);
+    if (!hash.has_value()) {
       return absl::InvalidArgumentError(absl::StrCat(
           source, ":", line_number, ": not an info hash of 40 hex digits: '",
           line.substr(0, 64), "'"));
     }
-    const std::string bytes = absl::HexStringToBytes(line);
-    InfoHash hash;
-    std::copy(bytes.begin(), bytes.end(), hash.begin());
-    list->hashes_.insert(hash);
+    list->hashes_.insert(*hash);
   }
   return std::shared_ptr<const AccessList>(std::move(list));
 }
@@ -55,21 +50,64 @@ size_t AccessList::CountNotIn(const AccessList& other) const {
   return count;
 }
 
+std::shared_ptr<const AccessList> AccessList::With(
+    const absl::flat_hash_set<InfoHash>& extra) const {
+  auto list = std::make_shared<AccessList>(*this);
+  list->hashes_.insert(extra.begin(), extra.end());
+  return list;
+}
+
 AccessListHolder::AccessListHolder(AccessListMode mode, const std::string& path,
                                    std::shared_ptr<const AccessList> list)
     : mode_(mode),
       path_(mode == AccessListMode::kOff ? path : AbsolutePath(path)),
-      list_(std::move(list)) {}
+      list_(list),
+      file_list_(std::move(list)) {}
+
+AccessListHolder::Change AccessListHolder::Publish(std::shared_ptr<const AccessList> file_list) {
+  std::shared_ptr<const AccessList> list =
+      api_entries_.empty() ? file_list : file_list->With(api_entries_);
+  const std::shared_ptr<const AccessList> old = Get();
+  Change change{list->size(), list->CountNotIn(*old), old->CountNotIn(*list)};
+  file_list_ = std::move(file_list);
+  std::atomic_store(&list_, std::shared_ptr<const AccessList>(std::move(list)));
+  generation_.fetch_add(1, std::memory_order_release);
+  return change;
+}
 
 absl::StatusOr<AccessListHolder::Change> AccessListHolder::Reload() {
   absl::StatusOr<std::shared_ptr<const AccessList>> list =
       AccessList::Load(mode_, PathForReading(path_));
   if (!list.ok()) return list.status();
-  const std::shared_ptr<const AccessList> old = Get();
-  Change change{(*list)->size(), (*list)->CountNotIn(*old), old->CountNotIn(**list)};
-  std::atomic_store(&list_, *std::move(list));
-  generation_.fetch_add(1, std::memory_order_release);
-  return change;
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  return Publish(*std::move(list));
+}
+
+AccessListHolder::Change AccessListHolder::SetApiEntries(absl::flat_hash_set<InfoHash> entries) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  api_entries_ = std::move(entries);
+  return Publish(file_list_);
+}
+
+AccessListHolder::Edit AccessListHolder::AddApiEntry(const InfoHash& info_hash) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  if (!api_entries_.insert(info_hash).second) return Edit::kUnchanged;
+  Publish(file_list_);
+  return Edit::kAdded;
+}
+
+AccessListHolder::Edit AccessListHolder::RemoveApiEntry(const InfoHash& info_hash) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  if (api_entries_.erase(info_hash) == 0) {
+    return file_list_->Lists(info_hash) ? Edit::kInFile : Edit::kUnchanged;
+  }
+  Publish(file_list_);
+  return file_list_->Lists(info_hash) ? Edit::kInFile : Edit::kRemoved;
+}
+
+size_t AccessListHolder::api_entry_count() const {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  return api_entries_.size();
 }
 
 }  // namespace aquatic

@@ -5,12 +5,15 @@
 //
 // AccessListHolder shares the current list with the socket workers and swaps
 // in a new one on reload (SIGUSR1) without stopping them; a bad file on reload
-// keeps the old list.
+// keeps the old list. The list served is the file's entries plus those added
+// through the management API (kept by the storage, so they survive restarts
+// and edits of the file).
 #ifndef AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 #define AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -41,10 +44,13 @@ class AccessList {
     }
     return true;
   }
+  bool Lists(const InfoHash& info_hash) const { return hashes_.contains(info_hash); }
   size_t size() const { return hashes_.size(); }
   AccessListMode mode() const { return mode_; }
   // Hashes listed here and not in `other`.
   size_t CountNotIn(const AccessList& other) const;
+  // This list with `extra` hashes added.
+  std::shared_ptr<const AccessList> With(const absl::flat_hash_set<InfoHash>& extra) const;
 
  private:
   AccessListMode mode_ = AccessListMode::kOff;
@@ -78,11 +84,36 @@ class AccessListHolder {
   absl::StatusOr<Change> Reload();
   AccessListMode mode() const { return mode_; }
 
+  // The entries managed through the API, replacing the previous ones (at
+  // start, from the storage, and when the API asks for a reload).
+  Change SetApiEntries(absl::flat_hash_set<InfoHash> entries);
+
+  enum class Edit {
+    kAdded,
+    kRemoved,
+    // Nothing to do: already an API entry (add), or not one (remove).
+    kUnchanged,
+    // Remove of a hash the file lists: only an edit of the file removes it.
+    kInFile,
+  };
+  // Adds or removes an API entry; workers see the change at their next
+  // request.
+  Edit AddApiEntry(const InfoHash& info_hash);
+  Edit RemoveApiEntry(const InfoHash& info_hash);
+  size_t api_entry_count() const;
+
  private:
-  AccessListMode mode_;
-  std::string path_;
+  // Publishes the file's list plus the API entries; write_mutex_ held.
+  Change Publish(std::shared_ptr<const AccessList> file_list);
+
+  const AccessListMode mode_;
+  const std::string path_;
   std::shared_ptr<const AccessList> list_;
   std::atomic<uint64_t> generation_{0};
+  // Serializes the writers (signal reloads, the API); workers only read list_.
+  mutable std::mutex write_mutex_;
+  std::shared_ptr<const AccessList> file_list_;
+  absl::flat_hash_set<InfoHash> api_entries_;
 };
 
 // A worker's view of an AccessListHolder: refreshes its snapshot only after a

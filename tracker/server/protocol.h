@@ -120,6 +120,8 @@ class TypedProtocol : public Protocol {
     *shared->mutable_statistics() = own.statistics();
     *shared->mutable_privileges() = own.privileges();
     *shared->mutable_access_list() = own.access_list();
+    *shared->mutable_storage() = own.storage();
+    *shared->mutable_api() = own.api();
     config::CleaningConfig& cleaning = *shared->mutable_cleaning();
     cleaning.set_torrent_cleaning_interval(own.cleaning().torrent_cleaning_interval());
     cleaning.set_max_peer_age(own.cleaning().max_peer_age());

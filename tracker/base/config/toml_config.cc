@@ -236,6 +236,36 @@ absl::Status SetScalar(const FieldDescriptor& field, const toml::node& node,
   }
 }
 
+// A repeated string field from a TOML array of strings (the array replaces
+// the default).
+absl::Status SetRepeatedStrings(const FieldDescriptor& field, const toml::node& node,
+                                absl::string_view section, Message* message) {
+  if (field.cpp_type() != FieldDescriptor::CPPTYPE_STRING) {
+    return KeyError(section, field.name(), "unsupported field type in the config schema");
+  }
+  if (!node.is_array()) {
+    return KeyError(section, field.name(),
+                    absl::StrCat("expected an array of strings, got ", NodeTypeName(node.type())));
+  }
+  const Reflection& reflection = *message->GetReflection();
+  reflection.ClearField(message, &field);
+  const toml::array& array = *node.as_array();
+  for (size_t i = 0; i < array.size(); ++i) {
+    const toml::node& element = array[i];
+    if (!element.is_string()) {
+      return KeyError(section, field.name(),
+                      absl::StrCat("element ", i + 1, ": expected a string, got ",
+                                   NodeTypeName(element.type())));
+    }
+    const std::string& value = element.as_string()->get();
+    if (absl::Status status = CheckStringFormat(field, value, section); !status.ok()) {
+      return status;
+    }
+    reflection.AddString(message, &field, value);
+  }
+  return absl::OkStatus();
+}
+
 // Finds the field a TOML key names in `message`, looking through inline
 // sub-messages; `owner` receives the message that holds it.
 const FieldDescriptor* FindKey(absl::string_view key, Message* message, Message** owner) {
@@ -278,7 +308,10 @@ absl::Status MergeTable(const toml::table& table, absl::string_view section, Mes
       }
       continue;
     }
-    if (absl::Status status = SetScalar(*field, node, section, owner); !status.ok()) {
+    if (absl::Status status = field->is_repeated()
+                                  ? SetRepeatedStrings(*field, node, section, owner)
+                                  : SetScalar(*field, node, section, owner);
+        !status.ok()) {
       return status;
     }
   }
@@ -310,6 +343,15 @@ void AppendTomlString(absl::string_view value, std::string* out) {
 
 void AppendValue(const Message& message, const FieldDescriptor& field, std::string* out) {
   const Reflection& reflection = *message.GetReflection();
+  if (field.is_repeated()) {
+    out->push_back('[');
+    for (int i = 0; i < reflection.FieldSize(message, &field); ++i) {
+      if (i > 0) out->append(", ");
+      AppendTomlString(reflection.GetRepeatedString(message, &field, i), out);
+    }
+    out->push_back(']');
+    return;
+  }
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_BOOL:
       out->append(reflection.GetBool(message, &field) ? "true" : "false");

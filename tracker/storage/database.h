@@ -1,0 +1,96 @@
+// Database: what the tracker keeps across restarts, over any SqlConnection:
+//
+//   aquatic_torrents       completed downloads per (swarm, info hash)
+//   aquatic_access_list    info hashes listed through the management API
+//   aquatic_schema_version the schema's version, for forward migrations
+//
+// Completed counts are written as increments (completed = completed + n), so
+// a count the database holds is never overwritten by a smaller one from
+// memory, and trackers that share a database add up. Info hashes are 40
+// lowercase hex digits: readable in a database shell, the same in every
+// backend.
+#ifndef AQUATIC_TRACKER_STORAGE_DATABASE_H_
+#define AQUATIC_TRACKER_STORAGE_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tracker/base/config/common.pb.h"
+#include "tracker/base/info_hash.h"
+#include "tracker/storage/sql_connection.h"
+
+namespace aquatic::storage {
+
+// The swarm engine a count belongs to: UDP and HTTP peers share one, the
+// WebTorrent peers have their own (tracker/server/swarms.h).
+enum class SwarmKind : uint8_t { kIp, kWebTorrent };
+// "ip", "webtorrent": its name in the database and in metric labels.
+absl::string_view SwarmKindName(SwarmKind swarm);
+
+struct StoredCount {
+  SwarmKind swarm;
+  InfoHash info_hash;
+  uint64_t completed;
+};
+
+// What one flush writes, in one transaction.
+struct Batch {
+  struct Completed {
+    SwarmKind swarm;
+    InfoHash info_hash;
+    // Downloads counted since the last successful flush.
+    uint64_t added;
+  };
+  struct Listing {
+    InfoHash info_hash;
+    // Added to (true) or removed from (false) the access list.
+    bool listed;
+  };
+  std::vector<Completed> completed;
+  // In the order they were made.
+  std::vector<Listing> access_list;
+
+  bool empty() const { return completed.empty() && access_list.empty(); }
+  size_t size() const { return completed.size() + access_list.size(); }
+};
+
+class Database {
+ public:
+  // The newest schema version this binary knows.
+  static constexpr int kSchemaVersion = 1;
+
+  // Connects to the [storage] backend and brings its schema to
+  // kSchemaVersion. Errors name the key ("[storage] url: ..."). nullptr
+  // for backend "none".
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const config::StorageConfig& config);
+  // Over an open connection; migrates the schema.
+  static absl::StatusOr<std::unique_ptr<Database>> Over(std::unique_ptr<SqlConnection> connection);
+
+  // Every stored count. Rows this binary cannot read (an unknown swarm, a
+  // damaged hash) are skipped and counted in `*skipped`.
+  absl::StatusOr<std::vector<StoredCount>> LoadCompleted(size_t* skipped = nullptr);
+  absl::StatusOr<absl::flat_hash_set<InfoHash>> LoadAccessList();
+  // All of `batch` or none of it.
+  absl::Status Write(const Batch& batch);
+
+  std::string Describe() const { return connection_->Describe(); }
+
+ private:
+  explicit Database(std::unique_ptr<SqlConnection> connection)
+      : connection_(std::move(connection)) {}
+  absl::Status Migrate();
+  absl::Status InTransaction(const std::function<absl::Status()>& work);
+
+  std::unique_ptr<SqlConnection> connection_;
+};
+
+}  // namespace aquatic::storage
+
+#endif  // AQUATIC_TRACKER_STORAGE_DATABASE_H_

@@ -1,0 +1,212 @@
+#include "tracker/storage/storage.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "tracker/base/log.h"
+
+namespace aquatic::storage {
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::StorageConfig& config) {
+  absl::StatusOr<std::unique_ptr<Database>> database = Database::Open(config);
+  if (!database.ok()) return database.status();
+  if (*database == nullptr) return nullptr;
+  Options options;
+  options.flush_interval = std::chrono::seconds(config.flush_interval());
+  return std::make_unique<Storage>(*std::move(database), options);
+}
+
+Storage::Storage(std::unique_ptr<Database> database, Options options)
+    : options_(options), description_(database->Describe()), database_(std::move(database)) {}
+
+Storage::~Storage() { Stop(); }
+
+absl::StatusOr<std::vector<StoredCount>> Storage::LoadCompleted() {
+  size_t skipped = 0;
+  absl::StatusOr<std::vector<StoredCount>> counts;
+  {
+    std::lock_guard<std::mutex> lock(database_mutex_);
+    counts = database_->LoadCompleted(&skipped);
+  }
+  if (skipped > 0) {
+    AQUATIC_LOG(kWarn, "storage: skipped ", skipped,
+                " unreadable rows of aquatic_torrents (unknown swarm or bad info hash)");
+  }
+  return counts;
+}
+
+absl::StatusOr<absl::flat_hash_set<InfoHash>> Storage::LoadAccessList() {
+  // Held throughout: no flush moves edits from pending to the database
+  // between the read and the edits applied on top of it.
+  std::lock_guard<std::mutex> database_lock(database_mutex_);
+  absl::StatusOr<absl::flat_hash_set<InfoHash>> hashes = database_->LoadAccessList();
+  if (!hashes.ok()) return hashes;
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  for (const Batch::Listing& listing : pending_listings_) {
+    if (listing.listed) {
+      hashes->insert(listing.info_hash);
+    } else {
+      hashes->erase(listing.info_hash);
+    }
+  }
+  return hashes;
+}
+
+void Storage::Start() {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  if (writer_.joinable() || stopped_) return;
+  writer_ = std::thread([this] { RunWriter(); });
+}
+
+void Storage::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  // What the announces and the API changed since the last flush.
+  const auto deadline = std::chrono::steady_clock::now() + options_.stop_deadline;
+  absl::Status status = FlushPending();
+  while (!status.ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(options_.min_backoff,
+                                                                    options_.stop_deadline));
+    status = FlushPending();
+  }
+  if (!status.ok()) {
+    AQUATIC_LOG(kError, "storage: at stop, ", pending(),
+                " changes (completed counts, access list edits) could not be written to ",
+                description_, " and are lost: ", status.message());
+  }
+}
+
+void Storage::CountCompletion(SwarmKind swarm, const InfoHash& info_hash) {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  ++pending_counts_[CountKey{swarm, info_hash}];
+}
+
+void Storage::SetListed(const InfoHash& info_hash, bool listed) {
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    pending_listings_.push_back({info_hash, listed});
+    urgent_ = true;
+  }
+  wake_.notify_all();
+}
+
+absl::Status Storage::Flush() { return FlushPending(); }
+
+absl::Status Storage::FlushPending() {
+  // One flush at a time, so edits reach the database in the order made.
+  std::lock_guard<std::mutex> database_lock(database_mutex_);
+  Batch batch;
+  absl::flat_hash_map<CountKey, uint64_t> counts;
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    counts.swap(pending_counts_);
+    batch.access_list.swap(pending_listings_);
+    urgent_ = false;
+  }
+  batch.completed.reserve(counts.size());
+  for (const auto& [key, added] : counts) {
+    batch.completed.push_back({key.swarm, key.info_hash, added});
+  }
+  // Nothing to write tells nothing about the database: the state stays.
+  if (batch.empty()) return absl::OkStatus();
+  const absl::Status status = database_->Write(batch);
+  if (!status.ok()) {
+    // Back in front of what came meanwhile: counts add up, edits keep their
+    // order.
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    for (const auto& [key, added] : counts) pending_counts_[key] += added;
+    batch.access_list.insert(batch.access_list.end(), pending_listings_.begin(),
+                             pending_listings_.end());
+    pending_listings_.swap(batch.access_list);
+  }
+  NoteResult(status, status.ok() ? batch.size() : 0);
+  return status;
+}
+
+void Storage::NoteResult(const absl::Status& status, size_t written) {
+  bool was_healthy;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    was_healthy = healthy_;
+    healthy_ = status.ok();
+    if (status.ok()) {
+      ++flushes_;
+      written_ += written;
+    } else {
+      ++errors_;
+    }
+  }
+  if (was_healthy && !status.ok()) {
+    AQUATIC_LOG(kError, "storage: writing failed, serving on and keeping ", pending(),
+                " changes in memory; retrying: ", status.message());
+  } else if (!was_healthy && status.ok()) {
+    AQUATIC_LOG(kInfo, "storage: ", description_, " is back: wrote ", written, " changes");
+  }
+}
+
+void Storage::RunWriter() {
+  using Clock = std::chrono::steady_clock;
+  std::chrono::milliseconds backoff = options_.min_backoff;
+  Clock::time_point next = Clock::now() + options_.flush_interval;
+  bool failing = false;
+  std::unique_lock<std::mutex> lock(pending_mutex_);
+  while (!stopping_) {
+    // An API edit goes out at once, unless the database is failing: then it
+    // waits for the next retry like everything else.
+    wake_.wait_until(lock, next, [&] { return stopping_ || (urgent_ && !failing); });
+    if (stopping_) break;
+    lock.unlock();
+    const absl::Status status = FlushPending();
+    lock.lock();
+    failing = !status.ok();
+    if (failing) {
+      next = Clock::now() + backoff;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+    } else {
+      backoff = options_.min_backoff;
+      next = Clock::now() + options_.flush_interval;
+    }
+  }
+}
+
+bool Storage::healthy() const {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  return healthy_;
+}
+
+size_t Storage::pending() const {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  return pending_counts_.size() + pending_listings_.size();
+}
+
+void Storage::AddMetrics(PrometheusText* text) const {
+  uint64_t errors, flushes, written;
+  bool healthy;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    errors = errors_;
+    flushes = flushes_;
+    written = written_;
+    healthy = healthy_;
+  }
+  text->AddGauge("aquatic_storage_up", "Whether the last write to the storage succeeded.", "",
+                 healthy ? 1 : 0);
+  text->AddCounter("aquatic_storage_errors_total",
+                   "Failed writes to the storage (each retried until it succeeds).", "", errors);
+  text->AddCounter("aquatic_storage_flushes_total", "Successful writes to the storage.", "",
+                   flushes);
+  text->AddCounter("aquatic_storage_written_changes_total",
+                   "Completed counts and access list edits written to the storage.", "", written);
+  text->AddGauge("aquatic_storage_pending_changes",
+                 "Changes held in memory until the next successful write.", "",
+                 static_cast<double>(pending()));
+}
+
+}  // namespace aquatic::storage
