@@ -274,7 +274,7 @@ class CombinedServerTest : public testing::Test {
         "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
         "tracker.toml");
     ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*config);
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*std::move(config));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"));

@@ -10,10 +10,13 @@
 // Exit codes: 0 success, 1 the tracker failed while running, 2 bad usage or
 // bad configuration (one line on stderr naming the key and the problem).
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include <google/protobuf/message.h>
 
@@ -207,4 +210,12 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace aquatic
 
-int main(int argc, char** argv) { return aquatic::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Under `bazel run` the process starts in its runfiles tree; relative paths
+  // (-c FILE, the [storage] file) mean the directory the user ran it from.
+  if (const char* directory = std::getenv("BUILD_WORKING_DIRECTORY");
+      directory != nullptr && *directory != '\0' && chdir(directory) != 0) {
+    std::perror("aquatic: chdir to BUILD_WORKING_DIRECTORY");
+  }
+  return aquatic::Main(argc, argv);
+}

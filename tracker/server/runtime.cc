@@ -44,6 +44,27 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerCo
   if (!access_list.ok()) return access_list.status();
   runtime->access_list_ = *std::move(access_list);
   runtime->swarms_ = std::make_unique<Swarms>(runtime->worker_count_, store_peer_ids);
+
+  absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
+      storage::Storage::Open(config.storage());
+  if (!storage.ok()) return storage.status();
+  runtime->storage_ = *std::move(storage);
+  if (runtime->storage_ != nullptr) {
+    absl::StatusOr<std::vector<storage::StoredCount>> counts = runtime->storage_->LoadCompleted();
+    if (!counts.ok()) return counts.status();
+    absl::StatusOr<absl::flat_hash_set<InfoHash>> listed = runtime->storage_->LoadAccessList();
+    if (!listed.ok()) return listed.status();
+    AQUATIC_LOG(kInfo, "storage: ", runtime->storage_->Describe(), ": ", counts->size(),
+                " completed counts, ", listed->size(), " access list entries");
+    runtime->swarms_->KeepCompletedIn(runtime->storage_.get(), *std::move(counts));
+    if (runtime->access_list_->mode() == AccessListMode::kAllow) {
+      runtime->access_list_->SetApiEntries(*std::move(listed));
+    } else if (!listed->empty()) {
+      AQUATIC_LOG(kWarn, "storage: ", listed->size(),
+                  " access list entries of the API are not used: [access_list] mode is not "
+                  "\"allow\"");
+    }
+  }
   return runtime;
 }
 
@@ -64,6 +85,7 @@ FrontEnd* Runtime::Find(absl::string_view name) const {
 }
 
 absl::Status Runtime::Start() {
+  if (storage_ != nullptr) storage_->Start();
   const config::StatisticsConfig& statistics = config_.statistics();
   if (statistics.run_prometheus_endpoint()) {
     absl::StatusOr<SocketAddress> address =
@@ -102,6 +124,8 @@ void Runtime::Stop() {
   // Destroying the io contexts destroys the sessions they still hold, which
   // take their peers out of the swarms; the front-ends outlive them.
   io_.reset();
+  // Last: every download counted until the front-ends stopped is written.
+  if (storage_ != nullptr) storage_->Stop();
   started_ = false;
 }
 
@@ -121,8 +145,7 @@ void Runtime::Reload(absl::string_view why) {
   for (const auto& front_end : front_ends_) front_end->Reload();
 }
 
-void Runtime::ReportStatistics() {
-  if (statistics_ == nullptr) return;
+std::vector<StatisticsRow> Runtime::CurrentStatistics() const {
   std::vector<StatisticsRow> rows;
   for (const auto& front_end : front_ends_) {
     for (StatisticsRow row : front_end->CurrentStatistics()) {
@@ -131,13 +154,19 @@ void Runtime::ReportStatistics() {
     }
   }
   for (StatisticsRow& row : swarms_->CurrentStatistics()) rows.push_back(std::move(row));
-  statistics_->Report(rows);
+  return rows;
+}
+
+void Runtime::ReportStatistics() {
+  if (statistics_ == nullptr) return;
+  statistics_->Report(CurrentStatistics());
 }
 
 std::string Runtime::RenderPrometheus() const {
   PrometheusText text;
   for (const auto& front_end : front_ends_) front_end->AddMetrics(&text);
   swarms_->AddMetrics(&text);
+  if (storage_ != nullptr) storage_->AddMetrics(&text);
   text.AddGauge("aquatic_build_info", "The binary's version and commit (always 1).",
                 absl::StrCat("version=\"", kAquaticVersion, "\",commit=\"", kAquaticCommit, "\""),
                 1);
@@ -158,6 +187,7 @@ std::string Runtime::Describe() const {
                       "/metrics");
     }
   }
+  if (storage_ != nullptr) absl::StrAppend(&line, "; storage ", storage_->Describe());
   absl::StrAppend(&line, "; ", worker_count_, worker_count_ == 1 ? " socket worker" : " socket workers");
   return line;
 }

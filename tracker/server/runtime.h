@@ -1,8 +1,10 @@
 // Runtime: what every front-end of one tracker process shares, and the
 // process's life cycle around them.
 //
-// It owns the access list (loaded once, reloaded once on SIGUSR1, read by
-// every worker through CachedAccessList), the swarm engines (Swarms), the io
+// It owns the storage ([storage]: stored counts and API access list entries
+// loaded before any front-end exists, written by its own thread), the access
+// list (loaded once, reloaded once on SIGUSR1, read by every worker through
+// CachedAccessList), the swarm engines (Swarms), the io
 // workers of the TCP front-ends, the statistics report, the Prometheus
 // endpoint and the control loop. Front-ends are created against it (binding
 // their sockets while the process may still be root), added, and then
@@ -26,13 +28,14 @@
 #include "tracker/server/front_end.h"
 #include "tracker/server/io_workers.h"
 #include "tracker/server/swarms.h"
+#include "tracker/storage/storage.h"
 
 namespace aquatic {
 
 class Runtime {
  public:
-  // Loads the access list (a bad file is an error naming the key). Binds
-  // nothing. `store_peer_ids`: see Swarms.
+  // Opens the storage and loads what it holds, and loads the access list
+  // (errors name the key). Binds nothing. `store_peer_ids`: see Swarms.
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(const config::TrackerConfig& config,
                                                          bool store_peer_ids);
   ~Runtime();
@@ -43,6 +46,9 @@ class Runtime {
   // `socket_workers`, with 0 meaning one per CPU.
   size_t worker_count() const { return worker_count_; }
   const AccessListHolder* access_list() const { return access_list_.get(); }
+  AccessListHolder* mutable_access_list() { return access_list_.get(); }
+  // Null for [storage] backend "none".
+  storage::Storage* storage() const { return storage_.get(); }
   Swarms& swarms() { return *swarms_; }
   // One io_context thread per worker, shared by the TCP front-ends; made on
   // first use.
@@ -52,9 +58,11 @@ class Runtime {
   // The front-end named `name`, or nullptr.
   FrontEnd* Find(absl::string_view name) const;
 
-  // Starts the Prometheus endpoint, every front-end, then the io workers.
+  // Starts the storage's writer, the Prometheus endpoint, every front-end,
+  // then the io workers.
   absl::Status Start();
-  // Stops the io workers and every front-end. Idempotent.
+  // Stops the io workers and every front-end, then the storage, which writes
+  // what it still holds. Idempotent.
   void Stop();
 
   // Periodic: stale peers, offers and empty torrents.
@@ -64,6 +72,8 @@ class Runtime {
   void Reload(absl::string_view why = "reload");
   // Periodic: the statistics line and page.
   void ReportStatistics();
+  // The rows of the statistics report as they are now (the API's page).
+  std::vector<StatisticsRow> CurrentStatistics() const;
   std::string RenderPrometheus() const;
   uint16_t prometheus_port() const { return prometheus_ ? prometheus_->port() : 0; }
   // The start-up log line: every front-end and where it listens.
@@ -74,6 +84,8 @@ class Runtime {
 
   config::TrackerConfig config_;
   size_t worker_count_;
+  // First in, last out: the front-ends count into it until they stop.
+  std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<AccessListHolder> access_list_;
   std::unique_ptr<Swarms> swarms_;
   // Front-ends before the io workers: stopping destroys the io contexts (and

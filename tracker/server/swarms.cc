@@ -37,11 +37,24 @@ void ExpectPeerIds(bool stored, bool wanted) {
 
 }  // namespace
 
+template <typename Engine>
+void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
+  if (storage_ == nullptr) return;
+  engine.set_keep_completed(true);
+  for (const storage::StoredCount& count : stored_) {
+    if (count.swarm == kind) engine.Restore(count.info_hash, count.completed);
+  }
+  engine.SetCompletionHook([storage = storage_, kind](const InfoHash& info_hash, uint32_t) {
+    storage->CountCompletion(kind, info_hash);
+  });
+}
+
 template <>
 swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>() {
   ExpectPeerIds(store_peer_ids_, false);
   if (ip_ == nullptr) {
     ip_ = std::make_unique<swarm::IpTorrentEngine<swarm::NoPeerData>>(shard_count_);
+    Prepare(*ip_, storage::SwarmKind::kIp);
   }
   return *ip_;
 }
@@ -51,12 +64,16 @@ swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>() {
   ExpectPeerIds(store_peer_ids_, true);
   if (ip_with_peer_ids_ == nullptr) {
     ip_with_peer_ids_ = std::make_unique<swarm::IpTorrentEngine<swarm::PeerIdData>>(shard_count_);
+    Prepare(*ip_with_peer_ids_, storage::SwarmKind::kIp);
   }
   return *ip_with_peer_ids_;
 }
 
 swarm::WsTorrentEngine& Swarms::webtorrent() {
-  if (webtorrent_ == nullptr) webtorrent_ = std::make_unique<swarm::WsTorrentEngine>(shard_count_);
+  if (webtorrent_ == nullptr) {
+    webtorrent_ = std::make_unique<swarm::WsTorrentEngine>(shard_count_);
+    Prepare(*webtorrent_, storage::SwarmKind::kWebTorrent);
+  }
   return *webtorrent_;
 }
 
@@ -73,6 +90,37 @@ SwarmStats Swarms::IpStats() const {
   if (ip_ != nullptr) return ip_->Stats();
   if (ip_with_peer_ids_ != nullptr) return ip_with_peer_ids_->Stats();
   return SwarmStats{};
+}
+
+SwarmStats Swarms::TotalStats() const {
+  SwarmStats total = IpStats();
+  if (webtorrent_ != nullptr) total += webtorrent_->Stats();
+  return total;
+}
+
+bool Swarms::ListPeers(const InfoHash& info_hash, size_t max_peers, swarm::TorrentCounts* counts,
+                       std::vector<swarm::PeerView>* peers) const {
+  *counts = {};
+  bool found = false;
+  auto add = [&](const auto& engine) {
+    swarm::TorrentCounts one;
+    if (!engine.ListPeers(info_hash, max_peers, &one, peers)) return;
+    found = true;
+    counts->seeders += one.seeders;
+    counts->leechers += one.leechers;
+    counts->completed += one.completed;
+  };
+  if (ip_ != nullptr) add(*ip_);
+  if (ip_with_peer_ids_ != nullptr) add(*ip_with_peer_ids_);
+  if (webtorrent_ != nullptr) add(*webtorrent_);
+  return found;
+}
+
+void Swarms::ForEachTorrent(
+    const std::function<void(const InfoHash&, const swarm::TorrentCounts&)>& visit) const {
+  if (ip_ != nullptr) ip_->ForEachTorrent(visit);
+  if (ip_with_peer_ids_ != nullptr) ip_with_peer_ids_->ForEachTorrent(visit);
+  if (webtorrent_ != nullptr) webtorrent_->ForEachTorrent(visit);
 }
 
 void Swarms::AddMetrics(PrometheusText* text) const {

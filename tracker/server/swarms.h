@@ -8,17 +8,23 @@
 // The IP engine stores peer ids only when a front-end needs them (HTTP's
 // non-compact responses): a UDP-only process keeps a peer in 12 bytes plus
 // overhead instead of 32.
+//
+// With a storage ([storage]), each engine starts from the stored completed
+// counts, reports every counted download to it, and keeps torrents with a
+// count for the life of the process.
 #ifndef AQUATIC_TRACKER_SERVER_SWARMS_H_
 #define AQUATIC_TRACKER_SERVER_SWARMS_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "tracker/base/config/tracker.pb.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/statistics_report.h"
+#include "tracker/storage/storage.h"
 #include "tracker/swarm/ip_torrents.h"
 #include "tracker/swarm/ws_torrents.h"
 
@@ -33,6 +39,13 @@ class Swarms {
 
   bool stores_peer_ids() const { return store_peer_ids_; }
 
+  // Before any engine is made: `storage` (which outlives this) gets every
+  // counted download, and `stored` is what each engine starts from.
+  void KeepCompletedIn(storage::Storage* storage, std::vector<storage::StoredCount> stored) {
+    storage_ = storage;
+    stored_ = std::move(stored);
+  }
+
   // The IP engine, as IpTorrentEngine<NoPeerData> or <PeerIdData>: Data must
   // match stores_peer_ids().
   template <typename Data>
@@ -46,17 +59,34 @@ class Swarms {
   // The IP engine's counts, whichever peer data it keeps (zeros before a
   // front-end made it).
   SwarmStats IpStats() const;
+  // Both engines' (those made).
+  SwarmStats TotalStats() const;
+
+  // The counts and up to `max_peers` peers of a torrent in every engine that
+  // has it (summed), and which engines did; false if none.
+  bool ListPeers(const InfoHash& info_hash, size_t max_peers, swarm::TorrentCounts* counts,
+                 std::vector<swarm::PeerView>* peers) const;
+  // Calls `visit(const InfoHash&, const swarm::TorrentCounts&)` for every
+  // torrent of every engine (a torrent in both is visited twice).
+  void ForEachTorrent(
+      const std::function<void(const InfoHash&, const swarm::TorrentCounts&)>& visit) const;
 
   // Gauges per engine, labelled swarm="ip" or swarm="webtorrent".
   void AddMetrics(PrometheusText* text) const;
   std::vector<StatisticsRow> CurrentStatistics() const;
 
  private:
+  // Storage hook-up of a new engine.
+  template <typename Engine>
+  void Prepare(Engine& engine, storage::SwarmKind kind);
+
   const size_t shard_count_;
   const bool store_peer_ids_;
   std::unique_ptr<swarm::IpTorrentEngine<swarm::NoPeerData>> ip_;
   std::unique_ptr<swarm::IpTorrentEngine<swarm::PeerIdData>> ip_with_peer_ids_;
   std::unique_ptr<swarm::WsTorrentEngine> webtorrent_;
+  storage::Storage* storage_ = nullptr;
+  std::vector<storage::StoredCount> stored_;
 };
 
 template <>

@@ -5,6 +5,7 @@
 #define AQUATIC_TRACKER_SERVER_TEST_SERVER_H_
 
 #include <memory>
+#include <utility>
 
 #include <google/protobuf/message.h>
 
@@ -19,8 +20,13 @@
 namespace aquatic {
 
 // As StartServer, for `aquatic run`'s config: validates it, builds every
-// enabled front-end and starts them.
-inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(const ServerConfig& config) {
+// enabled front-end and starts them. A test that does not set [storage]
+// backend runs without storage (the default, a file in the working
+// directory, would carry counts from one test into the next).
+inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(ServerConfig config) {
+  if (!config.shared.storage().has_backend()) {
+    config.shared.mutable_storage()->set_backend(config::STORAGE_BACKEND_NONE);
+  }
   if (absl::Status status = ValidateServerConfig(config); !status.ok()) return status;
   absl::StatusOr<std::unique_ptr<Runtime>> runtime = BuildServer(config);
   if (!runtime.ok()) return runtime.status();
@@ -64,7 +70,7 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartCombinedServer(
     }
     config.front_ends.push_back({other, std::move(table)});
   }
-  return StartServer(config);
+  return StartServer(std::move(config));
 }
 
 }  // namespace aquatic

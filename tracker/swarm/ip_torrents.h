@@ -12,8 +12,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "tracker/base/info_hash.h"
 #include "tracker/swarm/peer_address.h"
@@ -52,13 +55,6 @@ struct IpTorrent {
   uint32_t leechers() const { return ipv4.leechers() + ipv6_leechers(); }
 };
 
-// Swarm counts as a tracker reports them.
-struct TorrentCounts {
-  uint32_t seeders = 0;
-  uint32_t leechers = 0;
-  uint32_t completed = 0;
-};
-
 template <typename Data>
 class IpTorrentEngine {
  public:
@@ -73,6 +69,24 @@ class IpTorrentEngine {
 
   // See CompletionHook; before the engine is shared.
   void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
+  // See ShardedTorrentMap.
+  void set_keep_completed(bool keep) { torrents_.set_keep_completed(keep); }
+  void Restore(const InfoHash& info_hash, uint64_t completed) {
+    torrents_.Restore(info_hash, completed);
+  }
+
+  // The torrent's counts and up to `max_peers` of its peers (appended to
+  // `peers`); false for an unknown torrent.
+  bool ListPeers(const InfoHash& info_hash, size_t max_peers, TorrentCounts* counts,
+                 std::vector<PeerView>* peers) const {
+    return torrents_.Read(info_hash, [&](const IpTorrent<Data>* torrent) {
+      if (torrent == nullptr) return false;
+      *counts = TorrentCounts{torrent->seeders(), torrent->leechers(), torrent->completed};
+      AppendPeers(torrent->ipv4, max_peers, peers);
+      if (torrent->ipv6_swarm) AppendPeers(*torrent->ipv6_swarm, max_peers, peers);
+      return true;
+    });
+  }
 
   // Applies the announce and calls `emit(const Peer<Address>&)` for up to
   // `max_peers` other peers of the same address family (none after
@@ -127,6 +141,26 @@ class IpTorrentEngine {
   }
 
  private:
+  template <typename Address>
+  static void AppendPeers(const SwarmOf<Address>& swarm, size_t max_peers,
+                          std::vector<PeerView>* peers) {
+    swarm.ForEachPeer([&](const Peer<Address>& peer) {
+      if (peers->size() >= max_peers) return;
+      PeerView view;
+      view.has_address = true;
+      view.ipv6 = Address::kIpSize == 16;
+      std::memcpy(view.ip.data(), peer.key.ip.data(), Address::kIpSize);
+      view.port = peer.key.port;
+      if constexpr (std::is_same_v<Data, PeerIdData>) {
+        view.has_peer_id = true;
+        view.peer_id = peer.peer_id;
+      }
+      view.seeder = peer.seeder;
+      view.last_announce = peer.last_announce;
+      peers->push_back(view);
+    });
+  }
+
   template <typename Address>
   static SwarmOf<Address>& SwarmFor(IpTorrent<Data>& torrent) {
     if constexpr (Address::kIpSize == 4) {

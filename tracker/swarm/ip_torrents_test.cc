@@ -314,6 +314,68 @@ TEST(IpTorrentEngineTest, CompletionHookSeesEveryCountedDownload) {
   EXPECT_EQ(seen[2], std::make_pair(Hash(3), uint32_t{1}));
 }
 
+TEST(IpTorrentEngineTest, RestoredCountsAreKeptWhileStorageKeepsThem) {
+  Engine engine(2);
+  engine.set_keep_completed(true);
+  engine.Restore(Hash(1), 41);
+  engine.Restore(Hash(2), 0);  // nothing to keep
+  engine.Restore(Hash(3), uint64_t{1} << 40);  // saturates
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 41u);
+  EXPECT_EQ(engine.Scrape(Hash(3)).completed, UINT32_MAX);
+  EXPECT_EQ(engine.StoredTorrents(), 2u);
+  EXPECT_EQ(engine.Stats().torrents, 0);
+  EXPECT_EQ(engine.Stats().completed, uint64_t{41} + UINT32_MAX);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted, /*now=*/10));
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 42u);
+  AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kStopped, /*now=*/11));
+  // Silent for far longer than any peer may be: the count stays.
+  engine.RemoveStale(/*cutoff=*/1000);
+  EXPECT_EQ(engine.Scrape(Hash(1)).completed, 42u);
+  EXPECT_EQ(engine.StoredTorrents(), 2u);
+  // Peers still go stale.
+  AnnounceAndCollect(engine, Hash(4), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/10));
+  engine.RemoveStale(/*cutoff=*/1000);
+  EXPECT_EQ(engine.Stats().peers_ipv4, 0);
+  EXPECT_EQ(engine.StoredTorrents(), 2u);
+}
+
+TEST(IpTorrentEngineTest, ListPeersShowsBothFamiliesUpToTheCap) {
+  IpTorrentEngine<PeerIdData> engine(2);
+  IpTorrentEngine<PeerIdData>::Announce<PeerAddressV4> v4;
+  v4.key = V4(9, 7000);
+  v4.data.peer_id.fill('a');
+  v4.seeder = true;
+  v4.now = 5;
+  engine.AnnounceAndSelect<PeerAddressV4>(Hash(1), v4, 0, 0, [](const auto&) {});
+  IpTorrentEngine<PeerIdData>::Announce<PeerAddressV6> v6;
+  v6.key = V6(3, 7001);
+  v6.data.peer_id.fill('b');
+  v6.now = 6;
+  engine.AnnounceAndSelect<PeerAddressV6>(Hash(1), v6, 0, 0, [](const auto&) {});
+
+  TorrentCounts counts;
+  std::vector<PeerView> peers;
+  ASSERT_TRUE(engine.ListPeers(Hash(1), 10, &counts, &peers));
+  EXPECT_EQ(counts.seeders, 1u);
+  EXPECT_EQ(counts.leechers, 1u);
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_TRUE(peers[0].has_address);
+  EXPECT_FALSE(peers[0].ipv6);
+  EXPECT_EQ(peers[0].ip[3], 9);
+  EXPECT_EQ(peers[0].port, 7000);
+  EXPECT_TRUE(peers[0].seeder);
+  EXPECT_EQ(peers[0].peer_id[0], 'a');
+  EXPECT_EQ(peers[0].last_announce, 5u);
+  EXPECT_TRUE(peers[1].ipv6);
+  EXPECT_EQ(peers[1].ip[15], 3);
+  EXPECT_FALSE(peers[1].seeder);
+
+  peers.clear();
+  ASSERT_TRUE(engine.ListPeers(Hash(1), 1, &counts, &peers));
+  EXPECT_EQ(peers.size(), 1u);
+  EXPECT_FALSE(engine.ListPeers(Hash(2), 10, &counts, &peers));
+}
+
 TEST(IpTorrentEngineTest, UnknownTorrentScrapesAsZeros) {
   Engine engine(2);
   const TorrentCounts counts = engine.Scrape(Hash(7));

@@ -146,6 +146,12 @@ class Swarm {
     return change;
   }
 
+  // Calls `visit(const Peer&)` for every peer, leechers first.
+  template <typename Visit>
+  void ForEachPeer(Visit&& visit) const {
+    for (const Peer& peer : peers_) visit(peer);
+  }
+
   const Peer* Find(const Key& key) const {
     for (const bool seeder : {false, true}) {
       const size_t index = LowerBound(seeder, key);

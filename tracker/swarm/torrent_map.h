@@ -14,7 +14,11 @@
 //    may go silent (max_peer_age), so a swarm that empties and refills keeps
 //    its count while memory stays bounded by the announce rate, as it is for
 //    peers (counts kept for good are the storage's job);
-//  - the completion hook sees every counted download (storage, accounting).
+//  - the completion hook sees every counted download (storage, accounting);
+//  - with keep_completed (a storage keeps the counts), a torrent with a
+//    completed count is kept for the life of the process instead: a swarm
+//    that goes quiet and comes back must not start counting from zero while
+//    the stored count goes on.
 //
 // `Torrent` needs `bool has_peers() const` and `uint32_t completed` and
 // `uint32_t last_announce` members (seconds on the tracker's clock; the
@@ -23,6 +27,7 @@
 #define AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <iterator>
@@ -39,9 +44,29 @@ namespace aquatic::swarm {
 
 // Called (under the torrent's shard lock) after a download was counted, with
 // the torrent's new completed count. Must be quick and must not call back
-// into the engine. (For the storage of issue 15, which keeps counts across
-// restarts; nothing sets one yet.)
+// into the engine (the storage counts it for its next write).
 using CompletionHook = std::function<void(const InfoHash& info_hash, uint32_t completed)>;
+
+// Swarm counts as a tracker reports them.
+struct TorrentCounts {
+  uint32_t seeders = 0;
+  uint32_t leechers = 0;
+  uint32_t completed = 0;
+};
+
+// One peer as an operator sees it (the management API).
+struct PeerView {
+  // IPv4 in the first 4 bytes, or IPv6; none for WebTorrent peers.
+  bool has_address = false;
+  bool ipv6 = false;
+  std::array<uint8_t, 16> ip{};
+  uint16_t port = 0;
+  bool has_peer_id = false;
+  std::array<uint8_t, 20> peer_id{};
+  bool seeder = false;
+  // Seconds on the tracker's clock.
+  uint32_t last_announce = 0;
+};
 
 // Shards for an engine shared by `workers` threads: enough that workers
 // rarely meet on one lock.
@@ -91,6 +116,23 @@ class ShardedTorrentMap {
 
   // Before the engine is shared between threads.
   void SetCompletionHook(CompletionHook hook) { hook_ = std::move(hook); }
+  // Before the engine is shared: keep torrents with a completed count for
+  // good (see above).
+  void set_keep_completed(bool keep) { keep_completed_ = keep; }
+
+  // A stored count, before the engine serves: the torrent's completed count
+  // becomes `completed` (saturating), kept as a dormant torrent until peers
+  // come.
+  void Restore(const InfoHash& info_hash, uint64_t completed) {
+    if (completed == 0) return;
+    Shard& shard = ShardOf(info_hash);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    Torrent& torrent = shard.torrents[info_hash];
+    const uint32_t value =
+        completed > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(completed);
+    shard.stats.completed = shard.stats.completed - torrent.completed + value;
+    torrent.completed = value;
+  }
 
   // Runs `update(TorrentUpdate<Torrent>&)` on the torrent, creating it first
   // if needed, then keeps the torrent count and erases a torrent with
@@ -131,7 +173,7 @@ class ShardedTorrentMap {
         TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_);
         update(context);
         const auto next = std::next(it);
-        Settle(*shard, it, had_peers, dormant_cutoff);
+        Settle(*shard, it, had_peers, keep_completed_ ? 0 : dormant_cutoff);
         it = next;
       }
     }
@@ -206,6 +248,7 @@ class ShardedTorrentMap {
 
   std::vector<std::unique_ptr<Shard>> shards_;
   CompletionHook hook_;
+  bool keep_completed_ = false;
 };
 
 }  // namespace aquatic::swarm

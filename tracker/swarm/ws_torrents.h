@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "tracker/base/info_hash.h"
@@ -79,6 +80,45 @@ class WsTorrentEngine {
 
   // See CompletionHook; before the engine is shared.
   void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
+  // See ShardedTorrentMap.
+  void set_keep_completed(bool keep) { torrents_.set_keep_completed(keep); }
+  void Restore(const InfoHash& info_hash, uint64_t completed) {
+    torrents_.Restore(info_hash, completed);
+  }
+
+  // As IpTorrentEngine::ListPeers: peers by peer id, without addresses.
+  bool ListPeers(const InfoHash& info_hash, size_t max_peers, TorrentCounts* counts,
+                 std::vector<PeerView>* peers) const {
+    return torrents_.Read(info_hash, [&](const WsTorrent* torrent) {
+      if (torrent == nullptr) return false;
+      *counts = TorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),
+                              torrent->ipv4.leechers() + torrent->ipv6.leechers(),
+                              torrent->completed};
+      for (const WsSwarm* swarm : {&torrent->ipv4, &torrent->ipv6}) {
+        swarm->ForEachPeer([&](const WsSwarm::Peer& peer) {
+          if (peers->size() >= max_peers) return;
+          PeerView view;
+          view.has_peer_id = true;
+          view.peer_id = peer.key;
+          view.seeder = peer.seeder;
+          view.last_announce = peer.last_announce;
+          peers->push_back(view);
+        });
+      }
+      return true;
+    });
+  }
+
+  // Calls `visit(const InfoHash&, TorrentCounts)` for every torrent, one
+  // shard locked at a time.
+  template <typename Visit>
+  void ForEachTorrent(Visit&& visit) const {
+    torrents_.ForEach([&visit](const InfoHash& info_hash, const WsTorrent& torrent) {
+      visit(info_hash, TorrentCounts{torrent.ipv4.seeders() + torrent.ipv6.seeders(),
+                                     torrent.ipv4.leechers() + torrent.ipv6.leechers(),
+                                     torrent.completed});
+    });
+  }
 
   // Runs `update(TorrentUpdate<WsTorrent>&)` under the torrent's shard lock
   // (see ShardedTorrentMap::Update); swarm changes go through
