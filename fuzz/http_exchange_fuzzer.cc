@@ -35,8 +35,8 @@ struct Outcome {
 };
 
 std::string Describe(const RequestHead& head) {
-  return absl::StrCat(head.is_get, "|", head.target, "|", head.version, "|", head.keep_alive,
-                      "|", head.accept_encoding, "|",
+  return absl::StrCat(static_cast<int>(head.method), "|", head.authorization, "|", head.target,
+                      "|", head.version, "|", head.keep_alive, "|", head.accept_encoding, "|",
                       head.forwarded_for ? *head.forwarded_for : "<none>");
 }
 

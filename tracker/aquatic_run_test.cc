@@ -27,12 +27,14 @@
 #include "tracker/base/config/ws.pb.h"
 #include "tracker/http/http_front_end.h"
 #include "tracker/server/test_server.h"
+#include "tracker/server/testing/http_client.h"
 #include "tracker/udp/udp_front_end.h"
 
 namespace aquatic {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using http_client::HttpGet;
 
 std::string ErrorOf(absl::string_view toml) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(toml, "tracker.toml");
@@ -235,30 +237,6 @@ class UdpClient {
 };
 
 // One request on a fresh connection; the body of the answer.
-std::string HttpGet(uint16_t port, const std::string& target) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
-  const std::string request =
-      absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
-  send(fd, request.data(), request.size(), 0);
-  std::string response;
-  char buffer[4096];
-  while (true) {
-    pollfd readable{fd, POLLIN, 0};
-    if (poll(&readable, 1, 2000) != 1) break;
-    const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) break;
-    response.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
-}
-
 class CombinedServerTest : public testing::Test {
  protected:
   void SetUp() override {

@@ -44,7 +44,25 @@ class RequestHeadParser::BeastParser : public bhttp::basic_parser<true> {
  private:
   void on_request_impl(bhttp::verb method, beast::string_view, beast::string_view target,
                        int version, beast::error_code&) override {
-    head_->is_get = method == bhttp::verb::get;
+    switch (method) {
+      case bhttp::verb::get:
+        head_->method = Method::kGet;
+        break;
+      case bhttp::verb::head:
+        head_->method = Method::kHead;
+        break;
+      case bhttp::verb::post:
+        head_->method = Method::kPost;
+        break;
+      case bhttp::verb::put:
+        head_->method = Method::kPut;
+        break;
+      case bhttp::verb::delete_:
+        head_->method = Method::kDelete;
+        break;
+      default:
+        head_->method = Method::kOther;
+    }
     head_->target.assign(target.data(), target.size());
     head_->version = version;
   }
@@ -55,6 +73,8 @@ class RequestHeadParser::BeastParser : public bhttp::basic_parser<true> {
                      beast::error_code&) override {
     if (name == bhttp::field::accept_encoding) {
       AppendListValue(View(value), &head_->accept_encoding);
+    } else if (name == bhttp::field::authorization) {
+      head_->authorization.assign(value.data(), value.size());
     } else if (!forwarded_header_.empty() &&
                absl::EqualsIgnoreCase(View(name_text), forwarded_header_)) {
       if (!head_->forwarded_for) head_->forwarded_for.emplace();
@@ -99,7 +119,8 @@ RequestHeadParser::~RequestHeadParser() = default;
 
 void RequestHeadParser::Reset() {
   // Keeps the strings' capacity for the connection's next request.
-  head_.is_get = false;
+  head_.method = Method::kOther;
+  head_.authorization.clear();
   head_.target.clear();
   head_.version = 11;
   head_.keep_alive = false;
@@ -140,7 +161,7 @@ RequestHeadParser::Status RequestHeadParser::Parse(absl::string_view buffered, s
 void AppendResponse(const ResponseHead& head, absl::string_view body, std::string* out) {
   const beast::string_view reason = bhttp::obsolete_reason(static_cast<bhttp::status>(head.status));
   absl::StrAppend(out, head.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", head.status, " ",
-                  View(reason), "\r\nContent-Type: text/plain\r\n");
+                  View(reason), "\r\nContent-Type: ", head.content_type, "\r\n");
   if (head.vary_accept_encoding) out->append("Vary: Accept-Encoding\r\n");
   if (head.gzip) out->append("Content-Encoding: gzip\r\n");
   // HTTP/1.1 keeps connections open unless told; HTTP/1.0 closes unless told.

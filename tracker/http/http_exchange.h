@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -20,8 +21,11 @@
 
 namespace aquatic::http {
 
+enum class Method : uint8_t { kGet, kHead, kPost, kPut, kDelete, kOther };
+
 struct RequestHead {
-  bool is_get = false;
+  Method method = Method::kOther;
+  bool is_get() const { return method == Method::kGet; }
   // The request target as sent: `/announce?info_hash=...`.
   std::string target;
   // 10 for HTTP/1.0, 11 for HTTP/1.1.
@@ -35,6 +39,9 @@ struct RequestHead {
   // The last value of the reverse-proxy address header, when configured and
   // present.
   std::optional<std::string> forwarded_for;
+  // The Authorization header (the management API's bearer token; "" when
+  // none).
+  std::string authorization;
 };
 
 class RequestHeadParser {
@@ -82,9 +89,10 @@ struct ResponseHead {
   // `Vary: Accept-Encoding`: the body depends on it (full scrape).
   bool vary_accept_encoding = false;
   bool gzip = false;
+  absl::string_view content_type = "text/plain";
 };
 
-// Appends `HTTP/1.x <status>`, Content-Type: text/plain, the optional
+// Appends `HTTP/1.x <status>`, Content-Type, the optional
 // Vary/Content-Encoding, Connection as HTTP/1.x needs it for `keep_alive`,
 // Content-Length and the body to `out`.
 void AppendResponse(const ResponseHead& head, absl::string_view body, std::string* out);

@@ -23,7 +23,7 @@ TEST(RequestHeadParserTest, GetWithTargetAndVersion) {
   RequestHeadParser parser("", kLimit);
   const RequestHead& head =
       ParseWhole(parser, "GET /announce?info_hash=%01x HTTP/1.1\r\nHost: t\r\n\r\n");
-  EXPECT_TRUE(head.is_get);
+  EXPECT_TRUE(head.is_get());
   EXPECT_EQ(head.target, "/announce?info_hash=%01x");
   EXPECT_EQ(head.version, 11);
   EXPECT_TRUE(head.keep_alive);
@@ -147,9 +147,23 @@ TEST(RequestHeadParserTest, ForwardedHeaderOnlyWhenConfiguredAndPresent) {
 
 TEST(RequestHeadParserTest, OtherMethodsAreNotGet) {
   RequestHeadParser parser("", kLimit);
-  EXPECT_FALSE(ParseWhole(parser, "HEAD /announce HTTP/1.1\r\n\r\n").is_get);
+  EXPECT_FALSE(ParseWhole(parser, "HEAD /announce HTTP/1.1\r\n\r\n").is_get());
   parser.Reset();
-  EXPECT_FALSE(ParseWhole(parser, "FOO /announce HTTP/1.1\r\n\r\n").is_get);
+  EXPECT_FALSE(ParseWhole(parser, "FOO /announce HTTP/1.1\r\n\r\n").is_get());
+}
+
+TEST(RequestHeadParserTest, MethodAndAuthorization) {
+  RequestHeadParser parser("", kLimit);
+  EXPECT_EQ(ParseWhole(parser, "POST /x HTTP/1.1\r\n\r\n").method, Method::kPost);
+  parser.Reset();
+  EXPECT_EQ(ParseWhole(parser, "DELETE /x HTTP/1.1\r\n\r\n").method, Method::kDelete);
+  parser.Reset();
+  EXPECT_EQ(ParseWhole(parser, "GET /x HTTP/1.1\r\nAuthorization: Bearer abc\r\n\r\n")
+                .authorization,
+            "Bearer abc");
+  // The next request starts without it.
+  parser.Reset();
+  EXPECT_EQ(ParseWhole(parser, "GET /x HTTP/1.1\r\n\r\n").authorization, "");
 }
 
 TEST(RequestHeadParserTest, EmptyBodyIsAcceptedAnyBodyIsNot) {

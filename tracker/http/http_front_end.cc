@@ -190,7 +190,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
     if (settings_->behind_reverse_proxy) {
       peer = request.forwarded_for ? ParseForwardedFor(*request.forwarded_for) : std::nullopt;
     }
-    HttpAnswer answer = request.is_get ? worker_->handler->Handle(request.target, peer,
+    HttpAnswer answer = request.is_get() ? worker_->handler->Handle(request.target, peer,
                                                                   SecondsSinceStart())
                                        : HttpAnswer{405, "only GET\n"};
     ResponseHead response;
@@ -336,6 +336,19 @@ std::vector<StatisticsReporter::RateCounter> HttpFrontEnd::StatisticsRates() con
           {"requests scrape", table, static_cast<size_t>(HttpCounter::kScrapeRequests)},
           {"responses failure", table, static_cast<size_t>(HttpCounter::kFailureResponses)},
           {"connections", &tcp().counters().table(), static_cast<size_t>(TcpCounter::kAccepted)}};
+}
+
+std::optional<RequestTotals> HttpFrontEnd::Totals() const {
+  const CounterTable& table = counters_->table();
+  RequestTotals totals;
+  totals.transport = "tcp";
+  for (size_t ip = 0; ip < 2; ++ip) {
+    totals.connections[ip] =
+        tcp().counters().table().Total(static_cast<size_t>(TcpCounter::kAccepted), ip);
+    totals.announces[ip] = table.Total(static_cast<size_t>(HttpCounter::kAnnounceRequests), ip);
+    totals.scrapes[ip] = table.Total(static_cast<size_t>(HttpCounter::kScrapeRequests), ip);
+  }
+  return totals;
 }
 
 }  // namespace aquatic::http

@@ -26,6 +26,7 @@ class HttpFrontEnd final : public TcpFrontEnd {
   ~HttpFrontEnd() override;
 
   std::vector<StatisticsReporter::RateCounter> StatisticsRates() const override;
+  std::optional<RequestTotals> Totals() const override;
   const Counters<HttpCounter>& counters() const { return *counters_; }
 
  private:

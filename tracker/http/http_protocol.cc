@@ -19,7 +19,7 @@ class HttpProtocol final
   bool UsesTcp() const override { return true; }
   std::vector<ReloadedFile> ReloadedFiles(const google::protobuf::Message& front_end,
                                           absl::string_view table) const override {
-    return TlsFiles(static_cast<const config::HttpFrontEndConfig&>(front_end).network().tls(), table);
+    return TlsFiles(static_cast<const config::HttpFrontEndConfig&>(front_end).network().tls(), NetworkSection(table));
   }
   uint32_t MaxConnections(const google::protobuf::Message& front_end) const override {
     return static_cast<const config::HttpFrontEndConfig&>(front_end).network().max_connections();
@@ -35,7 +35,7 @@ class HttpProtocol final
 
   absl::Status ValidateOwn(const config::HttpFrontEndConfig& front_end,
                            absl::string_view table) const override {
-    if (absl::Status status = ValidateTls(front_end.network().tls(), table); !status.ok()) {
+    if (absl::Status status = ValidateTls(front_end.network().tls(), NetworkSection(table)); !status.ok()) {
       return status;
     }
     return CheckCodecLimit(table, "protocol", "max_scrape_torrents",

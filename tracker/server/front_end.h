@@ -6,6 +6,8 @@
 #define AQUATIC_TRACKER_SERVER_FRONT_END_H_
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,17 @@
 #include "tracker/base/statistics_report.h"
 
 namespace aquatic {
+
+// Requests a front-end handled, by IP version (0: IPv4, 1: IPv6), as the
+// management API reports them under torrust's keys
+// ("udp4_announces_handled").
+struct RequestTotals {
+  // "udp", "tcp" (HTTP), "ws".
+  std::string transport;
+  uint64_t connections[2] = {0, 0};
+  uint64_t announces[2] = {0, 0};
+  uint64_t scrapes[2] = {0, 0};
+};
 
 class FrontEnd {
  public:
@@ -40,6 +53,9 @@ class FrontEnd {
   // shows as they are now (open connections, ...).
   virtual std::vector<StatisticsReporter::RateCounter> StatisticsRates() const = 0;
   virtual std::vector<StatisticsRow> CurrentStatistics() const { return {}; }
+  // For the management API's statistics; a front-end that serves no
+  // announces (the API itself) has none.
+  virtual std::optional<RequestTotals> Totals() const { return std::nullopt; }
 };
 
 }  // namespace aquatic

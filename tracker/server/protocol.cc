@@ -23,21 +23,34 @@ absl::Status ValidateListen(const config::ListenAddresses& listen, absl::string_
   return absl::OkStatus();
 }
 
-absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table) {
+absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view section) {
   if (tls.enable_tls() &&
       (tls.tls_certificate_path().empty() || tls.tls_private_key_path().empty())) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "[", table, "network] enable_tls: needs tls_certificate_path and tls_private_key_path"));
+        section, " enable_tls: needs tls_certificate_path and tls_private_key_path"));
   }
   return absl::OkStatus();
 }
 
 std::vector<Protocol::ReloadedFile> TlsFiles(const config::TlsSettings& tls,
-                                             absl::string_view table) {
+                                             absl::string_view section) {
   if (!tls.enable_tls()) return {};
-  return {{absl::StrCat("[", table, "network] tls_certificate_path"), tls.tls_certificate_path()},
-          {absl::StrCat("[", table, "network] tls_private_key_path"), tls.tls_private_key_path()}};
+  return {{absl::StrCat(section, " tls_certificate_path"), tls.tls_certificate_path()},
+          {absl::StrCat(section, " tls_private_key_path"), tls.tls_private_key_path()}};
 }
+
+std::string NetworkSection(absl::string_view table) {
+  return absl::StrCat("[", table, "network]");
+}
+
+static std::vector<SharedFrontEndFactory>& SharedRegistry() {
+  static std::vector<SharedFrontEndFactory>* factories = new std::vector<SharedFrontEndFactory>();
+  return *factories;
+}
+
+void RegisterSharedFrontEnd(SharedFrontEndFactory factory) { SharedRegistry().push_back(factory); }
+
+std::vector<SharedFrontEndFactory> SharedFrontEnds() { return SharedRegistry(); }
 
 absl::Status CheckCodecLimit(absl::string_view table, absl::string_view section,
                              absl::string_view key, uint64_t value, size_t codec_limit,

@@ -84,10 +84,28 @@ class Protocol {
 // Shared checks of a front-end's [network] keys; errors name `table` +
 // "network" ("[udp.network] use_ipv4, ...").
 absl::Status ValidateListen(const config::ListenAddresses& listen, absl::string_view table);
-absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view table);
+// TLS keys wherever they are: errors name `section` ("[http.network]",
+// "[api]").
+absl::Status ValidateTls(const config::TlsSettings& tls, absl::string_view section);
 // The TLS files of `tls` as ReloadedFiles, when TLS is on.
 std::vector<Protocol::ReloadedFile> TlsFiles(const config::TlsSettings& tls,
-                                             absl::string_view table);
+                                             absl::string_view section);
+// "[http.network]" for `table` "http.", "[network]" for "".
+std::string NetworkSection(absl::string_view table);
+
+// Front-ends made from the shared keys rather than a protocol's table (the
+// management API of [api]): nullptr when not enabled. Registered at start-up
+// (AQUATIC_REGISTER_SHARED_FRONT_END) and made by BuildServer after the
+// protocols' front-ends.
+using SharedFrontEndFactory = absl::StatusOr<std::unique_ptr<FrontEnd>> (*)(Runtime& runtime);
+void RegisterSharedFrontEnd(SharedFrontEndFactory factory);
+std::vector<SharedFrontEndFactory> SharedFrontEnds();
+
+#define AQUATIC_REGISTER_SHARED_FRONT_END(name, factory)        \
+  static const bool kRegistered##name = [] {                     \
+    ::aquatic::RegisterSharedFrontEnd(factory);                  \
+    return true;                                                 \
+  }()
 
 // A Protocol over its config messages and front-end type, so that a
 // protocol writes only what is its own:

@@ -1,5 +1,6 @@
 #include "tracker/server/runtime.h"
 
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -129,19 +130,34 @@ void Runtime::Stop() {
   started_ = false;
 }
 
+std::vector<RequestTotals> Runtime::Totals() const {
+  std::vector<RequestTotals> totals;
+  for (const auto& front_end : front_ends_) {
+    if (std::optional<RequestTotals> one = front_end->Totals()) totals.push_back(*std::move(one));
+  }
+  return totals;
+}
+
 void Runtime::Clean() { swarms_->Clean(SecondsSinceStart(), config_.cleaning()); }
 
-void Runtime::Reload(absl::string_view why) {
+absl::StatusOr<AccessListHolder::Change> Runtime::ReloadAccessList(absl::string_view why) {
   if (access_list_->mode() == AccessListMode::kOff) {
     AQUATIC_LOG(kInfo, why, ": no access list to reload");
-  } else if (absl::StatusOr<AccessListHolder::Change> change = access_list_->Reload();
-             change.ok()) {
+    return AccessListHolder::Change{};
+  }
+  absl::StatusOr<AccessListHolder::Change> change = access_list_->Reload();
+  if (change.ok()) {
     AQUATIC_LOG(kInfo, why, ": access list reloaded: ", change->size, " info hashes (",
                 change->added, " added, ", change->removed, " removed)");
   } else {
     AQUATIC_LOG(kError, why, ": access list reload failed, keeping the old list: ",
                 change.status().message());
   }
+  return change;
+}
+
+void Runtime::Reload(absl::string_view why) {
+  ReloadAccessList(why).IgnoreError();
   for (const auto& front_end : front_ends_) front_end->Reload();
 }
 

@@ -57,6 +57,8 @@ class Runtime {
   void Add(std::unique_ptr<FrontEnd> front_end);
   // The front-end named `name`, or nullptr.
   FrontEnd* Find(absl::string_view name) const;
+  // Every front-end's request totals (those that serve announces).
+  std::vector<RequestTotals> Totals() const;
 
   // Starts the storage's writer, the Prometheus endpoint, every front-end,
   // then the io workers.
@@ -70,6 +72,10 @@ class Runtime {
   // SIGUSR1 or SIGHUP (`why` names it in the log line): the access list, then
   // each front-end's own files.
   void Reload(absl::string_view why = "reload");
+  // The access list file alone, logged with `why`; on error the old list
+  // stays and the error is returned. OK with nothing done when the mode is
+  // off.
+  absl::StatusOr<AccessListHolder::Change> ReloadAccessList(absl::string_view why);
   // Periodic: the statistics line and page.
   void ReportStatistics();
   // The rows of the statistics report as they are now (the API's page).

@@ -1,6 +1,9 @@
 #include "tracker/server/server_config.h"
 
 #include <algorithm>
+#include <string>
+#include <tuple>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,10 +36,22 @@ bool Overlap(const SocketAddress& a, const SocketAddress& b) {
 }
 
 struct Listening {
-  const Protocol* protocol;
-  const char* key;
+  // "[udp.network] address_ipv4", "[api] address".
+  std::string key;
+  bool tcp;
   SocketAddress address;
 };
+
+absl::Status AddListening(Listening candidate, std::vector<Listening>* listening) {
+  for (const Listening& other : *listening) {
+    if (other.tcp != candidate.tcp || !Overlap(other.address, candidate.address)) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        other.key, " and ", candidate.key, ": both listen on ", candidate.address.ToString(),
+        candidate.tcp ? " (TCP)" : " (UDP)", "; give them different ports"));
+  }
+  listening->push_back(std::move(candidate));
+  return absl::OkStatus();
+}
 
 absl::Status CheckNoSharedPorts(const ServerConfig& config) {
   std::vector<Listening> listening;
@@ -48,19 +63,40 @@ absl::Status CheckNoSharedPorts(const ServerConfig& config) {
           std::tuple{listen.use_ipv6(), "address_ipv6", listen.address_ipv6()}}) {
       absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
       if (!enabled || !address.ok()) continue;
-      for (const Listening& other : listening) {
-        if (other.protocol->UsesTcp() != entry.protocol->UsesTcp()) continue;
-        if (!Overlap(other.address, *address)) continue;
-        return absl::InvalidArgumentError(absl::StrCat(
-            "[", other.protocol->name(), ".network] ", other.key, " and [",
-            entry.protocol->name(), ".network] ", key, ": both listen on ",
-            address->ToString(), entry.protocol->UsesTcp() ? " (TCP)" : " (UDP)",
-            "; give them different ports"));
+      if (absl::Status status = AddListening(
+              {absl::StrCat("[", entry.protocol->name(), ".network] ", key),
+               entry.protocol->UsesTcp(), *address},
+              &listening);
+          !status.ok()) {
+        return status;
       }
-      listening.push_back({entry.protocol, key, *address});
+    }
+  }
+  const config::ApiConfig& api = config.shared.api();
+  if (api.enabled()) {
+    absl::StatusOr<SocketAddress> address = SocketAddress::Parse(api.address());
+    if (address.ok()) {
+      return AddListening({"[api] address", true, *address}, &listening);
     }
   }
   return absl::OkStatus();
+}
+
+// The [api] keys that only make sense together.
+absl::Status ValidateApi(const config::ApiConfig& api) {
+  if (!api.enabled()) return absl::OkStatus();
+  if (api.access_tokens().empty() && !api.public_stats_page()) {
+    return absl::InvalidArgumentError(
+        "[api] access_tokens: none set, so every request but /health would be refused; "
+        "add a token (or set enabled = false)");
+  }
+  for (const std::string& token : api.access_tokens()) {
+    if (token.size() < 16) {
+      return absl::InvalidArgumentError(
+          "[api] access_tokens: a token must have at least 16 characters");
+    }
+  }
+  return ValidateTls(api.tls(), "[api]");
 }
 
 }  // namespace
@@ -96,6 +132,7 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
     return absl::InvalidArgumentError(
         "no front-end is enabled: set enabled = true in [udp], [http] or [ws]");
   }
+  if (absl::Status status = ValidateApi(config.shared.api()); !status.ok()) return status;
   return CheckNoSharedPorts(config);
 }
 
@@ -185,6 +222,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> BuildServer(const ServerConfig& config)
     if (!front_end.ok()) return front_end.status();
     (*runtime)->Add(*std::move(front_end));
   }
+  for (const SharedFrontEndFactory factory : SharedFrontEnds()) {
+    absl::StatusOr<std::unique_ptr<FrontEnd>> front_end = factory(**runtime);
+    if (!front_end.ok()) return front_end.status();
+    if (*front_end != nullptr) (*runtime)->Add(*std::move(front_end));
+  }
   return runtime;
 }
 
@@ -195,6 +237,9 @@ absl::Status CheckReloadedFiles(const ServerConfig& config) {
   std::vector<Protocol::ReloadedFile> files;
   if (config.shared.access_list().mode() != config::ACCESS_LIST_MODE_OFF) {
     files.push_back({"[access_list] path", config.shared.access_list().path()});
+  }
+  for (Protocol::ReloadedFile& file : TlsFiles(config.shared.api().tls(), "[api]")) {
+    if (config.shared.api().enabled()) files.push_back(std::move(file));
   }
   for (const auto& entry : config.front_ends) {
     if (!entry.protocol->Enabled(*entry.config)) continue;

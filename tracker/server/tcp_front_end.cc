@@ -22,7 +22,10 @@ absl::Status TcpFrontEnd::Init(Runtime& runtime, const Options& options) {
   if (options.tls->enable_tls()) {
     absl::StatusOr<std::unique_ptr<TlsContexts>> tls =
         TlsContexts::Load(options.tls->tls_certificate_path(),
-                          options.tls->tls_private_key_path(), options.table);
+                          options.tls->tls_private_key_path(),
+                          options.tls_section.empty()
+                              ? absl::StrCat("[", options.table, "network]")
+                              : options.tls_section);
     if (!tls.ok()) return tls.status();
     tls_ = *std::move(tls);
   }

@@ -54,6 +54,8 @@ class TcpFrontEnd : public FrontEnd {
     // "http." in `aquatic run`'s file, "" in the protocol's own: errors name
     // keys "[http.network] tls_certificate_path".
     std::string table;
+    // Where its TLS keys are, for errors; "[<table>network]" when empty.
+    std::string tls_section;
     // Read by Init only.
     const config::ListenAddresses* listen = nullptr;
     const config::TlsSettings* tls = nullptr;

@@ -13,18 +13,18 @@ namespace aquatic {
 
 absl::StatusOr<std::unique_ptr<TlsContexts>> TlsContexts::Load(
     const std::string& certificate_path, const std::string& private_key_path,
-    absl::string_view table) {
+    absl::string_view section) {
   std::unique_ptr<TlsContexts> contexts(
-      new TlsContexts(certificate_path, private_key_path, table));
+      new TlsContexts(certificate_path, private_key_path, section));
   if (absl::Status status = contexts->Reload(); !status.ok()) return status;
   return contexts;
 }
 
 TlsContexts::TlsContexts(const std::string& certificate_path,
-                         const std::string& private_key_path, absl::string_view table)
+                         const std::string& private_key_path, absl::string_view section)
     : certificate_path_(AbsolutePath(certificate_path)),
       private_key_path_(AbsolutePath(private_key_path)),
-      section_(absl::StrCat("[", table, "network]")) {}
+      section_(section) {}
 
 absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> TlsContexts::Build() const {
   auto context = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);

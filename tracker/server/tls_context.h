@@ -20,11 +20,11 @@ namespace aquatic {
 
 class TlsContexts {
  public:
-  // `table` ("http." or "") names the keys in errors: "[http.network]
+  // `section` ("[http.network]", "[api]") names the keys in errors: "[http.network]
   // tls_certificate_path: ...".
   static absl::StatusOr<std::unique_ptr<TlsContexts>> Load(const std::string& certificate_path,
                                                            const std::string& private_key_path,
-                                                           absl::string_view table = "");
+                                                           absl::string_view section = "[network]");
 
   std::shared_ptr<boost::asio::ssl::context> Current() const {
     return std::atomic_load(&current_);
@@ -38,7 +38,7 @@ class TlsContexts {
   // The paths as AbsolutePath: a reload after the process dropped
   // privileges reads them through the chroot (PathForReading).
   TlsContexts(const std::string& certificate_path, const std::string& private_key_path,
-              absl::string_view table);
+              absl::string_view section);
   absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> Build() const;
 
   std::string certificate_path_;

@@ -137,4 +137,16 @@ std::vector<StatisticsReporter::RateCounter> UdpFrontEnd::StatisticsRates() cons
           rate("dropped", UdpCounter::kDropped)};
 }
 
+std::optional<RequestTotals> UdpFrontEnd::Totals() const {
+  const CounterTable& table = counters_->table();
+  RequestTotals totals;
+  totals.transport = "udp";
+  for (size_t ip = 0; ip < 2; ++ip) {
+    totals.connections[ip] = table.Total(static_cast<size_t>(UdpCounter::kConnectRequests), ip);
+    totals.announces[ip] = table.Total(static_cast<size_t>(UdpCounter::kAnnounceRequests), ip);
+    totals.scrapes[ip] = table.Total(static_cast<size_t>(UdpCounter::kScrapeRequests), ip);
+  }
+  return totals;
+}
+
 }  // namespace aquatic::udp

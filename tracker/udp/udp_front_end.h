@@ -35,6 +35,7 @@ class UdpFrontEnd final : public FrontEnd {
   std::string Describe() const override;
   void AddMetrics(PrometheusText* text) const override;
   std::vector<StatisticsReporter::RateCounter> StatisticsRates() const override;
+  std::optional<RequestTotals> Totals() const override;
 
   // Bound ports (useful with port 0 in tests); 0 when that family is off.
   uint16_t ipv4_port() const { return ipv4_port_; }

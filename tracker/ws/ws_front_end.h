@@ -28,6 +28,7 @@ class WsFrontEnd final : public TcpFrontEnd {
   ~WsFrontEnd() override;
 
   std::vector<StatisticsReporter::RateCounter> StatisticsRates() const override;
+  std::optional<RequestTotals> Totals() const override;
   const Counters<WsCounter>& counters() const { return *counters_; }
 
  private:

@@ -25,7 +25,7 @@ class WsProtocol final
   bool UsesTcp() const override { return true; }
   std::vector<ReloadedFile> ReloadedFiles(const google::protobuf::Message& front_end,
                                           absl::string_view table) const override {
-    return TlsFiles(static_cast<const config::WsFrontEndConfig&>(front_end).network().tls(), table);
+    return TlsFiles(static_cast<const config::WsFrontEndConfig&>(front_end).network().tls(), NetworkSection(table));
   }
   uint32_t MaxConnections(const google::protobuf::Message& front_end) const override {
     return static_cast<const config::WsFrontEndConfig&>(front_end).network().max_connections();
@@ -45,7 +45,7 @@ class WsProtocol final
       return absl::InvalidArgumentError(absl::StrCat(
           "[", table, "network] websocket_max_frame_size: larger than websocket_max_message_size"));
     }
-    if (absl::Status status = ValidateTls(network.tls(), table); !status.ok()) return status;
+    if (absl::Status status = ValidateTls(network.tls(), NetworkSection(table)); !status.ok()) return status;
     const config::WsProtocolConfig& protocol = front_end.protocol();
     if (absl::Status status = CheckCodecLimit(
             table, "protocol", "max_scrape_torrents", protocol.max_scrape_torrents(),

@@ -1,0 +1,284 @@
+#include "tracker/api/api_handler.h"
+
+#include <openssl/mem.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "codec/runtime/json.h"
+#include "tracker/base/clock.h"
+#include "tracker/base/statistics_report.h"
+#include "tracker/api/api_request.h"
+
+namespace aquatic::api {
+namespace {
+
+std::array<uint8_t, 32> Digest(absl::string_view text) {
+  std::array<uint8_t, 32> digest;
+  SHA256(reinterpret_cast<const uint8_t*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
+ApiAnswer JsonError(int status, absl::string_view message) {
+  ApiAnswer answer;
+  answer.status = status;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("error");
+  json.String(message);
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer JsonOk() {
+  ApiAnswer answer;
+  answer.body = R"({"status":"ok"})";
+  return answer;
+}
+
+void CountsFields(const swarm::TorrentCounts& counts, codec::JsonWriter* json) {
+  json->Key("seeders");
+  json->Int(counts.seeders);
+  json->Key("completed");
+  json->Int(counts.completed);
+  json->Key("leechers");
+  json->Int(counts.leechers);
+}
+
+std::string HexBytes(const uint8_t* bytes, size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * size);
+  for (size_t i = 0; i < size; ++i) {
+    hex.push_back(kDigits[bytes[i] >> 4]);
+    hex.push_back(kDigits[bytes[i] & 15]);
+  }
+  return hex;
+}
+
+std::string PeerAddressText(const swarm::PeerView& peer) {
+  if (!peer.ipv6) {
+    return absl::StrCat(peer.ip[0], ".", peer.ip[1], ".", peer.ip[2], ".", peer.ip[3], ":",
+                        peer.port);
+  }
+  std::string text = "[";
+  for (size_t i = 0; i < 16; i += 2) {
+    if (i > 0) text.push_back(':');
+    absl::StrAppend(&text, absl::Hex(peer.ip[i] << 8 | peer.ip[i + 1]));
+  }
+  absl::StrAppend(&text, "]:", peer.port);
+  return text;
+}
+
+}  // namespace
+
+ApiHandler::ApiHandler(Runtime* runtime, const config::ApiConfig& config)
+    : runtime_(runtime), public_statistics_page_(config.public_stats_page()) {
+  for (const std::string& token : config.access_tokens()) token_digests_.push_back(Digest(token));
+}
+
+bool ApiHandler::Authorized(absl::string_view token) const {
+  if (token.empty()) return false;
+  const std::array<uint8_t, 32> digest = Digest(token);
+  bool found = false;
+  for (const auto& known : token_digests_) {
+    found |= CRYPTO_memcmp(digest.data(), known.data(), digest.size()) == 0;
+  }
+  return found;
+}
+
+ApiAnswer ApiHandler::Handle(const http::RequestHead& request) {
+  Route route = RouteRequest(request.method, request.target);
+  if (route.error_status != 0) return JsonError(route.error_status, route.error);
+  const ApiRequest& api = route.request;
+  if (!IsPublic(api.endpoint, public_statistics_page_)) {
+    const absl::string_view token =
+        api.query_token.empty() ? BearerToken(request.authorization) : api.query_token;
+    if (!Authorized(token)) {
+      return JsonError(401, token.empty() ? "a token is needed (Authorization: Bearer TOKEN)"
+                                          : "the token is not valid");
+    }
+  }
+  switch (api.endpoint) {
+    case Endpoint::kHealth:
+      return JsonOk();
+    case Endpoint::kStats:
+      return Stats();
+    case Endpoint::kTorrent:
+      return Torrent(api.info_hash);
+    case Endpoint::kTorrents:
+      return Torrents(api.offset, api.limit);
+    case Endpoint::kWhitelistAdd:
+      return EditAccessList(api.info_hash, true);
+    case Endpoint::kWhitelistRemove:
+      return EditAccessList(api.info_hash, false);
+    case Endpoint::kWhitelistReload:
+      return ReloadAccessList();
+    case Endpoint::kStatisticsPage:
+      return StatisticsPage();
+  }
+  return JsonError(404, "no such path");
+}
+
+ApiAnswer ApiHandler::Stats() const {
+  const SwarmStats swarms = runtime_->swarms().TotalStats();
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("torrents");
+  json.Int(swarms.torrents);
+  json.Key("seeders");
+  json.Int(swarms.seeders);
+  json.Key("completed");
+  json.Int(static_cast<int64_t>(swarms.completed));
+  json.Key("leechers");
+  json.Int(swarms.peers_ipv4 + swarms.peers_ipv6 - swarms.seeders);
+  // torrust's keys: tcp for HTTP, udp, and ws for WebTorrent, summed over
+  // front-ends of one transport; a transport the process does not serve
+  // counts zeros, as in torrust.
+  std::vector<RequestTotals> totals = runtime_->Totals();
+  for (const absl::string_view transport : {"tcp", "udp", "ws"}) {
+    RequestTotals sum;
+    for (const RequestTotals& one : totals) {
+      if (one.transport != transport) continue;
+      for (size_t ip = 0; ip < 2; ++ip) {
+        sum.connections[ip] += one.connections[ip];
+        sum.announces[ip] += one.announces[ip];
+        sum.scrapes[ip] += one.scrapes[ip];
+      }
+    }
+    for (size_t ip = 0; ip < 2; ++ip) {
+      const std::string prefix = absl::StrCat(transport, ip == 0 ? "4" : "6");
+      json.Key(absl::StrCat(prefix, "_connections_handled"));
+      json.Int(static_cast<int64_t>(sum.connections[ip]));
+      json.Key(absl::StrCat(prefix, "_announces_handled"));
+      json.Int(static_cast<int64_t>(sum.announces[ip]));
+      json.Key(absl::StrCat(prefix, "_scrapes_handled"));
+      json.Int(static_cast<int64_t>(sum.scrapes[ip]));
+    }
+  }
+  if (const storage::Storage* storage = runtime_->storage(); storage != nullptr) {
+    json.Key("storage_up");
+    json.Bool(storage->healthy());
+    json.Key("storage_pending_changes");
+    json.Int(static_cast<int64_t>(storage->pending()));
+  }
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer ApiHandler::Torrent(const InfoHash& info_hash) const {
+  swarm::TorrentCounts counts;
+  std::vector<swarm::PeerView> peers;
+  if (!runtime_->swarms().ListPeers(info_hash, kMaxListedPeers, &counts, &peers)) {
+    return JsonError(404, "torrent not found");
+  }
+  const uint32_t now = SecondsSinceStart();
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("info_hash");
+  json.String(InfoHashToHex(info_hash));
+  CountsFields(counts, &json);
+  json.Key("peers");
+  json.BeginArray();
+  for (const swarm::PeerView& peer : peers) {
+    json.BeginObject();
+    json.Key("peer_id");
+    if (peer.has_peer_id) {
+      json.String(HexBytes(peer.peer_id.data(), peer.peer_id.size()));
+    } else {
+      json.Null();
+    }
+    json.Key("peer_addr");
+    if (peer.has_address) {
+      json.String(PeerAddressText(peer));
+    } else {
+      json.Null();
+    }
+    json.Key("seeder");
+    json.Bool(peer.seeder);
+    json.Key("seconds_since_announce");
+    json.Int(now >= peer.last_announce ? now - peer.last_announce : 0);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer ApiHandler::Torrents(uint64_t offset, uint64_t limit) const {
+  struct Entry {
+    InfoHash info_hash;
+    swarm::TorrentCounts counts;
+  };
+  std::vector<Entry> entries;
+  runtime_->swarms().ForEachTorrent(
+      [&entries](const InfoHash& info_hash, const swarm::TorrentCounts& counts) {
+        entries.push_back({info_hash, counts});
+      });
+  auto by_hash = [](const Entry& a, const Entry& b) { return a.info_hash < b.info_hash; };
+  std::sort(entries.begin(), entries.end(), by_hash);
+  // A torrent with peers in both engines (IP and WebTorrent) is one row.
+  std::vector<Entry> merged;
+  for (const Entry& entry : entries) {
+    if (!merged.empty() && merged.back().info_hash == entry.info_hash) {
+      merged.back().counts.seeders += entry.counts.seeders;
+      merged.back().counts.leechers += entry.counts.leechers;
+      merged.back().counts.completed += entry.counts.completed;
+    } else {
+      merged.push_back(entry);
+    }
+  }
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginArray();
+  const uint64_t begin = std::min<uint64_t>(offset, merged.size());
+  const uint64_t end = std::min<uint64_t>(begin + limit, merged.size());
+  for (uint64_t i = begin; i < end; ++i) {
+    json.BeginObject();
+    json.Key("info_hash");
+    json.String(InfoHashToHex(merged[i].info_hash));
+    CountsFields(merged[i].counts, &json);
+    json.EndObject();
+  }
+  json.EndArray();
+  return answer;
+}
+
+ApiAnswer ApiHandler::EditAccessList(const InfoHash& info_hash, bool listed) {
+  AccessListHolder* access_list = runtime_->mutable_access_list();
+  if (access_list->mode() != AccessListMode::kAllow) {
+    return JsonError(409, "[access_list] mode is not \"allow\": there is no whitelist to edit");
+  }
+  const AccessListHolder::Edit edit =
+      listed ? access_list->AddApiEntry(info_hash) : access_list->RemoveApiEntry(info_hash);
+  if (edit == AccessListHolder::Edit::kInFile) {
+    return JsonError(409, "the info hash is listed in [access_list] path: remove it there");
+  }
+  if (edit != AccessListHolder::Edit::kUnchanged && runtime_->storage() != nullptr) {
+    runtime_->storage()->SetListed(info_hash, listed);
+  }
+  return JsonOk();
+}
+
+ApiAnswer ApiHandler::ReloadAccessList() {
+  if (runtime_->access_list()->mode() == AccessListMode::kOff) {
+    return JsonError(409, "[access_list] mode is \"off\": there is no list to reload");
+  }
+  absl::StatusOr<AccessListHolder::Change> change = runtime_->ReloadAccessList("api");
+  if (!change.ok()) return JsonError(500, change.status().message());
+  return JsonOk();
+}
+
+ApiAnswer ApiHandler::StatisticsPage() const {
+  ApiAnswer answer;
+  answer.content_type = "text/html; charset=utf-8";
+  std::vector<StatisticsRow> rows = runtime_->CurrentStatistics();
+  answer.body = FormatStatisticsHtml("aquatic", rows);
+  return answer;
+}
+
+}  // namespace aquatic::api
