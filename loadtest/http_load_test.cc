@@ -643,7 +643,10 @@ class Worker {
       // The codec leaves out keys at their defaults; trackers differ on
       // what a missing `left` means (opentracker: a leecher), and real
       // clients send compact=1.
-      if (announce_.left == 0) out->append("&left=0");
+      if (announce_.left == 0) {
+        out->append("&left=0");
+        if (sampler_.NextIsCompleted()) out->append("&event=completed");
+      }
       out->append("&compact=1");
     }
     out->append(request_tail_);

@@ -308,6 +308,9 @@ class Worker {
     announce_.peer_id = workload_.peer_id(peer);
     announce_.left = sampler_.NextIsSeeder() ? 0 : 1000000;
     announce_.event = event;
+    if (announce_.left == 0 && event == udp::AnnounceEvent::kNone && sampler_.NextIsCompleted()) {
+      announce_.event = udp::AnnounceEvent::kCompleted;
+    }
     announce_.key = static_cast<uint32_t>(peer);
     announce_.port = Workload::PeerPort(peer);
   }

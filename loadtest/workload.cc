@@ -48,6 +48,10 @@ absl::StatusOr<Workload> Workload::Create(const WorkloadOptions& options) {
   if (!(options.peer_seeder_probability >= 0.0 && options.peer_seeder_probability <= 1.0)) {
     return absl::InvalidArgumentError("peer_seeder_probability must be between 0 and 1");
   }
+  if (!(options.seeder_completed_probability >= 0.0 &&
+        options.seeder_completed_probability <= 1.0)) {
+    return absl::InvalidArgumentError("seeder_completed_probability must be between 0 and 1");
+  }
   if (!(options.torrent_popularity_mean > 0.0)) {
     return absl::InvalidArgumentError("torrent_popularity_mean must be above 0");
   }
@@ -128,6 +132,10 @@ size_t WorkloadSampler::NextPeer() { return rng_.Below(workload_.number_of_peers
 
 bool WorkloadSampler::NextIsSeeder() {
   return rng_.NextDouble() < workload_.options().peer_seeder_probability;
+}
+
+bool WorkloadSampler::NextIsCompleted() {
+  return rng_.NextDouble() < workload_.options().seeder_completed_probability;
 }
 
 size_t WorkloadSampler::NextScrapeCount() {

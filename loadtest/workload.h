@@ -56,6 +56,10 @@ struct WorkloadOptions {
   uint32_t weight_scrape = 1;
   // Chance that an announcing peer is a seeder (left = 0).
   double peer_seeder_probability = 0.75;
+  // Chance that a seeder's announce says event=completed (it just finished
+  // its download): trackers count each peer's completion once and keep the
+  // counts, so the load exercises that path too.
+  double seeder_completed_probability = 0.01;
   // Scrapes name 1 to this many torrents (uniform).
   uint32_t scrape_max_torrents = 10;
   uint64_t seed = 1;
@@ -107,6 +111,8 @@ class WorkloadSampler {
   // A peer, uniform.
   size_t NextPeer();
   bool NextIsSeeder();
+  // Whether a seeder's announce says event=completed.
+  bool NextIsCompleted();
   // How many torrents the next scrape names: 1..scrape_max_torrents.
   size_t NextScrapeCount();
 

@@ -54,6 +54,8 @@ WorkloadOptions ToWorkloadOptions(const UdpLoadTestConfig& config, uint64_t seed
   options.weight_announce = requests.weight_announce();
   options.weight_scrape = requests.weight_scrape();
   options.peer_seeder_probability = requests.peer_seeder_probability_percent() / 100.0;
+  options.seeder_completed_probability =
+      requests.seeder_completed_probability_percent() / 100.0;
   options.scrape_max_torrents = requests.scrape_max_torrents();
   options.seed = seed;
   return options;

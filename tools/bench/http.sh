@@ -5,6 +5,10 @@
 #                      keep-alive: one request per connection)
 #   aquatic-keepalive  `aquatic http`, keep-alive on
 #   aquatic-tls        `aquatic http` over TLS (test certificate), keep-alive on
+#   aquatic-sqlite     as aquatic, with [storage] backend = "sqlite" (the
+#                      default; the others run without storage): completed
+#                      counts written every flush_interval (announces with
+#                      event=completed: 1% of seeders' announces)
 # The first two are the like-for-like comparison: a new connection per
 # request, as opentracker forces. Each server runs pinned to one core
 # (taskset -c $BENCH_SERVER_CPU), the load tester to the other; warm-up
@@ -18,7 +22,7 @@
 #   BENCH_DURATION=20       measured seconds per run
 #   BENCH_WARMUP=3          warm-up seconds per run (not measured)
 #   BENCH_REPEAT=3          runs per case
-#   BENCH_CASES="aquatic opentracker aquatic-keepalive aquatic-tls"
+#   BENCH_CASES="aquatic opentracker aquatic-keepalive aquatic-tls aquatic-sqlite"
 #   BENCH_BASELINE_BIN=PATH also run this `aquatic` (e.g. an earlier commit's)
 #                           as CASE@baseline for every aquatic case; the last
 #                           line then ends with "vs baseline: CASE X.XX (cpu Y.YY); ..."
@@ -28,9 +32,10 @@
 #   BENCH_SKIP_BUILD=1      use the binaries already built with --config=opt
 #
 # The last line is:
-#   http ratio vs opentracker: X.XX; keep-alive: Y.YY; tls: Z.ZZ
+#   http ratio vs opentracker: X.XX; keep-alive: Y.YY; tls: Z.ZZ; storage sqlite vs off: S.SS
 # (median announces/s of aquatic, aquatic-keepalive and aquatic-tls, each
-# divided by opentracker's; "n/a" where a case failed). Only loopback
+# divided by opentracker's, and aquatic-sqlite's divided by aquatic's; "n/a"
+# where a case failed). Only loopback
 # addresses are used. The parts shared with udp.sh and ws.sh are in
 # tools/bench/lib.sh.
 set -uo pipefail
@@ -38,7 +43,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-CASES="${BENCH_CASES:-aquatic opentracker aquatic-keepalive aquatic-tls}"
+CASES="${BENCH_CASES:-aquatic opentracker aquatic-keepalive aquatic-tls aquatic-sqlite}"
 CASES="$(with_baseline ${CASES})"
 CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 PORT="${BENCH_PORT:-39300}"
@@ -56,7 +61,7 @@ done
 [[ "${DURATION}" -ge 1 && "${REPEAT}" -ge 1 ]] || die "BENCH_DURATION and BENCH_REPEAT must be at least 1"
 for name in ${CASES}; do
   case "$(case_base "${name}")" in
-    aquatic | opentracker | aquatic-keepalive | aquatic-tls) ;;
+    aquatic | opentracker | aquatic-keepalive | aquatic-tls | aquatic-sqlite) ;;
     *) die "unknown case '${name}' in BENCH_CASES" ;;
   esac
 done
@@ -110,7 +115,7 @@ start_server() {
   case "${name}" in
     aquatic*)
       local keep_alive=true tls=""
-      [[ "$(case_base "${name}")" == aquatic ]] && keep_alive=false
+      [[ "$(case_base "${name}")" == aquatic || "${name}" == aquatic-sqlite ]] && keep_alive=false
       [[ "$(case_base "${name}")" == aquatic-tls ]] && tls="enable_tls = true
 tls_certificate_path = \"${work}/certificate.pem\"
 tls_private_key_path = \"${work}/private_key.pem\""
@@ -128,6 +133,7 @@ max_response_peers = 50
 [access_list]
 mode = "allow"
 path = "${list_dir}/whitelist.txt"
+$(storage_section "${name}" "${work}/${name}-${port}.sqlite3")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" http -c "${work}/${name}.toml" \
         >"${work}/${name}.log" 2>&1 &
@@ -150,7 +156,8 @@ for run in $(seq "${REPEAT}"); do
   for name in ${CASES}; do
     run_port=$((run_port + 1))
     keep_alive=true tls=false
-    [[ "$(case_base "${name}")" == aquatic || "${name}" == opentracker ]] && keep_alive=false
+    [[ "$(case_base "${name}")" == aquatic || "${name}" == opentracker || "${name}" == aquatic-sqlite ]] &&
+      keep_alive=false
     [[ "$(case_base "${name}")" == aquatic-tls ]] && tls=true
     load_config "${work}/load.toml" "${run_port}" "${keep_alive}" "${tls}"
     if ! start_server "${name}" "${run_port}"; then
@@ -215,4 +222,4 @@ echo "CPU us/resp is server CPU time per answered request; other CPU is what the
 echo "used meanwhile (in % of one core): high means a disturbed run. All ratios are to opentracker"
 echo "(no keep-alive): aquatic without keep-alive, with keep-alive, and with TLS + keep-alive."
 vs_baseline="$(baseline_ratios RATES CPU_US ${CASES})"
-echo "http ratio vs opentracker: $(ratio "${RATES[aquatic]:-n/a}" "${base}"); keep-alive: $(ratio "${RATES[aquatic-keepalive]:-n/a}" "${base}"); tls: $(ratio "${RATES[aquatic-tls]:-n/a}" "${base}")${vs_baseline:+; vs baseline: ${vs_baseline}}"
+echo "http ratio vs opentracker: $(ratio "${RATES[aquatic]:-n/a}" "${base}"); keep-alive: $(ratio "${RATES[aquatic-keepalive]:-n/a}" "${base}"); tls: $(ratio "${RATES[aquatic-tls]:-n/a}" "${base}"); storage sqlite vs off: $(ratio "${RATES[aquatic-sqlite]:-n/a}" "${RATES[aquatic]:-n/a}")${vs_baseline:+; vs baseline: ${vs_baseline}}"

@@ -112,14 +112,28 @@ build_and_copy() {
 
 # --- the baseline binary --------------------------------------------------------
 # with_baseline NAMES...: the names, each aquatic one followed by its
-# NAME@baseline twin when BASELINE is set.
+# NAME@baseline twin when BASELINE is set (not the storage cases: an earlier
+# binary may have no [storage]).
 with_baseline() {
   local name out=()
   for name in "$@"; do
     out+=("${name}")
-    [[ -n "${BASELINE}" && "${name}" == aquatic* ]] && out+=("${name}@baseline")
+    [[ -n "${BASELINE}" && "${name}" == aquatic* && "${name}" != *-sqlite ]] &&
+      out+=("${name}@baseline")
   done
   echo "${out[*]}"
+}
+
+# storage_section NAME FILE: the [storage] keys of an aquatic case: SQLite in
+# FILE for the *-sqlite cases, none otherwise; nothing for a baseline binary,
+# which may predate [storage].
+storage_section() {
+  [[ "$1" == *@baseline ]] && return 0
+  if [[ "$1" == *-sqlite ]]; then
+    printf '[storage]\nbackend = "sqlite"\npath = "%s"\n' "$2"
+  else
+    printf '[storage]\nbackend = "none"\n'
+  fi
 }
 
 case_base() { echo "${1%@baseline}"; }  # NAME: the case without @baseline

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # UDP tracker benchmark: the same load against
-#   aquatic      `aquatic udp` (this repository)
+#   aquatic      `aquatic udp` (this repository), storage off
+#   aquatic-sqlite  the same with [storage] backend = "sqlite" (the default):
+#                completed counts written every flush_interval
+#                (announces with event=completed: 1% of seeders' announces)
 #   opentracker  Debian's opentracker (allow-list build, IPv4)
 #   floor        tools/bench:noop_udp_responder, a stateless fixed reply with
 #                recvmmsg/sendmmsg: the most the kernel allows
@@ -16,7 +19,7 @@
 #   BENCH_DURATION=20       measured seconds per run
 #   BENCH_WARMUP=3          warm-up seconds per run (not measured)
 #   BENCH_REPEAT=3          runs per server
-#   BENCH_SERVERS="aquatic opentracker floor"
+#   BENCH_SERVERS="aquatic aquatic-sqlite opentracker floor"
 #   BENCH_FILL_PEERS=1000000 BENCH_FILL_TORRENTS=100000 (BENCH_FILL_PEERS=0 skips)
 #   BENCH_FILL_TIMEOUT=180  most seconds for one fill
 #   BENCH_PORT=39100        first of the loopback ports used
@@ -28,7 +31,8 @@
 #                           ends with "vs baseline: X.XX (cpu Y.YY)"
 #
 # The last line is:
-#   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B
+#   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B;
+#   storage sqlite vs off: S.SS
 # ("n/a" where a server failed). Only loopback addresses are used. The parts
 # shared with http.sh and ws.sh are in tools/bench/lib.sh.
 set -uo pipefail
@@ -36,7 +40,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic opentracker floor})"
+SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic aquatic-sqlite opentracker floor})"
 FILL_PEERS="${BENCH_FILL_PEERS:-1000000}"
 FILL_TORRENTS="${BENCH_FILL_TORRENTS:-100000}"
 FILL_TIMEOUT="${BENCH_FILL_TIMEOUT:-180}"
@@ -94,8 +98,8 @@ start_server() {
   local name="$1" port="$2" dir="$3"
   server_pid=""
   case "$(case_base "${name}")" in
-    aquatic)
-      cat >"${dir}/aquatic.toml" <<TOML
+    aquatic | aquatic-sqlite)
+      cat >"${dir}/${name}.toml" <<TOML
 socket_workers = 1
 [network]
 address_ipv4 = "127.0.0.1:${port}"
@@ -103,8 +107,9 @@ use_ipv6 = false
 [access_list]
 mode = "allow"
 path = "${dir}/whitelist.txt"
+$(storage_section "${name}" "${dir}/${name}-${port}.sqlite3")
 TOML
-      taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" udp -c "${dir}/aquatic.toml" \
+      taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" udp -c "${dir}/${name}.toml" \
         >"${dir}/${name}.log" 2>&1 &
       ;;
     opentracker)
@@ -164,7 +169,7 @@ if [[ "${FILL_PEERS}" -gt 0 ]]; then
   make_allow_list fill "${FILL_TORRENTS}" "${FILL_PEERS}"
   log "memory: ${FILL_PEERS} peers over ${FILL_TORRENTS} torrents"
   for name in ${SERVERS}; do
-    [[ "${name}" == floor ]] && continue
+    [[ "${name}" == floor || "${name}" == *-sqlite ]] && continue
     BYTES_PER_PEER[${name}]=n/a
     run_port=$((run_port + 1))
     if ! start_server "${name}" "${run_port}" "${work}/fill"; then continue; fi
@@ -221,4 +226,5 @@ echo
 echo "ratios are of median announce responses/s; CPU us/resp is server CPU time per answered request;"
 echo "other CPU is what the rest of the machine used meanwhile (in % of one core): high means a disturbed run"
 vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
-echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}${vs_baseline:+; vs baseline: ${vs_baseline}}"
+vs_off="$(ratio "${RATES[aquatic-sqlite]:-n/a}" "${RATES[aquatic]:-n/a}")"
+echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}${vs_baseline:+; vs baseline: ${vs_baseline}}"

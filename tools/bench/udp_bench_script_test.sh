@@ -32,6 +32,11 @@ grep -q '^source .*/lib\.sh" || exit 1$' "${script}" ||
   [[ "$(with_baseline aquatic opentracker aquatic-tls)" == \
       "aquatic aquatic@baseline opentracker aquatic-tls aquatic-tls@baseline" ]] ||
     { echo "FAIL: with_baseline"; exit 1; }
+  [[ "$(with_baseline aquatic aquatic-sqlite)" == "aquatic aquatic@baseline aquatic-sqlite" ]] ||
+    { echo "FAIL: with_baseline of a storage case"; exit 1; }
+  [[ "$(storage_section aquatic-sqlite /d/s.db)" == "$(printf '[storage]\nbackend = "sqlite"\npath = "/d/s.db"')" &&
+     "$(storage_section aquatic /d/s.db)" == "$(printf '[storage]\nbackend = "none"')" &&
+     -z "$(storage_section aquatic@baseline /d/s.db)" ]] || { echo "FAIL: storage_section"; exit 1; }
   [[ "$(aquatic_bin aquatic-tls@baseline)" == /old/aquatic && "$(aquatic_bin aquatic)" == /new/aquatic ]] ||
     { echo "FAIL: aquatic_bin"; exit 1; }
   [[ "$(case_base aquatic-tls@baseline)" == aquatic-tls ]] || { echo "FAIL: case_base"; exit 1; }

@@ -103,6 +103,7 @@ log_level = "error"
 address_ipv4 = "127.0.0.1:${port}"
 use_ipv6 = false
 max_connections = 100000
+$(storage_section "${name}" "")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" ws -c "${work}/aquatic.toml" \
         >"${work}/${name}.log" 2>&1 &

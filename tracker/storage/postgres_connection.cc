@@ -5,14 +5,20 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 
 namespace aquatic::storage {
 namespace {
 
 // libpq's messages end with a newline.
+// libpq's messages span lines ("server closed the connection
+// unexpectedly\n\tThis probably means..."): one log line each, so that
+// whatever reads the log sees one entry.
 std::string Trimmed(const char* message) {
-  return std::string(absl::StripTrailingAsciiWhitespace(message == nullptr ? "" : message));
+  std::string text(message == nullptr ? "" : message);
+  absl::RemoveExtraAsciiWhitespace(&text);
+  return text;
 }
 
 // "postgresql user@host:port/dbname" from the parsed connection string: what

@@ -157,6 +157,11 @@ TEST(StorageTest, APostgresqlOutageLosesNothing) {
   PrometheusText text;
   storage->AddMetrics(&text);
   EXPECT_NE(text.Render().find("aquatic_storage_up 0"), std::string::npos) << text.Render();
+  // The error, as the log shows it: one line, naming the database.
+  const absl::Status failed = storage->Flush();
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(failed.message().find('\n'), absl::string_view::npos) << failed;
+  EXPECT_NE(failed.message().find("postgresql"), absl::string_view::npos) << failed;
 
   ASSERT_TRUE((*server)->Restart().ok());
   EXPECT_TRUE(WaitFor([&] { return storage->healthy() && storage->pending() == 0; },
