@@ -32,9 +32,17 @@ ApiAnswer JsonError(int status, absl::string_view message) {
   return answer;
 }
 
+// torrust's acknowledgement.
 ApiAnswer JsonOk() {
   ApiAnswer answer;
   answer.body = R"({"status":"ok"})";
+  return answer;
+}
+
+// torrust's health check answer.
+ApiAnswer HealthOk() {
+  ApiAnswer answer;
+  answer.body = R"({"status":"Ok"})";
   return answer;
 }
 
@@ -91,9 +99,10 @@ bool ApiHandler::Authorized(absl::string_view token) const {
 
 ApiAnswer ApiHandler::Handle(const http::RequestHead& request) {
   Route route = RouteRequest(request.method, request.target);
-  if (route.error_status != 0) return JsonError(route.error_status, route.error);
   const ApiRequest& api = route.request;
-  if (!IsPublic(api.endpoint, public_statistics_page_)) {
+  // The token first, even for a path that does not exist: without one, the
+  // API says nothing about its paths or their parameters.
+  if (route.error_status != 0 || !IsPublic(api.endpoint, public_statistics_page_)) {
     const absl::string_view token =
         api.query_token.empty() ? BearerToken(request.authorization) : api.query_token;
     if (!Authorized(token)) {
@@ -101,9 +110,10 @@ ApiAnswer ApiHandler::Handle(const http::RequestHead& request) {
                                           : "the token is not valid");
     }
   }
+  if (route.error_status != 0) return JsonError(route.error_status, route.error);
   switch (api.endpoint) {
     case Endpoint::kHealth:
-      return JsonOk();
+      return HealthOk();
     case Endpoint::kStats:
       return Stats();
     case Endpoint::kTorrent:
@@ -185,10 +195,19 @@ ApiAnswer ApiHandler::Torrent(const InfoHash& info_hash) const {
   json.Key("peers");
   json.BeginArray();
   for (const swarm::PeerView& peer : peers) {
+    // torrust's shape where the tracker keeps the same facts: peer_id as
+    // {"id": "0x<hex>", "client": null} (null where UDP-only engines keep
+    // no peer ids), peer_addr, updated_milliseconds_ago; uploaded,
+    // downloaded and left are not kept, seeder says what left == 0 would.
     json.BeginObject();
     json.Key("peer_id");
     if (peer.has_peer_id) {
-      json.String(HexBytes(peer.peer_id.data(), peer.peer_id.size()));
+      json.BeginObject();
+      json.Key("id");
+      json.String(absl::StrCat("0x", HexBytes(peer.peer_id.data(), peer.peer_id.size())));
+      json.Key("client");
+      json.Null();
+      json.EndObject();
     } else {
       json.Null();
     }
@@ -198,10 +217,10 @@ ApiAnswer ApiHandler::Torrent(const InfoHash& info_hash) const {
     } else {
       json.Null();
     }
+    json.Key("updated_milliseconds_ago");
+    json.Int(int64_t{1000} * (now >= peer.last_announce ? now - peer.last_announce : 0));
     json.Key("seeder");
     json.Bool(peer.seeder);
-    json.Key("seconds_since_announce");
-    json.Int(now >= peer.last_announce ? now - peer.last_announce : 0);
     json.EndObject();
   }
   json.EndArray();
@@ -214,16 +233,31 @@ ApiAnswer ApiHandler::Torrents(uint64_t offset, uint64_t limit) const {
     InfoHash info_hash;
     swarm::TorrentCounts counts;
   };
-  std::vector<Entry> entries;
-  runtime_->swarms().ForEachTorrent(
-      [&entries](const InfoHash& info_hash, const swarm::TorrentCounts& counts) {
-        entries.push_back({info_hash, counts});
-      });
   auto by_hash = [](const Entry& a, const Entry& b) { return a.info_hash < b.info_hash; };
-  std::sort(entries.begin(), entries.end(), by_hash);
-  // A torrent with peers in both engines (IP and WebTorrent) is one row.
+  // The page is among the offset + limit smallest info hashes; a torrent is
+  // in at most two engines (IP and WebTorrent), so the twice as many
+  // smallest entries hold every entry of those hashes. A max-heap of that
+  // size keeps memory to the page's reach, not to every torrent held, and
+  // costs each shard lock O(log n) per torrent.
+  const size_t keep = static_cast<size_t>(2 * (offset + limit));
+  std::vector<Entry> heap;
+  if (keep > 0) {
+    runtime_->swarms().ForEachTorrent(
+        [&](const InfoHash& info_hash, const swarm::TorrentCounts& counts) {
+          if (heap.size() == keep) {
+            if (!(info_hash < heap.front().info_hash)) return;
+            std::pop_heap(heap.begin(), heap.end(), by_hash);
+            heap.back() = {info_hash, counts};
+          } else {
+            heap.push_back({info_hash, counts});
+          }
+          std::push_heap(heap.begin(), heap.end(), by_hash);
+        });
+  }
+  std::sort_heap(heap.begin(), heap.end(), by_hash);
+  // A torrent with peers in both engines is one row.
   std::vector<Entry> merged;
-  for (const Entry& entry : entries) {
+  for (const Entry& entry : heap) {
     if (!merged.empty() && merged.back().info_hash == entry.info_hash) {
       merged.back().counts.seeders += entry.counts.seeders;
       merged.back().counts.leechers += entry.counts.leechers;
@@ -253,13 +287,14 @@ ApiAnswer ApiHandler::EditAccessList(const InfoHash& info_hash, bool listed) {
   if (access_list->mode() != AccessListMode::kAllow) {
     return JsonError(409, "[access_list] mode is not \"allow\": there is no whitelist to edit");
   }
-  const AccessListHolder::Edit edit =
-      listed ? access_list->AddApiEntry(info_hash) : access_list->RemoveApiEntry(info_hash);
+  AccessListHolder::Persist persist;
+  if (storage::Storage* storage = runtime_->storage(); storage != nullptr) {
+    persist = [storage, &info_hash](bool now_listed) { storage->SetListed(info_hash, now_listed); };
+  }
+  const AccessListHolder::Edit edit = listed ? access_list->AddApiEntry(info_hash, persist)
+                                             : access_list->RemoveApiEntry(info_hash, persist);
   if (edit == AccessListHolder::Edit::kInFile) {
     return JsonError(409, "the info hash is listed in [access_list] path: remove it there");
-  }
-  if (edit != AccessListHolder::Edit::kUnchanged && runtime_->storage() != nullptr) {
-    runtime_->storage()->SetListed(info_hash, listed);
   }
   return JsonOk();
 }

@@ -38,10 +38,12 @@ bool ReadQuery(absl::string_view query, Route* route) {
         return false;
       }
     } else if (key == "offset") {
-      if (!codec::ParseDecimal(value, &route->request.offset)) {
-        *route = Error(400, "offset: not a non-negative integer");
+      uint64_t offset = 0;
+      if (!codec::ParseDecimal(value, &offset) || offset > kMaxOffset) {
+        *route = Error(400, absl::StrCat("offset: not an integer from 0 to ", kMaxOffset));
         return false;
       }
+      route->request.offset = offset;
     } else if (key == "limit") {
       uint64_t limit = 0;
       if (!codec::ParseDecimal(value, &limit) || limit > kMaxPageSize) {

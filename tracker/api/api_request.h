@@ -39,6 +39,8 @@ enum class Endpoint {
 // Most torrents one /api/v1/torrents page holds (torrust's limit), and the
 // page size when `limit` is not given.
 inline constexpr uint64_t kMaxPageSize = 4000;
+// Deepest page: the listing keeps offset + limit torrents at a time.
+inline constexpr uint64_t kMaxOffset = 1000000;
 
 struct ApiRequest {
   Endpoint endpoint = Endpoint::kHealth;

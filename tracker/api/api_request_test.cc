@@ -48,6 +48,9 @@ TEST(RouteRequestTest, TorrentsPagesAndTheirLimits) {
   EXPECT_EQ(route.error.rfind("offset:", 0), 0u) << route.error;
   route = RouteRequest(Method::kGet, "/api/v1/torrents?offset=99999999999999999999999");
   EXPECT_EQ(route.error_status, 400);
+  route = RouteRequest(Method::kGet, "/api/v1/torrents?offset=1000001");
+  EXPECT_EQ(route.error_status, 400);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/torrents?offset=1000000").error_status, 0);
 }
 
 TEST(RouteRequestTest, BadInputNamesTheField) {

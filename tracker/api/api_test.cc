@@ -87,7 +87,7 @@ TEST_F(ApiTest, HealthNeedsNoToken) {
   for (const char* path : {"/health", "/api/health_check"}) {
     const HttpReply reply = Api("GET", path, /*with_token=*/false);
     EXPECT_EQ(reply.status, 200) << path;
-    EXPECT_EQ(reply.body, R"({"status":"ok"})");
+    EXPECT_EQ(reply.body, R"({"status":"Ok"})");
     EXPECT_TRUE(absl::StrContains(reply.head, "Content-Type: application/json"));
   }
 }
@@ -110,6 +110,9 @@ TEST_F(ApiTest, EverythingElseNeedsAValidToken) {
   EXPECT_EQ(Api("GET", "/api/v1/stats").status, 200);
   EXPECT_EQ(Api("GET", "/stats", false).status, 401);
   EXPECT_EQ(Api("POST", absl::StrCat("/api/v1/whitelist/", Hex('a')), false).status, 401);
+  // Without a token, nothing about paths or parameters.
+  EXPECT_EQ(Api("GET", "/api/v1/nothing", false).status, 401);
+  EXPECT_EQ(Api("GET", "/api/v1/torrent/123", false).status, 401);
 }
 
 TEST_F(ApiTest, BadInputAndUnknownPaths) {
@@ -147,10 +150,11 @@ TEST_F(ApiTest, StatsTorrentAndTorrentsFollowAnnounces) {
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_TRUE(absl::StrContains(
       reply.body, absl::StrCat(R"({"info_hash":")", Hex('f'),
-                               R"(","seeders":1,"completed":1,"leechers":0,"peers":[{"peer_id":")")))
+                               R"(","seeders":1,"completed":1,"leechers":0,"peers":[)",
+                               R"({"peer_id":{"id":"0x7070707070707070707070707070707070707076",)"
+                               R"("client":null},"peer_addr":"127.0.0.1:6001",)")))
       << reply.body;
-  EXPECT_TRUE(absl::StrContains(reply.body, R"("peer_addr":"127.0.0.1:6001","seeder":true)"))
-      << reply.body;
+  EXPECT_TRUE(absl::StrContains(reply.body, R"("seeder":true}]})")) << reply.body;
   EXPECT_EQ(Api("GET", absl::StrCat("/api/v1/torrent/", Hex('e'))).status, 404);
 
   // Three torrents, listed in info hash order, a page at a time.

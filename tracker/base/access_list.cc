@@ -89,18 +89,22 @@ AccessListHolder::Change AccessListHolder::SetApiEntries(absl::flat_hash_set<Inf
   return Publish(file_list_);
 }
 
-AccessListHolder::Edit AccessListHolder::AddApiEntry(const InfoHash& info_hash) {
+AccessListHolder::Edit AccessListHolder::AddApiEntry(const InfoHash& info_hash,
+                                                    const Persist& persist) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   if (!api_entries_.insert(info_hash).second) return Edit::kUnchanged;
+  if (persist) persist(true);
   Publish(file_list_);
   return Edit::kAdded;
 }
 
-AccessListHolder::Edit AccessListHolder::RemoveApiEntry(const InfoHash& info_hash) {
+AccessListHolder::Edit AccessListHolder::RemoveApiEntry(const InfoHash& info_hash,
+                                                       const Persist& persist) {
   std::lock_guard<std::mutex> lock(write_mutex_);
   if (api_entries_.erase(info_hash) == 0) {
     return file_list_->Lists(info_hash) ? Edit::kInFile : Edit::kUnchanged;
   }
+  if (persist) persist(false);
   Publish(file_list_);
   return file_list_->Lists(info_hash) ? Edit::kInFile : Edit::kRemoved;
 }

@@ -12,6 +12,7 @@
 #define AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -97,9 +98,14 @@ class AccessListHolder {
     kInFile,
   };
   // Adds or removes an API entry; workers see the change at their next
-  // request.
-  Edit AddApiEntry(const InfoHash& info_hash);
-  Edit RemoveApiEntry(const InfoHash& info_hash);
+  // request. `persist(listed)` runs when the API entries changed, under the
+  // lock that orders edits, so that a storage sees them in the order they
+  // were made (it must be quick and must not call back into the holder). A
+  // remove of a hash the file lists is kInFile, and still removes (and
+  // persists) an API entry of it.
+  using Persist = std::function<void(bool listed)>;
+  Edit AddApiEntry(const InfoHash& info_hash, const Persist& persist = nullptr);
+  Edit RemoveApiEntry(const InfoHash& info_hash, const Persist& persist = nullptr);
   size_t api_entry_count() const;
 
  private:

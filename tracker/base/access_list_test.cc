@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -73,6 +75,55 @@ TEST(AccessListTest, ReloadSwapsAndKeepsTheOldListOnError) {
   std::ofstream(path) << "not a hash\n";
   EXPECT_FALSE(holder.Reload().ok());
   EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));  // old list kept
+  std::remove(path.c_str());
+}
+
+TEST(AccessListTest, ApiEntriesMergeWithTheFileAndSurviveReloads) {
+  const std::string path = std::string(testing::TempDir()) + "/access_list_api_test.txt";
+  std::ofstream(path) << "0101010101010101010101010101010101010101\n";
+  auto initial = AccessList::Load(AccessListMode::kAllow, path);
+  ASSERT_TRUE(initial.ok());
+  AccessListHolder holder(AccessListMode::kAllow, path, *initial);
+  std::vector<std::pair<uint8_t, bool>> persisted;
+  auto persist_for = [&persisted](uint8_t byte) {
+    return [&persisted, byte](bool listed) { persisted.emplace_back(byte, listed); };
+  };
+
+  // From the storage at start.
+  AccessListHolder::Change change = holder.SetApiEntries({Hash(0x05)});
+  EXPECT_EQ(change.size, 2u);
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x05)));
+  const uint64_t generation = holder.generation();
+
+  using Edit = AccessListHolder::Edit;
+  EXPECT_EQ(holder.AddApiEntry(Hash(0x02), persist_for(0x02)), Edit::kAdded);
+  EXPECT_GT(holder.generation(), generation);  // workers pick it up
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
+  EXPECT_EQ(holder.AddApiEntry(Hash(0x02), persist_for(0x02)), Edit::kUnchanged);
+  EXPECT_EQ(holder.api_entry_count(), 2u);
+
+  // A reload of the file keeps the API's entries.
+  std::ofstream(path) << "0303030303030303030303030303030303030303\n";
+  ASSERT_TRUE(holder.Reload().ok());
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x03)));
+  EXPECT_FALSE(holder.Get()->Allows(Hash(0x01)));
+
+  EXPECT_EQ(holder.RemoveApiEntry(Hash(0x02), persist_for(0x02)), Edit::kRemoved);
+  EXPECT_FALSE(holder.Get()->Allows(Hash(0x02)));
+  EXPECT_EQ(holder.RemoveApiEntry(Hash(0x02), persist_for(0x02)), Edit::kUnchanged);
+  // The file's entries are the file's.
+  EXPECT_EQ(holder.RemoveApiEntry(Hash(0x03), persist_for(0x03)), Edit::kInFile);
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x03)));
+  // An API entry the file lists too: removed from the API's (and persisted),
+  // still served through the file.
+  EXPECT_EQ(holder.AddApiEntry(Hash(0x03), persist_for(0x03)), Edit::kAdded);
+  EXPECT_EQ(holder.RemoveApiEntry(Hash(0x03), persist_for(0x03)), Edit::kInFile);
+  EXPECT_TRUE(holder.Get()->Allows(Hash(0x03)));
+
+  const std::vector<std::pair<uint8_t, bool>> expected = {
+      {0x02, true}, {0x02, false}, {0x03, true}, {0x03, false}};
+  EXPECT_EQ(persisted, expected);
   std::remove(path.c_str());
 }
 

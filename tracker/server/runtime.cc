@@ -57,7 +57,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerCo
     if (!listed.ok()) return listed.status();
     AQUATIC_LOG(kInfo, "storage: ", runtime->storage_->Describe(), ": ", counts->size(),
                 " completed counts, ", listed->size(), " access list entries");
-    runtime->swarms_->KeepCompletedIn(runtime->storage_.get(), *std::move(counts));
+    runtime->swarms_->KeepCompletedIn(runtime->storage_.get(), *std::move(counts),
+                                      config.storage().max_kept_torrents());
     if (runtime->access_list_->mode() == AccessListMode::kAllow) {
       runtime->access_list_->SetApiEntries(*std::move(listed));
     } else if (!listed->empty()) {
@@ -86,6 +87,7 @@ FrontEnd* Runtime::Find(absl::string_view name) const {
 }
 
 absl::Status Runtime::Start() {
+  swarms_->ReleaseStored();
   if (storage_ != nullptr) storage_->Start();
   const config::StatisticsConfig& statistics = config_.statistics();
   if (statistics.run_prometheus_endpoint()) {

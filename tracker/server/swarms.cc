@@ -40,7 +40,7 @@ void ExpectPeerIds(bool stored, bool wanted) {
 template <typename Engine>
 void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
   if (storage_ == nullptr) return;
-  engine.set_keep_completed(true);
+  engine.set_kept_torrent_limit(kept_torrent_limit_);
   for (const storage::StoredCount& count : stored_) {
     if (count.swarm == kind) engine.Restore(count.info_hash, count.completed);
   }

@@ -40,11 +40,16 @@ class Swarms {
   bool stores_peer_ids() const { return store_peer_ids_; }
 
   // Before any engine is made: `storage` (which outlives this) gets every
-  // counted download, and `stored` is what each engine starts from.
-  void KeepCompletedIn(storage::Storage* storage, std::vector<storage::StoredCount> stored) {
+  // counted download, `stored` is what each engine starts from, and up to
+  // `kept_torrent_limit` torrents per engine are kept for their count alone.
+  void KeepCompletedIn(storage::Storage* storage, std::vector<storage::StoredCount> stored,
+                       size_t kept_torrent_limit) {
     storage_ = storage;
     stored_ = std::move(stored);
+    kept_torrent_limit_ = kept_torrent_limit;
   }
+  // After the front-ends made their engines: the stored counts are in them.
+  void ReleaseStored() { std::vector<storage::StoredCount>().swap(stored_); }
 
   // The IP engine, as IpTorrentEngine<NoPeerData> or <PeerIdData>: Data must
   // match stores_peer_ids().
@@ -87,6 +92,7 @@ class Swarms {
   std::unique_ptr<swarm::WsTorrentEngine> webtorrent_;
   storage::Storage* storage_ = nullptr;
   std::vector<storage::StoredCount> stored_;
+  size_t kept_torrent_limit_ = 0;
 };
 
 template <>

@@ -1,5 +1,7 @@
 #include "tracker/storage/database.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 #include <functional>
@@ -67,7 +69,21 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const config::StorageCo
       }
       absl::StatusOr<std::unique_ptr<SqliteConnection>> connection =
           SqliteConnection::Open(config.path());
-      if (!connection.ok()) return Keyed(connection.status(), "path");
+      if (!connection.ok()) {
+        // The default file is relative: say where that was, and the ways out.
+        std::string where;
+        if (config.path().front() != '/') {
+          char cwd[4096];
+          if (getcwd(cwd, sizeof(cwd)) != nullptr) {
+            absl::StrAppend(&where, " (in the working directory ", cwd, ")");
+          }
+        }
+        return absl::Status(
+            connection.status().code(),
+            absl::StrCat("[storage] path: ", connection.status().message(), where,
+                         "; set [storage] path to a writable place, or backend = \"none\" to "
+                         "keep nothing across restarts"));
+      }
       absl::StatusOr<std::unique_ptr<Database>> database = Over(*std::move(connection));
       if (!database.ok()) return Keyed(database.status(), "path");
       return database;
@@ -143,6 +159,15 @@ absl::Status Database::Migrate() {
           .status();
     });
     if (!status.ok()) {
+      // Another tracker sharing the database may have migrated it meanwhile
+      // (both saw the old version): then its tables are there.
+      absl::StatusOr<std::vector<SqlRow>> now =
+          connection_->Query("SELECT COALESCE(MAX(version), 0) FROM aquatic_schema_version");
+      int reached = 0;
+      if (now.ok() && now->size() == 1 && now->front().size() == 1 &&
+          absl::SimpleAtoi(now->front().front(), &reached) && reached >= migration.version) {
+        continue;
+      }
       return absl::Status(status.code(), absl::StrCat("migrating to schema version ",
                                                       migration.version, ": ", status.message()));
     }

@@ -186,6 +186,14 @@ TEST(DatabaseOpenTest, ErrorsNameTheKey) {
   absl::StatusOr<std::unique_ptr<Database>> database = Database::Open(config);
   ASSERT_FALSE(database.ok());
   EXPECT_EQ(database.status().message().rfind("[storage] path: ", 0), 0u) << database.status();
+  EXPECT_NE(database.status().message().find("backend = \"none\""), std::string::npos)
+      << database.status();
+  // A relative path says which directory it meant.
+  config.set_path("nonexistent-folder/aquatic.sqlite3");
+  database = Database::Open(config);
+  ASSERT_FALSE(database.ok());
+  EXPECT_NE(database.status().message().find("in the working directory /"), std::string::npos)
+      << database.status();
 
   config.set_backend(config::STORAGE_BACKEND_POSTGRESQL);
   config.set_url("host=/nonexistent-folder password=secret-word");

@@ -60,10 +60,15 @@ absl::StatusOr<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(
   }
   std::string description = DescribeConnInfo(options);
   PQconninfoFree(options);
-  // The defaults come first: a connection string that sets them wins.
-  const char* keywords[] = {"connect_timeout", "options", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "-c statement_timeout=10000", "aquatic", conninfo.c_str(),
-                          nullptr};
+  // The defaults come first: a connection string that sets them wins. Over
+  // TCP, a network that silently drops the connection mid-query is noticed
+  // in about 10 s (unacknowledged data, keepalives) instead of the kernel's
+  // ~15 minutes: a clean stop must not wait that long on the writer.
+  const char* keywords[] = {"connect_timeout",  "options",           "application_name",
+                            "keepalives_idle",  "keepalives_interval", "keepalives_count",
+                            "tcp_user_timeout", "dbname",            nullptr};
+  const char* values[] = {"5", "-c statement_timeout=10000", "aquatic", "5", "2", "3", "10000",
+                          conninfo.c_str(), nullptr};
   PGconn* connection = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (connection == nullptr) return absl::ResourceExhaustedError("libpq: out of memory");
   if (PQstatus(connection) != CONNECTION_OK) {

@@ -107,6 +107,9 @@ absl::Status Storage::FlushPending() {
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
     counts.swap(pending_counts_);
+    // Announces keep counting into it under a shard lock: no rehashing from
+    // empty after every flush.
+    pending_counts_.reserve(counts.size());
     batch.access_list.swap(pending_listings_);
     urgent_ = false;
   }

@@ -70,7 +70,7 @@ class IpTorrentEngine {
   // See CompletionHook; before the engine is shared.
   void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
   // See ShardedTorrentMap.
-  void set_keep_completed(bool keep) { torrents_.set_keep_completed(keep); }
+  void set_kept_torrent_limit(size_t limit) { torrents_.set_kept_torrent_limit(limit); }
   void Restore(const InfoHash& info_hash, uint64_t completed) {
     torrents_.Restore(info_hash, completed);
   }

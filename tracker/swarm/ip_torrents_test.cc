@@ -316,7 +316,7 @@ TEST(IpTorrentEngineTest, CompletionHookSeesEveryCountedDownload) {
 
 TEST(IpTorrentEngineTest, RestoredCountsAreKeptWhileStorageKeepsThem) {
   Engine engine(2);
-  engine.set_keep_completed(true);
+  engine.set_kept_torrent_limit(1000);
   engine.Restore(Hash(1), 41);
   engine.Restore(Hash(2), 0);  // nothing to keep
   engine.Restore(Hash(3), uint64_t{1} << 40);  // saturates
@@ -337,6 +337,24 @@ TEST(IpTorrentEngineTest, RestoredCountsAreKeptWhileStorageKeepsThem) {
   engine.RemoveStale(/*cutoff=*/1000);
   EXPECT_EQ(engine.Stats().peers_ipv4, 0);
   EXPECT_EQ(engine.StoredTorrents(), 2u);
+}
+
+TEST(IpTorrentEngineTest, KeptTorrentsBeyondTheLimitAreForgottenWhenSilent) {
+  Engine engine(/*shard_count=*/1);
+  engine.set_kept_torrent_limit(3);
+  for (uint8_t i = 1; i <= 5; ++i) engine.Restore(Hash(i), i);
+  // A torrent with peers does not count against the limit.
+  AnnounceAndCollect(engine, Hash(9), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/500));
+  EXPECT_EQ(engine.StoredTorrents(), 6u);
+  // Over the limit: silent dormant torrents go, as without storage.
+  engine.RemoveStale(/*cutoff=*/100);
+  EXPECT_EQ(engine.StoredTorrents(), 1u);
+  EXPECT_EQ(engine.Scrape(Hash(9)).leechers, 1u);
+  // At or under it, they stay.
+  for (uint8_t i = 1; i <= 3; ++i) engine.Restore(Hash(i), i);
+  engine.RemoveStale(/*cutoff=*/100);
+  EXPECT_EQ(engine.StoredTorrents(), 4u);
+  EXPECT_EQ(engine.Scrape(Hash(3)).completed, 3u);
 }
 
 TEST(IpTorrentEngineTest, ListPeersShowsBothFamiliesUpToTheCap) {

@@ -15,10 +15,12 @@
 //    its count while memory stays bounded by the announce rate, as it is for
 //    peers (counts kept for good are the storage's job);
 //  - the completion hook sees every counted download (storage, accounting);
-//  - with keep_completed (a storage keeps the counts), a torrent with a
-//    completed count is kept for the life of the process instead: a swarm
-//    that goes quiet and comes back must not start counting from zero while
-//    the stored count goes on.
+//  - with a kept-torrent limit (a storage keeps the counts), torrents kept
+//    only for their count stay for the life of the process while a shard
+//    holds no more of them than its share of the limit: a swarm that goes
+//    quiet and comes back must not count from zero while the stored count
+//    goes on. Over the limit, cleaning forgets them as above, so memory
+//    stays bounded when made-up completions flood the tracker.
 //
 // `Torrent` needs `bool has_peers() const` and `uint32_t completed` and
 // `uint32_t last_announce` members (seconds on the tracker's clock; the
@@ -116,9 +118,11 @@ class ShardedTorrentMap {
 
   // Before the engine is shared between threads.
   void SetCompletionHook(CompletionHook hook) { hook_ = std::move(hook); }
-  // Before the engine is shared: keep torrents with a completed count for
-  // good (see above).
-  void set_keep_completed(bool keep) { keep_completed_ = keep; }
+  // Before the engine is shared: how many torrents without peers may be kept
+  // for their completed count alone, however long silent (see above).
+  void set_kept_torrent_limit(size_t limit) {
+    kept_per_shard_ = (limit + shards_.size() - 1) / shards_.size();
+  }
 
   // A stored count, before the engine serves: the torrent's completed count
   // becomes `completed` (saturating), kept as a dormant torrent until peers
@@ -168,12 +172,16 @@ class ShardedTorrentMap {
   void UpdateAll(uint32_t dormant_cutoff, UpdateFn&& update) {
     for (auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
+      const size_t dormant = shard->torrents.size() - static_cast<size_t>(shard->stats.torrents);
+      // Torrents that lose their last peer in this pass count from the next.
+      const uint32_t cutoff =
+          kept_per_shard_ == 0 || dormant > kept_per_shard_ ? dormant_cutoff : 0;
       for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
         const bool had_peers = it->second.has_peers();
         TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_);
         update(context);
         const auto next = std::next(it);
-        Settle(*shard, it, had_peers, keep_completed_ ? 0 : dormant_cutoff);
+        Settle(*shard, it, had_peers, cutoff);
         it = next;
       }
     }
@@ -248,7 +256,7 @@ class ShardedTorrentMap {
 
   std::vector<std::unique_ptr<Shard>> shards_;
   CompletionHook hook_;
-  bool keep_completed_ = false;
+  size_t kept_per_shard_ = 0;
 };
 
 }  // namespace aquatic::swarm
