@@ -386,6 +386,14 @@ void AppendComment(absl::string_view comment, std::string* out) {
   }
 }
 
+// Whether the last line of `text` is a section header ("[udp.network]"), not
+// a key whose value is an array ("access_tokens = []").
+bool EndsWithSectionHeader(absl::string_view text) {
+  if (!absl::EndsWith(text, "]\n")) return false;
+  const size_t start = text.rfind('\n', text.size() - 2);
+  return text[start == absl::string_view::npos ? 0 : start + 1] == '[';
+}
+
 // Prints the keys of `message` (and of its inline sub-messages), not its
 // sections.
 void AppendKeys(const Message& message, const ConfigComments& comments, std::string* out) {
@@ -397,7 +405,7 @@ void AppendKeys(const Message& message, const ConfigComments& comments, std::str
       AppendKeys(message.GetReflection()->GetMessage(message, &field), comments, out);
       continue;
     }
-    if (!out->empty() && !absl::EndsWith(*out, "]\n")) out->push_back('\n');
+    if (!out->empty() && !EndsWithSectionHeader(*out)) out->push_back('\n');
     AppendComment(comments.ForField(field), out);
     if (field.cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
       absl::StrAppend(out, "# One of: ", AllowedEnumNames(*field.enum_type()), ".\n");

@@ -288,5 +288,30 @@ TEST(TomlConfigTest, StringsWithQuotesRoundTrip) {
             config.privileges().chroot_path());
 }
 
+TEST(TomlConfigTest, ArraysOfStringsParsePrintAndNameTheirErrors) {
+  absl::StatusOr<std::unique_ptr<Message>> parsed = ParseConfig(
+      Protocol::kUdp, "[api]\naccess_tokens = [\"first-token\", \"second \\\"quoted\\\"\"]\n",
+      "t.toml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const ApiConfig& api = static_cast<const UdpConfig&>(**parsed).api();
+  ASSERT_EQ(api.access_tokens_size(), 2);
+  EXPECT_EQ(api.access_tokens(0), "first-token");
+  EXPECT_EQ(api.access_tokens(1), "second \"quoted\"");
+  // Printed as an array, with the usual blank line before the next key, and
+  // read back the same.
+  const std::string printed = PrintTomlConfig(**parsed, ConfigComments::Embedded());
+  EXPECT_TRUE(absl::StrContains(
+      printed, "access_tokens = [\"first-token\", \"second \\\"quoted\\\"\"]\n\n# "))
+      << printed;
+  absl::StatusOr<std::unique_ptr<Message>> again = ParseConfig(Protocol::kUdp, printed, "-P");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(**parsed, **again));
+
+  EXPECT_EQ(ErrorOf(Protocol::kUdp, "[api]\naccess_tokens = \"one\"\n"),
+            "[api] access_tokens: expected an array of strings, got a string");
+  EXPECT_EQ(ErrorOf(Protocol::kUdp, "[api]\naccess_tokens = [\"a\", 2]\n"),
+            "[api] access_tokens: element 2: expected a string, got an integer");
+}
+
 }  // namespace
 }  // namespace aquatic::config
