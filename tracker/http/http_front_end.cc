@@ -339,16 +339,8 @@ std::vector<StatisticsReporter::RateCounter> HttpFrontEnd::StatisticsRates() con
 }
 
 std::optional<RequestTotals> HttpFrontEnd::Totals() const {
-  const CounterTable& table = counters_->table();
-  RequestTotals totals;
-  totals.transport = "tcp";
-  for (size_t ip = 0; ip < 2; ++ip) {
-    totals.connections[ip] =
-        tcp().counters().table().Total(static_cast<size_t>(TcpCounter::kAccepted), ip);
-    totals.announces[ip] = table.Total(static_cast<size_t>(HttpCounter::kAnnounceRequests), ip);
-    totals.scrapes[ip] = table.Total(static_cast<size_t>(HttpCounter::kScrapeRequests), ip);
-  }
-  return totals;
+  return TcpTotals("tcp", counters_->table(), static_cast<size_t>(HttpCounter::kAnnounceRequests),
+                   static_cast<size_t>(HttpCounter::kScrapeRequests));
 }
 
 }  // namespace aquatic::http

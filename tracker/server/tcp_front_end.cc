@@ -48,6 +48,19 @@ absl::Status TcpFrontEnd::Init(Runtime& runtime, const Options& options) {
   return absl::OkStatus();
 }
 
+RequestTotals TcpFrontEnd::TcpTotals(std::string transport, const CounterTable& counters,
+                                     size_t announces, size_t scrapes) const {
+  RequestTotals totals;
+  totals.transport = std::move(transport);
+  for (size_t ip = 0; ip < 2; ++ip) {
+    totals.connections[ip] =
+        tcp_->counters().table().Total(static_cast<size_t>(TcpCounter::kAccepted), ip);
+    totals.announces[ip] = counters.Total(announces, ip);
+    totals.scrapes[ip] = counters.Total(scrapes, ip);
+  }
+  return totals;
+}
+
 absl::Status TcpFrontEnd::Start() {
   for (auto& sweeper : sweepers_) sweeper->Start();
   tcp_->Start();

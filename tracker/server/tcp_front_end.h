@@ -75,6 +75,10 @@ class TcpFrontEnd : public FrontEnd {
                       ConnectionSlot slot) = 0;
 
   IdleSweeper* sweeper(size_t worker) { return sweepers_[worker].get(); }
+  // Totals() of a TCP front-end: connections accepted by its TCP server,
+  // announces and scrapes from its own `counters` at those indices.
+  RequestTotals TcpTotals(std::string transport, const CounterTable& counters, size_t announces,
+                          size_t scrapes) const;
   // Null for plain TCP.
   const TlsContexts* tls() const { return tls_.get(); }
 

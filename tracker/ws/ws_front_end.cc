@@ -71,16 +71,8 @@ std::vector<StatisticsReporter::RateCounter> WsFrontEnd::StatisticsRates() const
 }
 
 std::optional<RequestTotals> WsFrontEnd::Totals() const {
-  const CounterTable& table = counters_->table();
-  RequestTotals totals;
-  totals.transport = "ws";
-  for (size_t ip = 0; ip < 2; ++ip) {
-    totals.connections[ip] =
-        tcp().counters().table().Total(static_cast<size_t>(TcpCounter::kAccepted), ip);
-    totals.announces[ip] = table.Total(static_cast<size_t>(WsCounter::kAnnounceRequests), ip);
-    totals.scrapes[ip] = table.Total(static_cast<size_t>(WsCounter::kScrapeRequests), ip);
-  }
-  return totals;
+  return TcpTotals("ws", counters_->table(), static_cast<size_t>(WsCounter::kAnnounceRequests),
+                   static_cast<size_t>(WsCounter::kScrapeRequests));
 }
 
 }  // namespace aquatic::ws
