@@ -8,7 +8,8 @@
 #     log's time stamp and level; the last line says it stopped;
 #   - SIGHUP reloads like SIGUSR1, with a line saying what changed;
 #   - after chroot and privilege drop, an access list and a TLS certificate
-#     inside the chroot are re-read; one outside is refused at start;
+#     inside the chroot are re-read; one outside is refused at start; the
+#     SQLite storage, opened before the drop, still writes the counts;
 #   - /metrics: counters end in _total, aquatic_build_info,
 #     process_start_time_seconds, other paths 404;
 #   - a low open-files limit is raised (or the warning names the numbers).
@@ -173,6 +174,10 @@ user = "nobody"
 [access_list]
 mode = "allow"
 path = "${jail}/etc/allow.txt"
+[storage]
+backend = "sqlite"
+path = "${tmp}/jailed.sqlite3"
+flush_interval = 1
 EOF
 # LeakSanitizer (in the sanitizer builds) reads /proc at exit, which the
 # chroot hides: it would fail the clean exit below.
@@ -188,17 +193,31 @@ if start jailed run -c "${tmp}/jailed.toml"; then
   wait_for "${tmp}/jailed.log" "SIGUSR1: access list reloaded: 2 info hashes (0 added, 0 removed)" ||
     fail "SIGUSR1 did not reload: $(tail -n 3 "${tmp}/jailed.log")"
   kill -0 "${pid}" 2>/dev/null || fail "the tracker died on SIGHUP"
+  # A download counted after the drop is written through the file opened
+  # before it (outside the chroot, owned by root).
+  /usr/bin/python3 "${probe}" 127.0.0.1 "${port}" --timeout 5 --info-hash "${hash_b}" --completed \
+    >/dev/null || fail "udp probe with event=completed inside the chroot"
+  sleep 2
   grep -q "reload failed" "${tmp}/jailed.log" && fail "a reload failed: $(grep 'reload failed' "${tmp}/jailed.log")"
   stop "${pid}"
   [[ "${code}" == 0 ]] ||
     fail "the jailed tracker exited ${code} after SIGTERM: $(tail -n 5 "${tmp}/jailed.log")"
+  grep -q "ERROR storage" "${tmp}/jailed.log" &&
+    fail "storage failed after the privilege drop: $(grep 'ERROR storage' "${tmp}/jailed.log")"
+  stored="$(/usr/bin/python3 -c 'import sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "SELECT completed FROM aquatic_torrents WHERE swarm = ? AND info_hash = ?",
+    ("ip", sys.argv[2])).fetchall()
+print(rows[0][0] if rows else 0)' "${tmp}/jailed.sqlite3" "${hash_b}")"
+  [[ "${stored}" == 1 ]] || fail "the jailed tracker stored ${stored} completions of ${hash_b}, not 1"
 else
   fail "the jailed tracker did not start: $(cat "${tmp}/jailed.log")"
 fi
 
 # Outside the chroot, or unreadable by the user: refused at start.
 cp "${jail}/etc/allow.txt" "${tmp}/allow-outside.txt"
-sed "s|^path = .*|path = \"${tmp}/allow-outside.txt\"|" "${tmp}/jailed.toml" >"${tmp}/outside.toml"
+sed "/^\[access_list\]/,/^\[/ s|^path = .*|path = \"${tmp}/allow-outside.txt\"|" "${tmp}/jailed.toml" \
+  >"${tmp}/outside.toml"
 "${aquatic}" run -c "${tmp}/outside.toml" >/dev/null 2>"${tmp}/outside.log"
 [[ $? == 1 ]] || fail "a tracker with its access list outside the chroot started"
 grep -q "\[access_list\] path: ${tmp}/allow-outside.txt is outside \[privileges\] chroot_path" \

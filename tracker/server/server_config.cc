@@ -279,12 +279,16 @@ absl::Status RunServer(const ServerConfig& config) {
   } else {
     AQUATIC_LOG(kWarn, open_files.Describe());
   }
+  const config::PrivilegesConfig& privileges = config.shared.privileges();
+  // Before anything is opened or bound: a file a reload could not read is a
+  // configuration error.
+  if (privileges.drop_privileges()) {
+    if (absl::Status status = CheckReloadedFiles(config); !status.ok()) return status;
+  }
   absl::StatusOr<std::unique_ptr<Runtime>> built = BuildServer(config);
   if (!built.ok()) return built.status();
   Runtime& runtime = **built;
-  const config::PrivilegesConfig& privileges = config.shared.privileges();
   if (privileges.drop_privileges()) {
-    if (absl::Status status = CheckReloadedFiles(config); !status.ok()) return status;
     if (absl::Status status = DropPrivileges(privileges.chroot_path(), privileges.user());
         !status.ok()) {
       return status;
