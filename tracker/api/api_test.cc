@@ -222,6 +222,20 @@ TEST_F(ApiTest, StatisticsPage) {
   EXPECT_EQ(Api("GET", "/api/v1/stats", /*with_token=*/false).status, 401);
 }
 
+TEST_F(ApiTest, Https) {
+  Start(
+      "enable_tls = true\n"
+      "tls_certificate_path = \"tracker/server/testdata/certificate.pem\"\n"
+      "tls_private_key_path = \"tracker/server/testdata/private_key.pem\"\n");
+  absl::StatusOr<HttpReply> reply = http_client::HttpsRequest(
+      api_port_, "GET", "/api/v1/stats", absl::StrCat("Authorization: Bearer ", kToken, "\r\n"));
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_TRUE(absl::StrContains(reply->body, R"("torrents":)")) << reply->body;
+  // Plain HTTP on the TLS port gets no answer.
+  EXPECT_FALSE(HttpRequest(api_port_, "GET", "/health", "", 1000).ok());
+}
+
 TEST(ApiConfigTest, ErrorsNameTheKey) {
   const std::string base = "[udp.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n";
   absl::StatusOr<ServerConfig> config =

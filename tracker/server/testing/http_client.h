@@ -27,6 +27,13 @@ absl::StatusOr<HttpReply> HttpRequest(uint16_t port, absl::string_view method,
                                       absl::string_view extra_headers = "",
                                       int timeout_ms = 5000);
 
+// As HttpRequest over TLS (any certificate accepted: the server's is a test
+// one).
+absl::StatusOr<HttpReply> HttpsRequest(uint16_t port, absl::string_view method,
+                                       absl::string_view target,
+                                       absl::string_view extra_headers = "",
+                                       int timeout_ms = 5000);
+
 // As HttpRequest with GET, the body only ("" on any failure).
 std::string HttpGet(uint16_t port, absl::string_view target);
 
