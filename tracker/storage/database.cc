@@ -35,6 +35,10 @@ const std::vector<Migration>& Migrations() {
         "CREATE TABLE aquatic_access_list ("
         " info_hash TEXT PRIMARY KEY,"
         " added_at BIGINT NOT NULL)"}},
+      {2,
+       {"CREATE TABLE aquatic_flushes ("
+        " id BIGINT PRIMARY KEY,"
+        " written_at BIGINT NOT NULL)"}},
   };
   return *migrations;
 }
@@ -42,6 +46,10 @@ const std::vector<Migration>& Migrations() {
 // Rows per INSERT: a few hundred round trips fewer per thousand counts, and
 // well under SQLite's 32766 parameters.
 constexpr size_t kRowsPerInsert = 500;
+
+// How long a batch id is remembered: far longer than any writer retries one
+// batch.
+constexpr int64_t kFlushIdSeconds = 7 * 24 * 3600;
 
 std::optional<SwarmKind> ParseSwarmKind(absl::string_view name) {
   if (name == "ip") return SwarmKind::kIp;
@@ -210,9 +218,25 @@ absl::StatusOr<absl::flat_hash_set<InfoHash>> Database::LoadAccessList() {
   return hashes;
 }
 
+absl::StatusOr<bool> Database::WasWritten(int64_t batch_id) {
+  absl::StatusOr<std::vector<SqlRow>> rows = connection_->Query(
+      "SELECT COUNT(*) FROM aquatic_flushes WHERE id = $1", {SqlParam{batch_id}});
+  if (!rows.ok()) return rows.status();
+  return rows->size() == 1 && rows->front().size() == 1 && rows->front().front() != "0";
+}
+
 absl::Status Database::Write(const Batch& batch) {
   if (batch.empty()) return absl::OkStatus();
   return InTransaction([&]() -> absl::Status {
+    if (batch.id != 0) {
+      const int64_t now = static_cast<int64_t>(std::time(nullptr));
+      absl::StatusOr<std::vector<SqlRow>> done = connection_->Query(
+          "DELETE FROM aquatic_flushes WHERE written_at < $1", {SqlParam{now - kFlushIdSeconds}});
+      if (!done.ok()) return done.status();
+      done = connection_->Query("INSERT INTO aquatic_flushes (id, written_at) VALUES ($1, $2)",
+                                {SqlParam{batch.id}, SqlParam{now}});
+      if (!done.ok()) return done.status();
+    }
     for (size_t start = 0; start < batch.completed.size(); start += kRowsPerInsert) {
       const size_t end = std::min(batch.completed.size(), start + kRowsPerInsert);
       std::string sql = "INSERT INTO aquatic_torrents (swarm, info_hash, completed) VALUES ";

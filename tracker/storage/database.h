@@ -2,6 +2,7 @@
 //
 //   aquatic_torrents       completed downloads per (swarm, info hash)
 //   aquatic_access_list    info hashes listed through the management API
+//   aquatic_flushes        the ids of the batches written (the last week)
 //   aquatic_schema_version the schema's version, for forward migrations
 //
 // Completed counts are written as increments (completed = completed + n), so
@@ -42,6 +43,10 @@ struct StoredCount {
 
 // What one flush writes, in one transaction.
 struct Batch {
+  // Random, not 0: recorded with the batch, so that a writer that lost the
+  // answer to its COMMIT can ask whether the batch is in (WasWritten) instead
+  // of adding its counts twice. 0: not recorded.
+  int64_t id = 0;
   struct Completed {
     SwarmKind swarm;
     InfoHash info_hash;
@@ -64,7 +69,7 @@ struct Batch {
 class Database {
  public:
   // The newest schema version this binary knows.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Connects to the [storage] backend and brings its schema to
   // kSchemaVersion. Errors name the key ("[storage] url: ..."). nullptr
@@ -79,6 +84,8 @@ class Database {
   absl::StatusOr<absl::flat_hash_set<InfoHash>> LoadAccessList();
   // All of `batch` or none of it.
   absl::Status Write(const Batch& batch);
+  // Whether a batch with this id was written (in the last week).
+  absl::StatusOr<bool> WasWritten(int64_t batch_id);
 
   std::string Describe() const { return connection_->Describe(); }
 

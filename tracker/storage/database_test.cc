@@ -172,6 +172,56 @@ TEST_P(DatabaseTest, ANewerSchemaIsRefused) {
   EXPECT_EQ(database.status().message().rfind("[storage] ", 0), 0u) << database.status();
 }
 
+TEST_P(DatabaseTest, RecordedBatchesAreKnownAfterwards) {
+  std::unique_ptr<Database> database = OpenOrDie();
+  ASSERT_NE(database, nullptr);
+  Batch batch;
+  batch.id = 0x1234567890;
+  batch.completed.push_back({SwarmKind::kIp, Hash(1), 2});
+  absl::StatusOr<bool> written = database->WasWritten(batch.id);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_FALSE(*written);
+  ASSERT_TRUE(database->Write(batch).ok());
+  written = database->WasWritten(batch.id);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_TRUE(*written);
+  // The same id again is refused whole: nothing is counted twice.
+  EXPECT_FALSE(database->Write(batch).ok());
+  absl::StatusOr<std::vector<StoredCount>> counts = database->LoadCompleted();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ(counts->front().completed, 2u);
+}
+
+TEST_P(DatabaseTest, AVersionOneDatabaseIsMigratedWithItsData) {
+  {
+    // What the first release made: schema 1 and a count.
+    std::unique_ptr<SqlConnection> raw = RawConnection();
+    for (const char* statement :
+         {"CREATE TABLE aquatic_schema_version (version INTEGER NOT NULL)",
+          "INSERT INTO aquatic_schema_version (version) VALUES (1)",
+          "CREATE TABLE aquatic_torrents (swarm TEXT NOT NULL, info_hash TEXT NOT NULL,"
+          " completed BIGINT NOT NULL, PRIMARY KEY (swarm, info_hash))",
+          "CREATE TABLE aquatic_access_list (info_hash TEXT PRIMARY KEY,"
+          " added_at BIGINT NOT NULL)",
+          "INSERT INTO aquatic_torrents VALUES ('ip', "
+          "'0102030405060708090a0b0c0d0e0f1011121314', 5)"}) {
+      ASSERT_TRUE(raw->Query(statement).ok()) << statement;
+    }
+  }
+  std::unique_ptr<Database> database = OpenOrDie();
+  ASSERT_NE(database, nullptr);
+  absl::StatusOr<std::vector<StoredCount>> counts = database->LoadCompleted();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ(counts->front().completed, 5u);
+  absl::StatusOr<std::vector<SqlRow>> version =
+      RawConnection()->Query("SELECT MAX(version) FROM aquatic_schema_version");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(version->at(0).at(0), absl::StrCat(Database::kSchemaVersion));
+  EXPECT_TRUE(database->WasWritten(7).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgresql),
                          [](const ::testing::TestParamInfo<Backend>& param_info) {

@@ -42,14 +42,18 @@ absl::StatusOr<absl::flat_hash_set<InfoHash>> Storage::LoadAccessList() {
   std::lock_guard<std::mutex> database_lock(database_mutex_);
   absl::StatusOr<absl::flat_hash_set<InfoHash>> hashes = database_->LoadAccessList();
   if (!hashes.ok()) return hashes;
-  std::lock_guard<std::mutex> lock(pending_mutex_);
-  for (const Batch::Listing& listing : pending_listings_) {
-    if (listing.listed) {
-      hashes->insert(listing.info_hash);
-    } else {
-      hashes->erase(listing.info_hash);
+  auto apply = [&hashes](const std::vector<Batch::Listing>& listings) {
+    for (const Batch::Listing& listing : listings) {
+      if (listing.listed) {
+        hashes->insert(listing.info_hash);
+      } else {
+        hashes->erase(listing.info_hash);
+      }
     }
-  }
+  };
+  if (unconfirmed_) apply(unconfirmed_->access_list);
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  apply(pending_listings_);
   return hashes;
 }
 
@@ -99,10 +103,29 @@ void Storage::SetListed(const InfoHash& info_hash, bool listed) {
 
 absl::Status Storage::Flush() { return FlushPending(); }
 
+absl::Status Storage::WriteOnce(const Batch& batch) {
+  absl::StatusOr<bool> written = database_->WasWritten(batch.id);
+  if (!written.ok()) return written.status();
+  if (*written) return absl::OkStatus();
+  return database_->Write(batch);
+}
+
 absl::Status Storage::FlushPending() {
   // One flush at a time, so edits reach the database in the order made.
   std::lock_guard<std::mutex> database_lock(database_mutex_);
+  size_t written = 0;
+  if (unconfirmed_) {
+    if (absl::Status status = WriteOnce(*unconfirmed_); !status.ok()) {
+      NoteResult(status, 0);
+      return status;
+    }
+    written = unconfirmed_->size();
+    unconfirmed_.reset();
+    unconfirmed_changes_ = 0;
+  }
   Batch batch;
+  // Never 0 (not recorded).
+  batch.id = static_cast<int64_t>(batch_ids_.Next() >> 1) | 1;
   absl::flat_hash_map<CountKey, uint64_t> counts;
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
@@ -118,18 +141,19 @@ absl::Status Storage::FlushPending() {
     batch.completed.push_back({key.swarm, key.info_hash, added});
   }
   // Nothing to write tells nothing about the database: the state stays.
-  if (batch.empty()) return absl::OkStatus();
-  const absl::Status status = database_->Write(batch);
-  if (!status.ok()) {
-    // Back in front of what came meanwhile: counts add up, edits keep their
-    // order.
-    std::lock_guard<std::mutex> lock(pending_mutex_);
-    for (const auto& [key, added] : counts) pending_counts_[key] += added;
-    batch.access_list.insert(batch.access_list.end(), pending_listings_.begin(),
-                             pending_listings_.end());
-    pending_listings_.swap(batch.access_list);
+  if (batch.empty()) {
+    if (written > 0) NoteResult(absl::OkStatus(), written);
+    return absl::OkStatus();
   }
-  NoteResult(status, status.ok() ? batch.size() : 0);
+  const size_t changes = batch.size();
+  const absl::Status status = database_->Write(batch);
+  if (status.ok()) {
+    written += changes;
+  } else {
+    unconfirmed_changes_ = changes;
+    unconfirmed_ = std::move(batch);
+  }
+  NoteResult(status, written);
   return status;
 }
 
@@ -186,7 +210,7 @@ bool Storage::healthy() const {
 
 size_t Storage::pending() const {
   std::lock_guard<std::mutex> lock(pending_mutex_);
-  return pending_counts_.size() + pending_listings_.size();
+  return pending_counts_.size() + pending_listings_.size() + unconfirmed_changes_.load();
 }
 
 void Storage::AddMetrics(PrometheusText* text) const {

@@ -4,19 +4,23 @@
 // Announces count completions in memory (CountCompletion, a short lock and a
 // hash map increment); the management API queues access list edits. A
 // writer thread flushes both in one transaction every flush_interval (at
-// once for API edits) and at Stop. A failed flush keeps every change, and
-// the writer retries with a growing pause (1 s doubling to 30 s) until the
+// once for API edits) and at Stop. A failed flush keeps its batch, and the
+// writer retries with a growing pause (1 s doubling to 30 s) until the
 // database is back: a database that is down, full or slow never stops the
-// tracker, and loses nothing while the process lives. Each change of state
-// (failing, back) is logged once.
+// tracker, and loses nothing while the process lives. Each batch carries an
+// id the database records with it, so a retried batch whose first COMMIT did
+// succeed (the answer was lost with the connection) is not counted twice.
+// Each change of state (failing, back) is logged once.
 #ifndef AQUATIC_TRACKER_STORAGE_STORAGE_H_
 #define AQUATIC_TRACKER_STORAGE_STORAGE_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "tracker/base/config/common.pb.h"
+#include "tracker/base/fast_random.h"
 #include "tracker/base/info_hash.h"
 #include "tracker/base/metrics.h"
 #include "tracker/storage/database.h"
@@ -94,8 +99,11 @@ class Storage {
   };
 
   void RunWriter();
-  // Takes what is pending, writes it, and puts it back on failure.
+  // Writes the unconfirmed batch (once), then takes what is pending and
+  // writes it; a batch that fails becomes the unconfirmed one.
   absl::Status FlushPending();
+  // `batch` unless the database already has it; database_mutex_ held.
+  absl::Status WriteOnce(const Batch& batch);
   void NoteResult(const absl::Status& status, size_t written);
 
   const Options options_;
@@ -114,6 +122,11 @@ class Storage {
   // before pending_mutex_ when both are.
   std::mutex database_mutex_;
   std::unique_ptr<Database> database_;
+  // The batch of a failed write, kept as it was (same id) until it is known
+  // to be in the database; database_mutex_.
+  std::optional<Batch> unconfirmed_;
+  std::atomic<size_t> unconfirmed_changes_{0};
+  FastRandom batch_ids_{RandomSeed()};
 
   mutable std::mutex state_mutex_;
   bool healthy_ = true;

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tracker/storage/sqlite_connection.h"
 #include "tracker/storage/testing/postgres_server.h"
 
 namespace aquatic::storage {
@@ -86,6 +87,72 @@ TEST(StorageTest, TheWriterFlushesEveryInterval) {
   EXPECT_EQ(StoredCompleted(config, SwarmKind::kWebTorrent, Hash(1)), 1u);
   EXPECT_EQ(storage->pending(), 0u);
   EXPECT_TRUE(storage->healthy());
+}
+
+// A real SQLite connection whose next COMMIT goes wrong on cue: it fails
+// before it is run (the transaction rolls back), or it is run and its answer
+// is lost (as when the connection drops right after the server committed).
+// The second is the one fault no real server can be made to show on cue.
+class CommitFault : public SqlConnection {
+ public:
+  enum class Fault { kNone, kFailBeforeCommit, kLoseTheAnswer };
+
+  explicit CommitFault(std::unique_ptr<SqlConnection> real) : real_(std::move(real)) {}
+  void Arm(Fault fault) { fault_ = fault; }
+
+  absl::StatusOr<std::vector<SqlRow>> Query(absl::string_view sql,
+                                            absl::Span<const SqlParam> params) override {
+    if (sql != "COMMIT" || fault_ == Fault::kNone) return real_->Query(sql, params);
+    const Fault fault = fault_;
+    fault_ = Fault::kNone;
+    if (fault == Fault::kLoseTheAnswer) {
+      absl::StatusOr<std::vector<SqlRow>> committed = real_->Query(sql, params);
+      EXPECT_TRUE(committed.ok()) << committed.status();
+    }
+    return absl::UnavailableError("connection lost");
+  }
+  std::string Describe() const override { return real_->Describe(); }
+
+ private:
+  std::unique_ptr<SqlConnection> real_;
+  Fault fault_ = Fault::kNone;
+};
+
+TEST(StorageTest, ARetriedBatchIsWrittenExactlyOnce) {
+  const config::StorageConfig config = SqliteConfig("exactly_once");
+  absl::StatusOr<std::unique_ptr<SqliteConnection>> sqlite = SqliteConnection::Open(config.path());
+  ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+  auto fault = std::make_unique<CommitFault>(*std::move(sqlite));
+  CommitFault* faults = fault.get();
+  absl::StatusOr<std::unique_ptr<Database>> database = Database::Over(std::move(fault));
+  ASSERT_TRUE(database.ok()) << database.status();
+  Storage storage(*std::move(database), Storage::Options{});
+
+  // Committed, but the writer never heard: the retry finds the batch there.
+  for (int i = 0; i < 3; ++i) storage.CountCompletion(SwarmKind::kIp, Hash(1));
+  storage.SetListed(Hash(2), true);
+  faults->Arm(CommitFault::Fault::kLoseTheAnswer);
+  EXPECT_FALSE(storage.Flush().ok());
+  EXPECT_FALSE(storage.healthy());
+  EXPECT_EQ(storage.pending(), 2u);
+  // Meanwhile listed edits are still seen by a reload.
+  absl::StatusOr<absl::flat_hash_set<InfoHash>> listed = storage.LoadAccessList();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->contains(Hash(2)));
+  storage.CountCompletion(SwarmKind::kIp, Hash(1));
+  ASSERT_TRUE(storage.Flush().ok());
+  EXPECT_TRUE(storage.healthy());
+  EXPECT_EQ(storage.pending(), 0u);
+  EXPECT_EQ(StoredCompleted(config, SwarmKind::kIp, Hash(1)), 4u);
+
+  // Rolled back: the retry writes it.
+  for (int i = 0; i < 2; ++i) storage.CountCompletion(SwarmKind::kIp, Hash(1));
+  faults->Arm(CommitFault::Fault::kFailBeforeCommit);
+  EXPECT_FALSE(storage.Flush().ok());
+  EXPECT_EQ(StoredCompleted(config, SwarmKind::kIp, Hash(1)), 4u);
+  ASSERT_TRUE(storage.Flush().ok());
+  EXPECT_EQ(StoredCompleted(config, SwarmKind::kIp, Hash(1)), 6u);
+  storage.Stop();
 }
 
 TEST(StorageTest, StopWritesWhatIsPending) {
