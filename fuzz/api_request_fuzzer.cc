@@ -18,7 +18,7 @@
 #include "tracker/api/api_handler.h"
 #include "tracker/api/api_request.h"
 #include "tracker/base/config/tracker.pb.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 #include "tracker/server/runtime.h"
 
 namespace {

@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "fuzz/fuzz_check.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 
 namespace {
 

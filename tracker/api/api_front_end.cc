@@ -12,7 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "absl/strings/match.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 #include "tracker/server/idle_sweeper.h"
 #include "tracker/server/protocol.h"
 

@@ -22,7 +22,7 @@
 
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/common.pb.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 #include "tracker/server/runtime.h"
 
 namespace aquatic::api {

@@ -21,7 +21,7 @@
 
 #include "absl/strings/string_view.h"
 #include "tracker/base/info_hash.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 
 namespace aquatic::api {
 

@@ -20,7 +20,7 @@
 #include "tracker/base/fast_random.h"
 #include "tracker/base/clock.h"
 #include "tracker/http/gzip_encoding.h"
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 #include "tracker/http/request_handler.h"
 #include "tracker/server/idle_sweeper.h"
 #include "tracker/server/tls_context.h"

@@ -1,4 +1,4 @@
-#include "tracker/http/http_exchange.h"
+#include "tracker/server/http/http_exchange.h"
 
 #include <string>
 

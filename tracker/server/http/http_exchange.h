@@ -1,4 +1,5 @@
-// HTTP/1.x framing for the tracker's sessions, without any I/O.
+// HTTP/1.x framing for the sessions of the HTTP front-ends (the tracker, the
+// management API), without any I/O.
 //
 // RequestHeadParser reads one request head at a time out of a connection's
 // bytes and keeps only what a tracker looks at. Beast's request_parser stores
@@ -8,8 +9,8 @@
 //
 // AppendResponse writes a whole response (status line, headers, body) into
 // one buffer, so a session sends it with one syscall.
-#ifndef AQUATIC_TRACKER_HTTP_HTTP_EXCHANGE_H_
-#define AQUATIC_TRACKER_HTTP_HTTP_EXCHANGE_H_
+#ifndef AQUATIC_TRACKER_SERVER_HTTP_HTTP_EXCHANGE_H_
+#define AQUATIC_TRACKER_SERVER_HTTP_HTTP_EXCHANGE_H_
 
 #include <cstddef>
 #include <memory>
@@ -99,4 +100,4 @@ void AppendResponse(const ResponseHead& head, absl::string_view body, std::strin
 
 }  // namespace aquatic::http
 
-#endif  // AQUATIC_TRACKER_HTTP_HTTP_EXCHANGE_H_
+#endif  // AQUATIC_TRACKER_SERVER_HTTP_HTTP_EXCHANGE_H_
