@@ -53,6 +53,8 @@ struct IpTorrent {
   uint32_t ipv6_leechers() const { return ipv6_swarm ? ipv6_swarm->leechers() : 0; }
   uint32_t seeders() const { return ipv4.seeders() + ipv6_seeders(); }
   uint32_t leechers() const { return ipv4.leechers() + ipv6_leechers(); }
+  // Both families together.
+  TorrentCounts counts() const { return TorrentCounts{seeders(), leechers(), completed}; }
 };
 
 template <typename Data>
@@ -81,7 +83,7 @@ class IpTorrentEngine {
                  std::vector<PeerView>* peers) const {
     return torrents_.Read(info_hash, [&](const IpTorrent<Data>* torrent) {
       if (torrent == nullptr) return false;
-      *counts = TorrentCounts{torrent->seeders(), torrent->leechers(), torrent->completed};
+      *counts = torrent->counts();
       AppendPeers(torrent->ipv4, max_peers, peers);
       if (torrent->ipv6_swarm) AppendPeers(*torrent->ipv6_swarm, max_peers, peers);
       return true;
@@ -110,8 +112,7 @@ class IpTorrentEngine {
   // Both address families together; zeros for an unknown torrent.
   TorrentCounts Scrape(const InfoHash& info_hash) const {
     return torrents_.Read(info_hash, [](const IpTorrent<Data>* torrent) {
-      if (torrent == nullptr) return TorrentCounts{};
-      return TorrentCounts{torrent->seeders(), torrent->leechers(), torrent->completed};
+      return torrent == nullptr ? TorrentCounts{} : torrent->counts();
     });
   }
 
@@ -136,7 +137,7 @@ class IpTorrentEngine {
   template <typename Visit>
   void ForEachTorrent(Visit&& visit) const {
     torrents_.ForEach([&visit](const InfoHash& info_hash, const IpTorrent<Data>& torrent) {
-      visit(info_hash, TorrentCounts{torrent.seeders(), torrent.leechers(), torrent.completed});
+      visit(info_hash, torrent.counts());
     });
   }
 

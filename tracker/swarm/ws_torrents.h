@@ -66,12 +66,11 @@ struct WsTorrent {
 
   bool has_peers() const { return !ipv4.empty() || !ipv6.empty(); }
   WsSwarm& swarm(bool ipv6_family) { return ipv6_family ? ipv6 : ipv4; }
-};
-
-struct WsTorrentCounts {
-  uint32_t seeders = 0;
-  uint32_t leechers = 0;
-  uint32_t completed = 0;
+  // Both families together.
+  TorrentCounts counts() const {
+    return TorrentCounts{ipv4.seeders() + ipv6.seeders(), ipv4.leechers() + ipv6.leechers(),
+                         completed};
+  }
 };
 
 class WsTorrentEngine {
@@ -91,9 +90,7 @@ class WsTorrentEngine {
                  std::vector<PeerView>* peers) const {
     return torrents_.Read(info_hash, [&](const WsTorrent* torrent) {
       if (torrent == nullptr) return false;
-      *counts = TorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),
-                              torrent->ipv4.leechers() + torrent->ipv6.leechers(),
-                              torrent->completed};
+      *counts = torrent->counts();
       for (const WsSwarm* swarm : {&torrent->ipv4, &torrent->ipv6}) {
         swarm->ForEachPeer([&](const WsSwarm::Peer& peer) {
           if (peers->size() >= max_peers) return;
@@ -114,9 +111,7 @@ class WsTorrentEngine {
   template <typename Visit>
   void ForEachTorrent(Visit&& visit) const {
     torrents_.ForEach([&visit](const InfoHash& info_hash, const WsTorrent& torrent) {
-      visit(info_hash, TorrentCounts{torrent.ipv4.seeders() + torrent.ipv6.seeders(),
-                                     torrent.ipv4.leechers() + torrent.ipv6.leechers(),
-                                     torrent.completed});
+      visit(info_hash, torrent.counts());
     });
   }
 
@@ -129,12 +124,9 @@ class WsTorrentEngine {
   }
 
   // Both families together; zeros for an unknown torrent.
-  WsTorrentCounts Scrape(const InfoHash& info_hash) const {
+  TorrentCounts Scrape(const InfoHash& info_hash) const {
     return torrents_.Read(info_hash, [](const WsTorrent* torrent) {
-      if (torrent == nullptr) return WsTorrentCounts{};
-      return WsTorrentCounts{torrent->ipv4.seeders() + torrent->ipv6.seeders(),
-                             torrent->ipv4.leechers() + torrent->ipv6.leechers(),
-                             torrent->completed};
+      return torrent == nullptr ? TorrentCounts{} : torrent->counts();
     });
   }
 

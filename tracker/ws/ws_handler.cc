@@ -16,7 +16,7 @@ using swarm::PendingOffer;
 using swarm::WsPeerSink;
 using swarm::WsSwarm;
 using swarm::WsTorrent;
-using swarm::WsTorrentCounts;
+using swarm::TorrentCounts;
 using Update = swarm::TorrentUpdate<WsTorrent>;
 
 // Pending offers one torrent may hold: enough for every peer to have a few
@@ -133,7 +133,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
   const bool ipv6 = connection.ipv6;
   const uint64_t random = random_.Next();
   deliveries_.clear();
-  const WsTorrentCounts counts =
+  const TorrentCounts counts =
       engine_->Update(info_hash, [&](Update& update) {
         WsTorrent& torrent = update.torrent();
         WsSwarm& swarm = torrent.swarm(ipv6);
@@ -150,7 +150,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
                               deliveries_.emplace_back(peer.sink, index);
                             });
         }
-        return WsTorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
+        return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
       });
   if (announce.event == swarm::PeerEvent::kStopped) {
     connection.torrents.erase(info_hash);
@@ -235,7 +235,7 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
       wire::ScrapeStatistics file;
       file.info_hash = info_hash;
       if (access_list.Allows(info_hash)) {
-        const WsTorrentCounts counts = engine_->Scrape(info_hash);
+        const TorrentCounts counts = engine_->Scrape(info_hash);
         file.complete = counts.seeders;
         file.incomplete = counts.leechers;
         file.downloaded = static_cast<int64_t>(counts.completed);
