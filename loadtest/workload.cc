@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "tracker/base/info_hash.h"
 
 namespace aquatic::loadtest {
 namespace {
@@ -73,16 +74,9 @@ absl::StatusOr<Workload> Workload::Create(const WorkloadOptions& options) {
 }
 
 std::string Workload::InfoHashesHex() const {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(info_hashes_.size() * 41);
-  for (const InfoHash& hash : info_hashes_) {
-    for (uint8_t byte : hash) {
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xf]);
-    }
-    out.push_back('\n');
-  }
+  for (const InfoHash& hash : info_hashes_) absl::StrAppend(&out, InfoHashToHex(hash), "\n");
   return out;
 }
 

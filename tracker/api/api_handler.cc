@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "codec/runtime/json.h"
 #include "tracker/base/clock.h"
+#include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/api/api_request.h"
 
@@ -53,31 +56,6 @@ void CountsFields(const swarm::TorrentCounts& counts, codec::JsonWriter* json) {
   json->Int(counts.completed);
   json->Key("leechers");
   json->Int(counts.leechers);
-}
-
-std::string HexBytes(const uint8_t* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * size);
-  for (size_t i = 0; i < size; ++i) {
-    hex.push_back(kDigits[bytes[i] >> 4]);
-    hex.push_back(kDigits[bytes[i] & 15]);
-  }
-  return hex;
-}
-
-std::string PeerAddressText(const swarm::PeerView& peer) {
-  if (!peer.ipv6) {
-    return absl::StrCat(peer.ip[0], ".", peer.ip[1], ".", peer.ip[2], ".", peer.ip[3], ":",
-                        peer.port);
-  }
-  std::string text = "[";
-  for (size_t i = 0; i < 16; i += 2) {
-    if (i > 0) text.push_back(':');
-    absl::StrAppend(&text, absl::Hex(peer.ip[i] << 8 | peer.ip[i + 1]));
-  }
-  absl::StrAppend(&text, "]:", peer.port);
-  return text;
 }
 
 }  // namespace
@@ -204,7 +182,9 @@ ApiAnswer ApiHandler::Torrent(const InfoHash& info_hash) const {
     if (peer.has_peer_id) {
       json.BeginObject();
       json.Key("id");
-      json.String(absl::StrCat("0x", HexBytes(peer.peer_id.data(), peer.peer_id.size())));
+      json.String(absl::StrCat(
+          "0x", absl::BytesToHexString(absl::string_view(
+                    reinterpret_cast<const char*>(peer.peer_id.data()), peer.peer_id.size()))));
       json.Key("client");
       json.Null();
       json.EndObject();
@@ -213,7 +193,9 @@ ApiAnswer ApiHandler::Torrent(const InfoHash& info_hash) const {
     }
     json.Key("peer_addr");
     if (peer.has_address) {
-      json.String(PeerAddressText(peer));
+      json.String(SocketAddress::FromIp(
+                      absl::MakeConstSpan(peer.ip.data(), peer.ipv6 ? 16 : 4), peer.port)
+                      .ToString());
     } else {
       json.Null();
     }

@@ -1,5 +1,7 @@
 #include "tracker/base/info_hash.h"
 
+#include "absl/strings/escaping.h"
+
 namespace aquatic {
 namespace {
 
@@ -25,13 +27,8 @@ std::optional<InfoHash> ParseInfoHashHex(absl::string_view hex) {
 }
 
 std::string InfoHashToHex(const InfoHash& info_hash) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex(2 * info_hash.size(), '0');
-  for (size_t i = 0; i < info_hash.size(); ++i) {
-    hex[2 * i] = kDigits[info_hash[i] >> 4];
-    hex[2 * i + 1] = kDigits[info_hash[i] & 0xf];
-  }
-  return hex;
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(info_hash.data()), info_hash.size()));
 }
 
 }  // namespace aquatic

@@ -68,6 +68,24 @@ SocketAddress SocketAddress::FromSockaddr(const sockaddr* address, socklen_t len
   return result;
 }
 
+SocketAddress SocketAddress::FromIp(absl::Span<const uint8_t> ip, uint16_t port) {
+  SocketAddress result;
+  if (ip.size() == 4) {
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&result.storage_);
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(port);
+    std::memcpy(&v4->sin_addr, ip.data(), 4);
+    result.length_ = sizeof(sockaddr_in);
+  } else if (ip.size() == 16) {
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&result.storage_);
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(port);
+    std::memcpy(&v6->sin6_addr, ip.data(), 16);
+    result.length_ = sizeof(sockaddr_in6);
+  }
+  return result;
+}
+
 uint16_t SocketAddress::port() const {
   if (is_ipv4()) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
   if (is_ipv6()) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);

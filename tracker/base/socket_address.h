@@ -20,6 +20,9 @@ class SocketAddress {
   static absl::StatusOr<SocketAddress> Parse(absl::string_view text);
 
   static SocketAddress FromSockaddr(const sockaddr* address, socklen_t length);
+  // From address bytes in network order (4: IPv4, 16: IPv6; anything else
+  // is the unspecified address) and a port.
+  static SocketAddress FromIp(absl::Span<const uint8_t> ip, uint16_t port);
 
   bool is_ipv4() const { return storage_.ss_family == AF_INET; }
   bool is_ipv6() const { return storage_.ss_family == AF_INET6; }

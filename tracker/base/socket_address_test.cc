@@ -22,6 +22,19 @@ TEST(SocketAddressTest, ParsesIpv6InBrackets) {
   EXPECT_EQ(address->ToString(), "[::1]:65535");
 }
 
+TEST(SocketAddressTest, FromIpBytes) {
+  const uint8_t v4[] = {127, 0, 0, 9};
+  EXPECT_EQ(SocketAddress::FromIp(v4, 6881).ToString(), "127.0.0.9:6881");
+  uint8_t v6[16] = {};
+  v6[15] = 1;
+  const SocketAddress address = SocketAddress::FromIp(v6, 443);
+  EXPECT_TRUE(address.is_ipv6());
+  EXPECT_EQ(address.ToString(), "[::1]:443");
+  EXPECT_EQ(address.sockaddr_length(), sizeof(sockaddr_in6));
+  EXPECT_EQ(SocketAddress::FromIp(absl::Span<const uint8_t>(v4, 3), 1).ToString(),
+            "(unspecified)");
+}
+
 TEST(SocketAddressTest, WithPortKeepsTheAddress) {
   for (const char* text : {"127.0.0.2:0", "[::1]:0"}) {
     absl::StatusOr<SocketAddress> address = SocketAddress::Parse(text);
