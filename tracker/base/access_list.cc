@@ -70,8 +70,7 @@ AccessListHolder::Change AccessListHolder::Publish(std::shared_ptr<const AccessL
   const std::shared_ptr<const AccessList> old = Get();
   Change change{list->size(), list->CountNotIn(*old), old->CountNotIn(*list)};
   file_list_ = std::move(file_list);
-  std::atomic_store(&list_, std::shared_ptr<const AccessList>(std::move(list)));
-  generation_.fetch_add(1, std::memory_order_release);
+  list_.Publish(std::move(list));
   return change;
 }
 

@@ -11,7 +11,6 @@
 #ifndef AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 #define AQUATIC_TRACKER_BASE_ACCESS_LIST_H_
 
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -22,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "tracker/base/info_hash.h"
+#include "tracker/base/snapshot.h"
 
 namespace aquatic {
 
@@ -65,13 +65,9 @@ class AccessListHolder {
   AccessListHolder(AccessListMode mode, const std::string& path,
                    std::shared_ptr<const AccessList> list);
 
-  // For the workers: a snapshot that stays valid while they hold it.
-  std::shared_ptr<const AccessList> Get() const { return std::atomic_load(&list_); }
-
-  // Bumped by every successful reload. Workers keep a snapshot and compare
-  // generations (one relaxed load) instead of copying the shared_ptr, whose
-  // atomic load takes a lock, on every request.
-  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  // For the workers (through CachedAccessList): the list served now.
+  const Snapshot<AccessList>& snapshot() const { return list_; }
+  std::shared_ptr<const AccessList> Get() const { return list_.Get(); }
 
   // What a reload changed, for its log line.
   struct Change {
@@ -114,8 +110,7 @@ class AccessListHolder {
 
   const AccessListMode mode_;
   const std::string path_;
-  std::shared_ptr<const AccessList> list_;
-  std::atomic<uint64_t> generation_{0};
+  Snapshot<AccessList> list_;
   // Serializes the writers (signal reloads, the API); workers only read list_.
   mutable std::mutex write_mutex_;
   std::shared_ptr<const AccessList> file_list_;
@@ -124,24 +119,10 @@ class AccessListHolder {
 
 // A worker's view of an AccessListHolder: refreshes its snapshot only after a
 // reload. Not thread-safe; one per worker.
-class CachedAccessList {
+class CachedAccessList : public CachedSnapshot<AccessList> {
  public:
   explicit CachedAccessList(const AccessListHolder* holder)
-      : holder_(holder), generation_(holder->generation()), list_(holder->Get()) {}
-
-  const AccessList& Current() {
-    const uint64_t generation = holder_->generation();
-    if (generation != generation_) {
-      list_ = holder_->Get();
-      generation_ = generation;
-    }
-    return *list_;
-  }
-
- private:
-  const AccessListHolder* holder_;
-  uint64_t generation_;
-  std::shared_ptr<const AccessList> list_;
+      : CachedSnapshot<AccessList>(&holder->snapshot()) {}
 };
 
 }  // namespace aquatic

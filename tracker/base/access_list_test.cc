@@ -93,11 +93,11 @@ TEST(AccessListTest, ApiEntriesMergeWithTheFileAndSurviveReloads) {
   AccessListHolder::Change change = holder.SetApiEntries({Hash(0x05)});
   EXPECT_EQ(change.size, 2u);
   EXPECT_TRUE(holder.Get()->Allows(Hash(0x05)));
-  const uint64_t generation = holder.generation();
+  const uint64_t generation = holder.snapshot().generation();
 
   using Edit = AccessListHolder::Edit;
   EXPECT_EQ(holder.AddApiEntry(Hash(0x02), persist_for(0x02)), Edit::kAdded);
-  EXPECT_GT(holder.generation(), generation);  // workers pick it up
+  EXPECT_GT(holder.snapshot().generation(), generation);  // workers pick it up
   EXPECT_TRUE(holder.Get()->Allows(Hash(0x02)));
   EXPECT_EQ(holder.AddApiEntry(Hash(0x02), persist_for(0x02)), Edit::kUnchanged);
   EXPECT_EQ(holder.api_entry_count(), 2u);

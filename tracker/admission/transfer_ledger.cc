@@ -1,0 +1,75 @@
+#include "tracker/admission/transfer_ledger.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/hash/hash.h"
+
+namespace aquatic::admission {
+namespace {
+
+uint64_t NonNegative(int64_t value) { return value < 0 ? 0 : static_cast<uint64_t>(value); }
+
+// What a counter added since `last`: all of `now` when it went down.
+uint64_t Growth(uint64_t last, uint64_t now) { return now >= last ? now - last : now; }
+
+}  // namespace
+
+TransferLedger::TransferLedger(Sink sink)
+    : sink_(std::move(sink)), shards_(std::make_unique<std::array<Shard, kShards>>()) {}
+
+TransferDelta TransferLedger::Record(const TransferReport& report) {
+  PeerKey peer{report.key, report.info_hash, {}};
+  std::memcpy(peer.peer_id.data(), report.peer_id.data(),
+              std::min(report.peer_id.size(), peer.peer_id.size()));
+  const uint64_t uploaded = NonNegative(report.uploaded);
+  const uint64_t downloaded = NonNegative(report.downloaded);
+  const size_t hash = absl::Hash<PeerKey>()(peer);
+  Shard& shard = (*shards_)[hash % kShards];
+
+  TransferDelta delta;
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto found = shard.peers.find(peer);
+  if (found != shard.peers.end()) {
+    delta.uploaded = Growth(found->second.uploaded, uploaded);
+    delta.downloaded = Growth(found->second.downloaded, downloaded);
+  } else if (report.event == TransferEvent::kStarted) {
+    delta.uploaded = uploaded;
+    delta.downloaded = downloaded;
+  }
+  if (report.event == TransferEvent::kCompleted) delta.completed = 1;
+  if (report.event == TransferEvent::kStopped) {
+    if (found != shard.peers.end()) shard.peers.erase(found);
+  } else if (found != shard.peers.end()) {
+    found->second = LastReport{uploaded, downloaded, report.now};
+  } else {
+    shard.peers.emplace(peer, LastReport{uploaded, downloaded, report.now});
+  }
+  if (!delta.empty() && sink_) sink_(report.key, report.info_hash, delta);
+  return delta;
+}
+
+void TransferLedger::Clean(uint32_t oldest) {
+  for (Shard& shard : *shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (auto it = shard.peers.begin(); it != shard.peers.end();) {
+      if (it->second.seen < oldest) {
+        shard.peers.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+size_t TransferLedger::size() const {
+  size_t total = 0;
+  for (const Shard& shard : *shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    total += shard.peers.size();
+  }
+  return total;
+}
+
+}  // namespace aquatic::admission

@@ -1,0 +1,106 @@
+// TransferLedger: per-key transfer accounting of a private tracker, the
+// ratio bookkeeping XBT and Ocelot do: how many bytes each key's peers
+// uploaded and downloaded on each torrent, and how many downloads they
+// completed.
+//
+// Clients report running totals since they started the torrent (BEP 3); the
+// ledger keeps each peer's last report (key, torrent, peer id) and turns the
+// next one into a delta:
+//   - a known peer: the growth of each counter; a counter that went down
+//     means the client restarted and counts from zero again, so all of it is
+//     new;
+//   - an unknown peer announcing `started`: its totals (normally zero);
+//   - an unknown peer without `started` (the tracker restarted, or forgot
+//     the peer after max_peer_age): a new baseline, delta zero. Counting its
+//     totals would count again what was counted before; what it sent since
+//     its last report is lost instead, which never inflates a ratio;
+//   - `stopped`: the delta, then the peer is forgotten;
+//   - `completed`: one completion more.
+// Negative counters (UDP carries signed integers) count as zero.
+//
+// Deltas go to a sink (the storage, which adds them up and writes them in
+// batches). Thread-safe: the peers are spread over shards, each with its own
+// lock, so workers on different torrents do not wait for each other.
+#ifndef AQUATIC_TRACKER_ADMISSION_TRANSFER_LEDGER_H_
+#define AQUATIC_TRACKER_ADMISSION_TRANSFER_LEDGER_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
+#include "tracker/base/info_hash.h"
+#include "tracker/base/tracker_key.h"
+
+namespace aquatic::admission {
+
+enum class TransferEvent { kNone, kStarted, kStopped, kCompleted };
+
+struct TransferDelta {
+  uint64_t uploaded = 0;
+  uint64_t downloaded = 0;
+  uint64_t completed = 0;
+  bool empty() const { return uploaded == 0 && downloaded == 0 && completed == 0; }
+};
+
+struct TransferReport {
+  const TrackerKey& key;
+  const InfoHash& info_hash;
+  // 20 bytes.
+  absl::Span<const uint8_t> peer_id;
+  int64_t uploaded = 0;
+  int64_t downloaded = 0;
+  TransferEvent event = TransferEvent::kNone;
+  // SecondsSinceStart().
+  uint32_t now = 0;
+};
+
+class TransferLedger {
+ public:
+  // Receives every non-empty delta; called under a shard lock.
+  using Sink = std::function<void(const TrackerKey& key, const InfoHash& info_hash,
+                                  const TransferDelta& delta)>;
+  explicit TransferLedger(Sink sink);
+
+  // The delta of `report` (also given to the sink).
+  TransferDelta Record(const TransferReport& report);
+
+  // Forgets peers not heard from since `oldest` (SecondsSinceStart()).
+  void Clean(uint32_t oldest);
+  // Peers remembered.
+  size_t size() const;
+
+ private:
+  struct PeerKey {
+    TrackerKey key;
+    InfoHash info_hash;
+    std::array<uint8_t, 20> peer_id;
+    bool operator==(const PeerKey& other) const {
+      return key == other.key && info_hash == other.info_hash && peer_id == other.peer_id;
+    }
+    template <typename H>
+    friend H AbslHashValue(H state, const PeerKey& peer) {
+      return H::combine(std::move(state), peer.key, peer.info_hash, peer.peer_id);
+    }
+  };
+  struct LastReport {
+    uint64_t uploaded;
+    uint64_t downloaded;
+    uint32_t seen;
+  };
+  struct alignas(64) Shard {
+    mutable std::mutex mutex;
+    absl::flat_hash_map<PeerKey, LastReport> peers;
+  };
+  static constexpr size_t kShards = 64;
+
+  const Sink sink_;
+  std::unique_ptr<std::array<Shard, kShards>> shards_;
+};
+
+}  // namespace aquatic::admission
+
+#endif  // AQUATIC_TRACKER_ADMISSION_TRANSFER_LEDGER_H_
