@@ -39,6 +39,17 @@ const std::vector<Migration>& Migrations() {
        {"CREATE TABLE aquatic_flushes ("
         " id BIGINT PRIMARY KEY,"
         " written_at BIGINT NOT NULL)"}},
+      {3,
+       {"CREATE TABLE aquatic_keys ("
+        " key TEXT PRIMARY KEY,"
+        " valid_until BIGINT NOT NULL)",
+        "CREATE TABLE aquatic_key_transfers ("
+        " key TEXT NOT NULL,"
+        " info_hash TEXT NOT NULL,"
+        " uploaded BIGINT NOT NULL,"
+        " downloaded BIGINT NOT NULL,"
+        " completed BIGINT NOT NULL,"
+        " PRIMARY KEY (key, info_hash))"}},
   };
   return *migrations;
 }
@@ -218,6 +229,49 @@ absl::StatusOr<absl::flat_hash_set<InfoHash>> Database::LoadAccessList() {
   return hashes;
 }
 
+absl::StatusOr<std::vector<StoredKey>> Database::LoadKeys(size_t* skipped) {
+  absl::StatusOr<std::vector<SqlRow>> rows =
+      connection_->Query("SELECT key, valid_until FROM aquatic_keys");
+  if (!rows.ok()) return rows.status();
+  std::vector<StoredKey> keys;
+  keys.reserve(rows->size());
+  size_t unreadable = 0;
+  for (const SqlRow& row : *rows) {
+    std::optional<TrackerKey> key = row.size() == 2 ? ParseTrackerKey(row[0]) : std::nullopt;
+    int64_t valid_until = 0;
+    if (!key || !absl::SimpleAtoi(row[1], &valid_until) || valid_until < 0) {
+      ++unreadable;
+      continue;
+    }
+    keys.push_back({*key, static_cast<uint64_t>(valid_until)});
+  }
+  if (skipped != nullptr) *skipped = unreadable;
+  return keys;
+}
+
+absl::StatusOr<std::vector<KeyTransfer>> Database::LoadKeyTransfers(const TrackerKey& key) {
+  absl::StatusOr<std::vector<SqlRow>> rows = connection_->Query(
+      "SELECT info_hash, uploaded, downloaded, completed FROM aquatic_key_transfers"
+      " WHERE key = $1 ORDER BY info_hash",
+      {SqlParam{key.ToString()}});
+  if (!rows.ok()) return rows.status();
+  std::vector<KeyTransfer> transfers;
+  transfers.reserve(rows->size());
+  for (const SqlRow& row : *rows) {
+    if (row.size() != 4) continue;
+    std::optional<InfoHash> info_hash = ParseInfoHashHex(row[0]);
+    KeyTransfer transfer;
+    if (!info_hash || !absl::SimpleAtoi(row[1], &transfer.uploaded) ||
+        !absl::SimpleAtoi(row[2], &transfer.downloaded) ||
+        !absl::SimpleAtoi(row[3], &transfer.completed)) {
+      continue;
+    }
+    transfer.info_hash = *info_hash;
+    transfers.push_back(transfer);
+  }
+  return transfers;
+}
+
 absl::StatusOr<bool> Database::WasWritten(int64_t batch_id) {
   absl::StatusOr<std::vector<SqlRow>> rows = connection_->Query(
       "SELECT COUNT(*) FROM aquatic_flushes WHERE id = $1", {SqlParam{batch_id}});
@@ -268,6 +322,45 @@ absl::Status Database::Write(const Batch& batch) {
               : connection_->Query("DELETE FROM aquatic_access_list WHERE info_hash = $1",
                                    {SqlParam{InfoHashToHex(listing.info_hash)}});
       if (!done.ok()) return done.status();
+    }
+    for (const Batch::KeyEdit& edit : batch.keys) {
+      absl::StatusOr<std::vector<SqlRow>> done =
+          edit.present
+              ? connection_->Query(
+                    "INSERT INTO aquatic_keys (key, valid_until) VALUES ($1, $2)"
+                    " ON CONFLICT (key) DO UPDATE SET valid_until = excluded.valid_until",
+                    {SqlParam{edit.key.key.ToString()},
+                     SqlParam{static_cast<int64_t>(edit.key.valid_until)}})
+              : connection_->Query("DELETE FROM aquatic_keys WHERE key = $1",
+                                   {SqlParam{edit.key.key.ToString()}});
+      if (!done.ok()) return done.status();
+    }
+    for (size_t start = 0; start < batch.transfers.size(); start += kRowsPerInsert) {
+      const size_t end = std::min(batch.transfers.size(), start + kRowsPerInsert);
+      std::string sql =
+          "INSERT INTO aquatic_key_transfers (key, info_hash, uploaded, downloaded, completed)"
+          " VALUES ";
+      std::vector<SqlParam> params;
+      params.reserve(5 * (end - start));
+      for (size_t i = start; i < end; ++i) {
+        const Batch::Transfer& row = batch.transfers[i];
+        const size_t n = params.size();
+        absl::StrAppend(&sql, i == start ? "" : ",", "($", n + 1, ",$", n + 2, ",$", n + 3, ",$",
+                        n + 4, ",$", n + 5, ")");
+        params.emplace_back(row.key.ToString());
+        params.emplace_back(InfoHashToHex(row.added.info_hash));
+        params.emplace_back(static_cast<int64_t>(row.added.uploaded));
+        params.emplace_back(static_cast<int64_t>(row.added.downloaded));
+        params.emplace_back(static_cast<int64_t>(row.added.completed));
+      }
+      absl::StrAppend(&sql,
+                      " ON CONFLICT (key, info_hash) DO UPDATE SET"
+                      " uploaded = aquatic_key_transfers.uploaded + excluded.uploaded,"
+                      " downloaded = aquatic_key_transfers.downloaded + excluded.downloaded,"
+                      " completed = aquatic_key_transfers.completed + excluded.completed");
+      if (absl::StatusOr<std::vector<SqlRow>> done = connection_->Query(sql, params); !done.ok()) {
+        return done.status();
+      }
     }
     return absl::OkStatus();
   });

@@ -3,6 +3,9 @@
 //   aquatic_torrents       completed downloads per (swarm, info hash)
 //   aquatic_access_list    info hashes listed through the management API
 //   aquatic_flushes        the ids of the batches written (the last week)
+//   aquatic_keys           the keys of a private tracker and their expiry
+//   aquatic_key_transfers  bytes up and down and completions per (key,
+//                          info hash), added up from announces
 //   aquatic_schema_version the schema's version, for forward migrations
 //
 // Completed counts are written as increments (completed = completed + n), so
@@ -25,6 +28,7 @@
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/info_hash.h"
+#include "tracker/base/tracker_key.h"
 #include "tracker/storage/sql_connection.h"
 
 namespace aquatic::storage {
@@ -39,6 +43,20 @@ struct StoredCount {
   SwarmKind swarm;
   InfoHash info_hash;
   uint64_t completed;
+};
+
+struct StoredKey {
+  TrackerKey key;
+  // Unix seconds; 0 never expires.
+  uint64_t valid_until;
+};
+
+// What a key's peers moved on one torrent.
+struct KeyTransfer {
+  InfoHash info_hash;
+  uint64_t uploaded = 0;
+  uint64_t downloaded = 0;
+  uint64_t completed = 0;
 };
 
 // What one flush writes, in one transaction.
@@ -58,18 +76,32 @@ struct Batch {
     // Added to (true) or removed from (false) the access list.
     bool listed;
   };
+  struct KeyEdit {
+    StoredKey key;
+    // Made or changed (true), revoked (false).
+    bool present;
+  };
+  struct Transfer {
+    TrackerKey key;
+    // Added to the stored totals.
+    KeyTransfer added;
+  };
   std::vector<Completed> completed;
   // In the order they were made.
   std::vector<Listing> access_list;
+  std::vector<KeyEdit> keys;
+  std::vector<Transfer> transfers;
 
-  bool empty() const { return completed.empty() && access_list.empty(); }
-  size_t size() const { return completed.size() + access_list.size(); }
+  bool empty() const { return size() == 0; }
+  size_t size() const {
+    return completed.size() + access_list.size() + keys.size() + transfers.size();
+  }
 };
 
 class Database {
  public:
   // The newest schema version this binary knows.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Connects to the [storage] backend and brings its schema to
   // kSchemaVersion. Errors name the key ("[storage] url: ..."). nullptr
@@ -82,6 +114,10 @@ class Database {
   // damaged hash) are skipped and counted in `*skipped`.
   absl::StatusOr<std::vector<StoredCount>> LoadCompleted(size_t* skipped = nullptr);
   absl::StatusOr<absl::flat_hash_set<InfoHash>> LoadAccessList();
+  // Every key; unreadable rows are skipped and counted in `*skipped`.
+  absl::StatusOr<std::vector<StoredKey>> LoadKeys(size_t* skipped = nullptr);
+  // What `key` moved, per torrent, sorted by info hash.
+  absl::StatusOr<std::vector<KeyTransfer>> LoadKeyTransfers(const TrackerKey& key);
   // All of `batch` or none of it.
   absl::Status Write(const Batch& batch);
   // Whether a batch with this id was written (in the last week).

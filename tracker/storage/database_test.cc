@@ -139,6 +139,44 @@ TEST_P(DatabaseTest, AccessListEditsApplyInOrder) {
   EXPECT_EQ(*listed, (absl::flat_hash_set<InfoHash>{Hash(2), Hash(3)}));
 }
 
+TEST_P(DatabaseTest, KeysAndTheirTransfersAddUp) {
+  std::unique_ptr<Database> database = OpenOrDie();
+  ASSERT_NE(database, nullptr);
+  const TrackerKey alice = *ParseTrackerKey("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  const TrackerKey bob = *ParseTrackerKey("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+  Batch batch;
+  batch.keys = {{{alice, 0}, true}, {{bob, 100}, true}, {{bob, 200}, true}, {{alice, 0}, false},
+                {{alice, 300}, true}};
+  batch.transfers = {{alice, {Hash(1), 1000, 10, 0}}, {bob, {Hash(1), 5, 7, 1}},
+                     {alice, {Hash(2), 1, 2, 1}}};
+  ASSERT_TRUE(database->Write(batch).ok());
+  Batch more;
+  more.transfers = {{alice, {Hash(1), 24, 0, 1}}};
+  more.keys = {{{bob, 200}, false}};
+  ASSERT_TRUE(database->Write(more).ok());
+
+  database = OpenOrDie();
+  absl::StatusOr<std::vector<StoredKey>> keys = database->LoadKeys();
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ(keys->front().key, alice);
+  EXPECT_EQ(keys->front().valid_until, 300u);
+  absl::StatusOr<std::vector<KeyTransfer>> transfers = database->LoadKeyTransfers(alice);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->size(), 2u);
+  EXPECT_EQ((*transfers)[0].info_hash, Hash(1));
+  EXPECT_EQ((*transfers)[0].uploaded, 1024u);
+  EXPECT_EQ((*transfers)[0].downloaded, 10u);
+  EXPECT_EQ((*transfers)[0].completed, 1u);
+  EXPECT_EQ((*transfers)[1].info_hash, Hash(2));
+  EXPECT_EQ((*transfers)[1].completed, 1u);
+  // A revoked key's transfers stay: the community's accounting outlives it.
+  transfers = database->LoadKeyTransfers(bob);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->size(), 1u);
+  EXPECT_EQ((*transfers)[0].downloaded, 7u);
+}
+
 TEST_P(DatabaseTest, UnreadableRowsAreSkippedNotFatal) {
   std::unique_ptr<Database> database = OpenOrDie();
   ASSERT_NE(database, nullptr);

@@ -57,6 +57,71 @@ absl::StatusOr<absl::flat_hash_set<InfoHash>> Storage::LoadAccessList() {
   return hashes;
 }
 
+absl::StatusOr<std::vector<StoredKey>> Storage::LoadKeys() {
+  // As LoadAccessList: no flush between the read and the edits on top.
+  std::lock_guard<std::mutex> database_lock(database_mutex_);
+  size_t skipped = 0;
+  absl::StatusOr<std::vector<StoredKey>> stored = database_->LoadKeys(&skipped);
+  if (!stored.ok()) return stored;
+  if (skipped > 0) {
+    AQUATIC_LOG(kWarn, "storage: skipped ", skipped,
+                " unreadable rows of aquatic_keys (not 32 letters and digits, or a bad expiry)");
+  }
+  absl::flat_hash_map<TrackerKey, uint64_t> keys;
+  for (const StoredKey& key : *stored) keys[key.key] = key.valid_until;
+  auto apply = [&keys](const std::vector<Batch::KeyEdit>& edits) {
+    for (const Batch::KeyEdit& edit : edits) {
+      if (edit.present) {
+        keys[edit.key.key] = edit.key.valid_until;
+      } else {
+        keys.erase(edit.key.key);
+      }
+    }
+  };
+  if (unconfirmed_) apply(unconfirmed_->keys);
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    apply(pending_keys_);
+  }
+  std::vector<StoredKey> result;
+  result.reserve(keys.size());
+  for (const auto& [key, valid_until] : keys) result.push_back({key, valid_until});
+  return result;
+}
+
+absl::StatusOr<std::vector<KeyTransfer>> Storage::LoadKeyTransfers(const TrackerKey& key) {
+  std::lock_guard<std::mutex> database_lock(database_mutex_);
+  absl::StatusOr<std::vector<KeyTransfer>> stored = database_->LoadKeyTransfers(key);
+  if (!stored.ok()) return stored;
+  absl::flat_hash_map<InfoHash, KeyTransfer> totals;
+  auto add = [&totals](const KeyTransfer& transfer) {
+    KeyTransfer& total = totals[transfer.info_hash];
+    total.info_hash = transfer.info_hash;
+    total.uploaded += transfer.uploaded;
+    total.downloaded += transfer.downloaded;
+    total.completed += transfer.completed;
+  };
+  for (const KeyTransfer& transfer : *stored) add(transfer);
+  if (unconfirmed_) {
+    for (const Batch::Transfer& transfer : unconfirmed_->transfers) {
+      if (transfer.key == key) add(transfer.added);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    for (const auto& [pending_key, transfer] : pending_transfers_) {
+      if (pending_key.key == key) add(transfer);
+    }
+  }
+  std::vector<KeyTransfer> result;
+  result.reserve(totals.size());
+  for (const auto& [info_hash, transfer] : totals) result.push_back(transfer);
+  std::sort(result.begin(), result.end(), [](const KeyTransfer& a, const KeyTransfer& b) {
+    return a.info_hash < b.info_hash;
+  });
+  return result;
+}
+
 void Storage::Start() {
   std::lock_guard<std::mutex> lock(pending_mutex_);
   if (writer_.joinable() || stopped_) return;
@@ -82,7 +147,8 @@ void Storage::Stop() {
   }
   if (!status.ok()) {
     AQUATIC_LOG(kError, "storage: at stop, ", pending(),
-                " changes (completed counts, access list edits) could not be written to ",
+                " changes (completed counts, access list and key edits, key transfers) could not be"
+                " written to ",
                 description_, " and are lost: ", status.message());
   }
 }
@@ -99,6 +165,24 @@ void Storage::SetListed(const InfoHash& info_hash, bool listed) {
     urgent_ = true;
   }
   wake_.notify_all();
+}
+
+void Storage::SetKey(const StoredKey& key, bool present) {
+  {
+    std::lock_guard<std::mutex> lock(pending_mutex_);
+    pending_keys_.push_back({key, present});
+    urgent_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Storage::AddTransfer(const TrackerKey& key, const KeyTransfer& added) {
+  std::lock_guard<std::mutex> lock(pending_mutex_);
+  KeyTransfer& total = pending_transfers_[TransferKey{key, added.info_hash}];
+  total.info_hash = added.info_hash;
+  total.uploaded += added.uploaded;
+  total.downloaded += added.downloaded;
+  total.completed += added.completed;
 }
 
 absl::Status Storage::Flush() { return FlushPending(); }
@@ -127,6 +211,7 @@ absl::Status Storage::FlushPending() {
   // Never 0 (not recorded).
   batch.id = static_cast<int64_t>(batch_ids_.Next() >> 1) | 1;
   absl::flat_hash_map<CountKey, uint64_t> counts;
+  absl::flat_hash_map<TransferKey, KeyTransfer> transfers;
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
     counts.swap(pending_counts_);
@@ -134,12 +219,17 @@ absl::Status Storage::FlushPending() {
     // empty after every flush.
     pending_counts_.reserve(counts.size());
     batch.access_list.swap(pending_listings_);
+    batch.keys.swap(pending_keys_);
+    transfers.swap(pending_transfers_);
+    pending_transfers_.reserve(transfers.size());
     urgent_ = false;
   }
   batch.completed.reserve(counts.size());
   for (const auto& [key, added] : counts) {
     batch.completed.push_back({key.swarm, key.info_hash, added});
   }
+  batch.transfers.reserve(transfers.size());
+  for (const auto& [key, added] : transfers) batch.transfers.push_back({key.key, added});
   // Nothing to write tells nothing about the database: the state stays.
   if (batch.empty()) {
     if (written > 0) NoteResult(absl::OkStatus(), written);
@@ -210,7 +300,8 @@ bool Storage::healthy() const {
 
 size_t Storage::pending() const {
   std::lock_guard<std::mutex> lock(pending_mutex_);
-  return pending_counts_.size() + pending_listings_.size() + unconfirmed_changes_.load();
+  return pending_counts_.size() + pending_listings_.size() + pending_keys_.size() +
+         pending_transfers_.size() + unconfirmed_changes_.load();
 }
 
 void Storage::AddMetrics(PrometheusText* text) const {
@@ -230,7 +321,9 @@ void Storage::AddMetrics(PrometheusText* text) const {
   text->AddCounter("aquatic_storage_flushes_total", "Successful writes to the storage.", "",
                    flushes);
   text->AddCounter("aquatic_storage_written_changes_total",
-                   "Completed counts and access list edits written to the storage.", "", written);
+                   "Completed counts, access list and key edits and key transfers written to the"
+                   " storage.",
+                   "", written);
   text->AddGauge("aquatic_storage_pending_changes",
                  "Changes held in memory until the next successful write.", "",
                  static_cast<double>(pending()));

@@ -57,10 +57,15 @@ class Storage {
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
 
-  // What was stored: counts to restore and the API's access list entries.
+  // What was stored: counts to restore, the API's access list entries, keys.
   absl::StatusOr<std::vector<StoredCount>> LoadCompleted();
   // The stored access list with the edits not yet written applied.
   absl::StatusOr<absl::flat_hash_set<InfoHash>> LoadAccessList();
+  // The stored keys with the edits not yet written applied.
+  absl::StatusOr<std::vector<StoredKey>> LoadKeys();
+  // What `key` moved per torrent: the stored totals plus what is not yet
+  // written. Sorted by info hash.
+  absl::StatusOr<std::vector<KeyTransfer>> LoadKeyTransfers(const TrackerKey& key);
 
   // Starts the writer thread.
   void Start();
@@ -73,6 +78,12 @@ class Storage {
   void CountCompletion(SwarmKind swarm, const InfoHash& info_hash);
   // Any thread: an access list edit of the API, written at once.
   void SetListed(const InfoHash& info_hash, bool listed);
+  // Any thread: a key made, changed or revoked through the API, written at
+  // once.
+  void SetKey(const StoredKey& key, bool present);
+  // Any thread, often under a lock of the transfer ledger: bytes and
+  // completions of a key's announce, added up until the next flush.
+  void AddTransfer(const TrackerKey& key, const KeyTransfer& added);
 
   // Writes what is pending now, on the calling thread.
   absl::Status Flush();
@@ -98,6 +109,18 @@ class Storage {
     }
   };
 
+  struct TransferKey {
+    TrackerKey key;
+    InfoHash info_hash;
+    bool operator==(const TransferKey& other) const {
+      return key == other.key && info_hash == other.info_hash;
+    }
+    template <typename H>
+    friend H AbslHashValue(H state, const TransferKey& transfer) {
+      return H::combine(std::move(state), transfer.key, transfer.info_hash);
+    }
+  };
+
   void RunWriter();
   // Writes the unconfirmed batch (once), then takes what is pending and
   // writes it; a batch that fails becomes the unconfirmed one.
@@ -113,6 +136,8 @@ class Storage {
   mutable std::mutex pending_mutex_;
   absl::flat_hash_map<CountKey, uint64_t> pending_counts_;
   std::vector<Batch::Listing> pending_listings_;
+  std::vector<Batch::KeyEdit> pending_keys_;
+  absl::flat_hash_map<TransferKey, KeyTransfer> pending_transfers_;
   // An API edit is waiting: the writer flushes without waiting the interval.
   bool urgent_ = false;
   bool stopping_ = false;

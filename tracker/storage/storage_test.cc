@@ -198,6 +198,46 @@ TEST(StorageTest, LoadAccessListIncludesEditsNotYetWritten) {
   EXPECT_TRUE(listed->contains(Hash(5)));
 }
 
+TEST(StorageTest, KeysAndTransfersReadBackBeforeAndAfterTheFlush) {
+  const config::StorageConfig config = SqliteConfig("keys");
+  std::unique_ptr<Storage> storage = OpenStorage(config, Storage::Options{});
+  ASSERT_NE(storage, nullptr);
+  const TrackerKey key = *ParseTrackerKey("YZSl4lMZupRuOpSRC3krIKR5BPB14nrJ");
+  storage->SetKey({key, 50}, true);
+  storage->AddTransfer(key, {Hash(1), 100, 10, 0});
+  storage->AddTransfer(key, {Hash(1), 1, 1, 1});
+  storage->AddTransfer(*ParseTrackerKey("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"), {Hash(1), 7, 7, 7});
+  // Pending only (no writer).
+  absl::StatusOr<std::vector<StoredKey>> keys = storage->LoadKeys();
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ(keys->front().valid_until, 50u);
+  absl::StatusOr<std::vector<KeyTransfer>> transfers = storage->LoadKeyTransfers(key);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->size(), 1u);
+  EXPECT_EQ((*transfers)[0].uploaded, 101u);
+  ASSERT_TRUE(storage->Flush().ok());
+  // Written, plus more pending on top.
+  storage->AddTransfer(key, {Hash(1), 1000, 0, 0});
+  storage->SetKey({key, 50}, false);
+  transfers = storage->LoadKeyTransfers(key);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->size(), 1u);
+  EXPECT_EQ((*transfers)[0].uploaded, 1101u);
+  EXPECT_EQ((*transfers)[0].downloaded, 11u);
+  EXPECT_EQ((*transfers)[0].completed, 1u);
+  keys = storage->LoadKeys();
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_TRUE(keys->empty());
+  storage->Stop();
+  absl::StatusOr<std::unique_ptr<Database>> database = Database::Open(config);
+  ASSERT_TRUE(database.ok()) << database.status();
+  transfers = (*database)->LoadKeyTransfers(key);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->size(), 1u);
+  EXPECT_EQ((*transfers)[0].uploaded, 1101u);
+}
+
 TEST(StorageTest, APostgresqlOutageLosesNothing) {
   absl::StatusOr<std::unique_ptr<testing::PostgresServer>> server =
       testing::PostgresServer::Start();
