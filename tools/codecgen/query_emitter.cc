@@ -78,6 +78,9 @@ class QueryEmitter : public MessageEmitter {
         out, "// Parses a request target (\"", path_, "?key=value&...\"). Unknown keys\n",
         "// are ignored; a repeated key overwrites (or, for lists, appends).\n",
         "absl::Status Parse(absl::string_view request_target, ", name, "* out);\n",
+        "// Parses the query alone (after '?'), for targets whose path carries more\n",
+        "// than the message's path (a private tracker's key).\n",
+        "absl::Status ParseQuery(absl::string_view query, ", name, "* out);\n",
         "// Appends the request target for `message`; keys at their default are left\n",
         "// out.\n", "void Serialize(const ", name, "& message, std::string* out);\n\n");
   }
@@ -98,7 +101,9 @@ class QueryEmitter : public MessageEmitter {
                     "  ::aquatic::codec::SplitRequestTarget(request_target, &path, &query);\n",
                     "  if (path != ", name, "::kPath) {\n",
                     "    return ::aquatic::codec::WrongPathError(", quoted_name, ", path, ", name,
-                    "::kPath);\n  }\n", "  *out = ", name, "();\n");
+                    "::kPath);\n  }\n", "  return ParseQuery(query, out);\n}\n\n");
+    absl::StrAppend(out, "absl::Status ParseQuery(absl::string_view query, ", name,
+                    "* out) {\n", "  *out = ", name, "();\n");
     for (const QueryEntry& entry : entries_) {
       if (entry.options.required()) {
         absl::StrAppend(out, "  bool has_", entry.field->name(), " = false;\n");

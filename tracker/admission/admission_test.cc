@@ -89,14 +89,14 @@ TEST(AdmissionTest, AccountingGoesToTheSinkOnlyWithKeys) {
                       [&](const TrackerKey&, const InfoHash&, const TransferDelta&) { ++sunk; });
   AdmissionCheck check(&admission, Transport::kUdp);
   const InfoHash hash{7};
-  check.Account(TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, TransferEvent::kStarted, 1});
+  check.Account(TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, swarm::PeerEvent::kStarted, 1});
   EXPECT_EQ(sunk, 1);
 
   Admission open(false, DenyFilter("-TR\n"), nullptr,
                  [&](const TrackerKey&, const InfoHash&, const TransferDelta&) { ++sunk; });
   AdmissionCheck open_check(&open, Transport::kUdp);
   open_check.Account(
-      TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, TransferEvent::kStarted, 1});
+      TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, swarm::PeerEvent::kStarted, 1});
   EXPECT_EQ(sunk, 1);
 }
 

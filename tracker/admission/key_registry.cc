@@ -1,5 +1,6 @@
 #include "tracker/admission/key_registry.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace aquatic::admission {
@@ -13,6 +14,16 @@ std::optional<uint64_t> KeySet::Find(const TrackerKey& key) const {
   auto found = keys_.find(key);
   if (found == keys_.end()) return std::nullopt;
   return found->second;
+}
+
+std::vector<KeyValidity> KeySet::List() const {
+  std::vector<KeyValidity> keys;
+  keys.reserve(keys_.size());
+  for (const auto& [key, valid_until] : keys_) keys.push_back({key, valid_until});
+  std::sort(keys.begin(), keys.end(), [](const KeyValidity& a, const KeyValidity& b) {
+    return a.key.chars < b.key.chars;
+  });
+  return keys;
 }
 
 KeyRegistry::KeyRegistry(Persist persist)

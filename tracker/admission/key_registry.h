@@ -46,6 +46,8 @@ class KeySet {
   // The key's valid_until, or nullopt when there is no such key.
   std::optional<uint64_t> Find(const TrackerKey& key) const;
   size_t size() const { return keys_.size(); }
+  // Every key, sorted (for the API).
+  std::vector<KeyValidity> List() const;
 
  private:
   friend class KeyRegistry;

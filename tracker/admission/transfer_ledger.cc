@@ -34,12 +34,12 @@ TransferDelta TransferLedger::Record(const TransferReport& report) {
   if (found != shard.peers.end()) {
     delta.uploaded = Growth(found->second.uploaded, uploaded);
     delta.downloaded = Growth(found->second.downloaded, downloaded);
-  } else if (report.event == TransferEvent::kStarted) {
+  } else if (report.event == swarm::PeerEvent::kStarted) {
     delta.uploaded = uploaded;
     delta.downloaded = downloaded;
   }
-  if (report.event == TransferEvent::kCompleted) delta.completed = 1;
-  if (report.event == TransferEvent::kStopped) {
+  if (report.event == swarm::PeerEvent::kCompleted) delta.completed = 1;
+  if (report.event == swarm::PeerEvent::kStopped) {
     if (found != shard.peers.end()) shard.peers.erase(found);
   } else if (found != shard.peers.end()) {
     found->second = LastReport{uploaded, downloaded, report.now};

@@ -34,10 +34,9 @@
 #include "absl/types/span.h"
 #include "tracker/base/info_hash.h"
 #include "tracker/base/tracker_key.h"
+#include "tracker/swarm/swarm.h"
 
 namespace aquatic::admission {
-
-enum class TransferEvent { kNone, kStarted, kStopped, kCompleted };
 
 struct TransferDelta {
   uint64_t uploaded = 0;
@@ -53,7 +52,7 @@ struct TransferReport {
   absl::Span<const uint8_t> peer_id;
   int64_t uploaded = 0;
   int64_t downloaded = 0;
-  TransferEvent event = TransferEvent::kNone;
+  swarm::PeerEvent event = swarm::PeerEvent::kNone;
   // SecondsSinceStart().
   uint32_t now = 0;
 };

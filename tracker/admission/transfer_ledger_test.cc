@@ -23,7 +23,7 @@ class TransferLedgerTest : public ::testing::Test {
  protected:
   TransferDelta Announce(const TrackerKey& key, const InfoHash& hash, const char* peer,
                          int64_t uploaded, int64_t downloaded,
-                         TransferEvent event = TransferEvent::kNone, uint32_t now = 10) {
+                         swarm::PeerEvent event = swarm::PeerEvent::kNone, uint32_t now = 10) {
     return ledger_.Record(TransferReport{key, hash, Id(peer), uploaded, downloaded, event, now});
   }
 
@@ -40,7 +40,7 @@ class TransferLedgerTest : public ::testing::Test {
 };
 
 TEST_F(TransferLedgerTest, GrowthOfRunningTotals) {
-  TransferDelta delta = Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
+  TransferDelta delta = Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
   EXPECT_TRUE(delta.empty());
   delta = Announce(kKey, kHash, kPeerA, 1000, 300);
   EXPECT_EQ(delta.uploaded, 1000u);
@@ -56,7 +56,7 @@ TEST_F(TransferLedgerTest, GrowthOfRunningTotals) {
 }
 
 TEST_F(TransferLedgerTest, CountersThatGoBackwardsMeanARestartedClient) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
   Announce(kKey, kHash, kPeerA, 5000, 7000);
   // The client restarted without `stopped` and counts from zero again.
   const TransferDelta delta = Announce(kKey, kHash, kPeerA, 200, 9000);
@@ -69,31 +69,31 @@ TEST_F(TransferLedgerTest, StartedCountsItsTotalsAndAnUnknownPeerIsABaseline) {
   EXPECT_TRUE(Announce(kKey, kHash, kPeerA, 1 << 20, 1 << 20).empty());
   EXPECT_EQ(Announce(kKey, kHash, kPeerA, (1 << 20) + 10, 1 << 20).uploaded, 10u);
   // A new session announces started with its totals (normally zero).
-  EXPECT_EQ(Announce(kKey, kHash, kPeerB, 42, 0, TransferEvent::kStarted).uploaded, 42u);
+  EXPECT_EQ(Announce(kKey, kHash, kPeerB, 42, 0, swarm::PeerEvent::kStarted).uploaded, 42u);
 }
 
 TEST_F(TransferLedgerTest, StoppedCountsThenForgetsThePeer) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
   EXPECT_EQ(ledger_.size(), 1u);
-  EXPECT_EQ(Announce(kKey, kHash, kPeerA, 800, 100, TransferEvent::kStopped).uploaded, 800u);
+  EXPECT_EQ(Announce(kKey, kHash, kPeerA, 800, 100, swarm::PeerEvent::kStopped).uploaded, 800u);
   EXPECT_EQ(ledger_.size(), 0u);
   // A later session starts from zero.
-  EXPECT_EQ(Announce(kKey, kHash, kPeerA, 50, 0, TransferEvent::kStarted).uploaded, 50u);
+  EXPECT_EQ(Announce(kKey, kHash, kPeerA, 50, 0, swarm::PeerEvent::kStarted).uploaded, 50u);
 }
 
 TEST_F(TransferLedgerTest, CompletedCountsOnce) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
-  const TransferDelta delta = Announce(kKey, kHash, kPeerA, 0, 4096, TransferEvent::kCompleted);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
+  const TransferDelta delta = Announce(kKey, kHash, kPeerA, 0, 4096, swarm::PeerEvent::kCompleted);
   EXPECT_EQ(delta.completed, 1u);
   EXPECT_EQ(delta.downloaded, 4096u);
   EXPECT_EQ(Announce(kKey, kHash, kPeerA, 0, 4096).completed, 0u);
 }
 
 TEST_F(TransferLedgerTest, KeysTorrentsAndPeersAreApart) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
-  Announce(kOtherKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
-  Announce(kKey, kOtherHash, kPeerA, 0, 0, TransferEvent::kStarted);
-  Announce(kKey, kHash, kPeerB, 0, 0, TransferEvent::kStarted);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
+  Announce(kOtherKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
+  Announce(kKey, kOtherHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
+  Announce(kKey, kHash, kPeerB, 0, 0, swarm::PeerEvent::kStarted);
   EXPECT_EQ(ledger_.size(), 4u);
   EXPECT_EQ(Announce(kKey, kHash, kPeerA, 100, 0).uploaded, 100u);
   EXPECT_EQ(Announce(kOtherKey, kHash, kPeerA, 70, 0).uploaded, 70u);
@@ -102,14 +102,14 @@ TEST_F(TransferLedgerTest, KeysTorrentsAndPeersAreApart) {
 }
 
 TEST_F(TransferLedgerTest, NegativeCountersCountAsZero) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted);
   EXPECT_TRUE(Announce(kKey, kHash, kPeerA, -5, -1).empty());
   EXPECT_EQ(Announce(kKey, kHash, kPeerA, 10, 0).uploaded, 10u);
 }
 
 TEST_F(TransferLedgerTest, CleanForgetsSilentPeers) {
-  Announce(kKey, kHash, kPeerA, 0, 0, TransferEvent::kStarted, 10);
-  Announce(kKey, kHash, kPeerB, 0, 0, TransferEvent::kStarted, 50);
+  Announce(kKey, kHash, kPeerA, 0, 0, swarm::PeerEvent::kStarted, 10);
+  Announce(kKey, kHash, kPeerB, 0, 0, swarm::PeerEvent::kStarted, 50);
   ledger_.Clean(20);
   EXPECT_EQ(ledger_.size(), 1u);
   // Forgotten: its next report is a baseline.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "codec/runtime/json.h"
+#include "codec/runtime/latin1.h"
 #include "tracker/base/clock.h"
 #include "tracker/base/socket_address.h"
 #include "tracker/base/statistics_report.h"
@@ -104,6 +105,20 @@ ApiAnswer ApiHandler::Handle(const http::RequestHead& request) {
       return EditAccessList(api.info_hash, false);
     case Endpoint::kWhitelistReload:
       return ReloadAccessList();
+    case Endpoint::kKeyAdd:
+      return AddKey(api.seconds_valid, api.key);
+    case Endpoint::kKeyRevoke:
+      return RevokeKey(*api.key);
+    case Endpoint::kKeyStats:
+      return KeyStats(*api.key);
+    case Endpoint::kKeys:
+      return Keys();
+    case Endpoint::kKeysReload:
+      return ReloadKeys();
+    case Endpoint::kClientFilter:
+      return ClientFilter();
+    case Endpoint::kClientFilterReload:
+      return ReloadClientFilter();
     case Endpoint::kStatisticsPage:
       return StatisticsPage();
   }
@@ -287,6 +302,171 @@ ApiAnswer ApiHandler::ReloadAccessList() {
   }
   absl::StatusOr<AccessListHolder::Change> change = runtime_->ReloadAccessList("api");
   if (!change.ok()) return JsonError(500, change.status().message());
+  return JsonOk();
+}
+
+namespace {
+
+constexpr absl::string_view kKeysOff =
+    "[private] mode is not \"keys\": this tracker has no keys";
+
+// valid_until as JSON: Unix seconds, or null for a key that never expires.
+void ValidUntil(uint64_t valid_until, codec::JsonWriter* json) {
+  json->Key("valid_until");
+  if (valid_until == 0) {
+    json->Null();
+  } else {
+    json->Int(static_cast<int64_t>(valid_until));
+  }
+}
+
+}  // namespace
+
+ApiAnswer ApiHandler::AddKey(uint64_t seconds_valid, const std::optional<TrackerKey>& key) {
+  admission::Admission* admission = runtime_->admission();
+  if (!admission->keys_required()) return JsonError(409, kKeysOff);
+  const uint64_t valid_until = seconds_valid == 0 ? 0 : UnixSeconds() + seconds_valid;
+  const admission::KeyValidity made = admission->keys().Put(key, valid_until);
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("key");
+  json.String(made.key.view());
+  ValidUntil(made.valid_until, &json);
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer ApiHandler::RevokeKey(const TrackerKey& key) {
+  admission::Admission* admission = runtime_->admission();
+  if (!admission->keys_required()) return JsonError(409, kKeysOff);
+  if (!admission->keys().Revoke(key)) return JsonError(404, "no such key");
+  return JsonOk();
+}
+
+ApiAnswer ApiHandler::KeyStats(const TrackerKey& key) const {
+  const admission::Admission* admission = runtime_->admission();
+  if (!admission->keys_required()) return JsonError(409, kKeysOff);
+  storage::Storage* storage = runtime_->storage();
+  if (storage == nullptr) {
+    return JsonError(409, "[storage] backend is \"none\": transfers are not kept");
+  }
+  absl::StatusOr<std::vector<storage::KeyTransfer>> transfers = storage->LoadKeyTransfers(key);
+  if (!transfers.ok()) {
+    return JsonError(503, absl::StrCat("the storage cannot be read: ",
+                                       transfers.status().message()));
+  }
+  const std::optional<uint64_t> valid_until = admission->keys().Get()->Find(key);
+  // A revoked key's transfers stay readable.
+  if (!valid_until.has_value() && transfers->empty()) return JsonError(404, "no such key");
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("key");
+  json.String(key.view());
+  json.Key("revoked");
+  json.Bool(!valid_until.has_value());
+  if (valid_until.has_value()) ValidUntil(*valid_until, &json);
+  uint64_t uploaded = 0, downloaded = 0, completed = 0;
+  for (const storage::KeyTransfer& transfer : *transfers) {
+    uploaded += transfer.uploaded;
+    downloaded += transfer.downloaded;
+    completed += transfer.completed;
+  }
+  json.Key("uploaded");
+  json.Int(static_cast<int64_t>(uploaded));
+  json.Key("downloaded");
+  json.Int(static_cast<int64_t>(downloaded));
+  json.Key("completed");
+  json.Int(static_cast<int64_t>(completed));
+  json.Key("torrents");
+  json.BeginArray();
+  for (const storage::KeyTransfer& transfer : *transfers) {
+    json.BeginObject();
+    json.Key("info_hash");
+    json.String(InfoHashToHex(transfer.info_hash));
+    json.Key("uploaded");
+    json.Int(static_cast<int64_t>(transfer.uploaded));
+    json.Key("downloaded");
+    json.Int(static_cast<int64_t>(transfer.downloaded));
+    json.Key("completed");
+    json.Int(static_cast<int64_t>(transfer.completed));
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer ApiHandler::Keys() const {
+  const admission::Admission* admission = runtime_->admission();
+  if (!admission->keys_required()) return JsonError(409, kKeysOff);
+  std::vector<admission::KeyValidity> keys = admission->keys().Get()->List();
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginArray();
+  for (const admission::KeyValidity& key : keys) {
+    json.BeginObject();
+    json.Key("key");
+    json.String(key.key.view());
+    ValidUntil(key.valid_until, &json);
+    json.EndObject();
+  }
+  json.EndArray();
+  return answer;
+}
+
+ApiAnswer ApiHandler::ReloadKeys() {
+  admission::Admission* admission = runtime_->admission();
+  if (!admission->keys_required()) return JsonError(409, kKeysOff);
+  storage::Storage* storage = runtime_->storage();
+  if (storage == nullptr) {
+    return JsonError(409, "[storage] backend is \"none\": there are no stored keys to reload");
+  }
+  absl::StatusOr<std::vector<storage::StoredKey>> stored = storage->LoadKeys();
+  if (!stored.ok()) {
+    return JsonError(503,
+                     absl::StrCat("the storage cannot be read: ", stored.status().message()));
+  }
+  std::vector<admission::KeyValidity> keys;
+  keys.reserve(stored->size());
+  for (const storage::StoredKey& key : *stored) keys.push_back({key.key, key.valid_until});
+  admission->keys().SetAll(keys);
+  return JsonOk();
+}
+
+ApiAnswer ApiHandler::ClientFilter() const {
+  const admission::ClientFilterHolder& holder = runtime_->admission()->client_filter();
+  const std::shared_ptr<const admission::ClientFilter> filter = holder.Get();
+  ApiAnswer answer;
+  codec::JsonWriter json(&answer.body);
+  json.BeginObject();
+  json.Key("mode");
+  switch (holder.mode()) {
+    case admission::ClientFilterMode::kOff: json.String("off"); break;
+    case admission::ClientFilterMode::kAllow: json.String("allow"); break;
+    case admission::ClientFilterMode::kDeny: json.String("deny"); break;
+  }
+  json.Key("prefixes");
+  json.BeginArray();
+  // Prefixes are bytes from a file: shown as Latin-1, so any byte survives.
+  for (const std::string& prefix : filter->Prefixes()) {
+    std::string utf8;
+    codec::AppendLatin1AsUtf8(
+        absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size()), &utf8);
+    json.String(utf8);
+  }
+  json.EndArray();
+  json.EndObject();
+  return answer;
+}
+
+ApiAnswer ApiHandler::ReloadClientFilter() {
+  if (!runtime_->admission()->filters_clients()) {
+    return JsonError(409, "[client_filter] mode is \"off\": there is no filter to reload");
+  }
+  absl::StatusOr<size_t> prefixes = runtime_->ReloadClientFilter("api");
+  if (!prefixes.ok()) return JsonError(500, prefixes.status().message());
   return JsonOk();
 }
 

@@ -1,6 +1,6 @@
 // ApiHandler: answers the management API's requests (api_request.h) from a
-// tracker process's Runtime: its swarms, access list, storage and
-// front-ends. Bodies are JSON (the statistics page HTML); errors are
+// tracker process's Runtime: its swarms, access list, private keys, client
+// filter, storage and front-ends. Bodies are JSON (the statistics page HTML); errors are
 // {"error": "..."} with 400 naming the field, 401 without a valid token, 404,
 // 405 and 409.
 //
@@ -17,11 +17,13 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "tracker/base/config/common.pb.h"
+#include "tracker/base/tracker_key.h"
 #include "tracker/server/http/http_exchange.h"
 #include "tracker/server/runtime.h"
 
@@ -51,6 +53,13 @@ class ApiHandler {
   ApiAnswer Torrents(uint64_t offset, uint64_t limit) const;
   ApiAnswer EditAccessList(const InfoHash& info_hash, bool listed);
   ApiAnswer ReloadAccessList();
+  ApiAnswer AddKey(uint64_t seconds_valid, const std::optional<TrackerKey>& key);
+  ApiAnswer RevokeKey(const TrackerKey& key);
+  ApiAnswer KeyStats(const TrackerKey& key) const;
+  ApiAnswer Keys() const;
+  ApiAnswer ReloadKeys();
+  ApiAnswer ClientFilter() const;
+  ApiAnswer ReloadClientFilter();
   ApiAnswer StatisticsPage() const;
 
   Runtime* runtime_;

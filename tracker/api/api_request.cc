@@ -44,6 +44,17 @@ bool ReadQuery(absl::string_view query, Route* route) {
         return false;
       }
       route->request.offset = offset;
+    } else if (key == "key") {
+      std::string text;
+      std::optional<TrackerKey> parsed;
+      if (codec::PercentDecodeToString(value, TrackerKey::kLength, &text)) {
+        parsed = ParseTrackerKey(text);
+      }
+      if (!parsed.has_value()) {
+        *route = Error(400, "key: not 32 letters and digits");
+        return false;
+      }
+      route->request.key = *parsed;
     } else if (key == "limit") {
       uint64_t limit = 0;
       if (!codec::ParseDecimal(value, &limit) || limit > kMaxPageSize) {
@@ -54,6 +65,34 @@ bool ReadQuery(absl::string_view query, Route* route) {
     }
   }
   return true;
+}
+
+// /api/v1/key/{rest}: POST {seconds_valid}, DELETE {key}, GET {key}/stats.
+Route RouteKey(http::Method method, absl::string_view rest, Route route) {
+  ApiRequest& request = route.request;
+  if (method == http::Method::kPost) {
+    request.endpoint = Endpoint::kKeyAdd;
+    if (!codec::ParseDecimal(rest, &request.seconds_valid) ||
+        request.seconds_valid > kMaxSecondsValid) {
+      return Error(400, absl::StrCat("seconds_valid: not an integer from 0 (never expires) to ",
+                                     kMaxSecondsValid));
+    }
+    return route;
+  }
+  constexpr absl::string_view kStatsSuffix = "/stats";
+  absl::string_view key_text = rest;
+  if (absl::EndsWith(rest, kStatsSuffix)) {
+    if (method != http::Method::kGet) return MethodNotAllowed("GET");
+    request.endpoint = Endpoint::kKeyStats;
+    key_text.remove_suffix(kStatsSuffix.size());
+  } else if (method == http::Method::kDelete) {
+    request.endpoint = Endpoint::kKeyRevoke;
+  } else {
+    return MethodNotAllowed("POST (/api/v1/key/{seconds_valid}) or DELETE");
+  }
+  request.key = ParseTrackerKey(key_text);
+  if (!request.key.has_value()) return Error(400, "key: not 32 letters and digits");
+  return route;
 }
 
 }  // namespace
@@ -93,6 +132,20 @@ Route RouteRequest(http::Method method, absl::string_view target) {
     request.endpoint = Endpoint::kWhitelistReload;
     return route;
   }
+  if (path == "/api/v1/keys" || path == "/api/v1/keys/reload") {
+    if (!get) return MethodNotAllowed("GET");
+    request.endpoint = path == "/api/v1/keys" ? Endpoint::kKeys : Endpoint::kKeysReload;
+    return route;
+  }
+  if (path == "/api/v1/client-filter" || path == "/api/v1/client-filter/reload") {
+    if (!get) return MethodNotAllowed("GET");
+    request.endpoint =
+        path == "/api/v1/client-filter" ? Endpoint::kClientFilter : Endpoint::kClientFilterReload;
+    return route;
+  }
+  constexpr absl::string_view kKeyPrefix = "/api/v1/key/";
+  if (absl::StartsWith(path, kKeyPrefix)) return RouteKey(method, path.substr(kKeyPrefix.size()),
+                                                          std::move(route));
   constexpr absl::string_view kTorrentPrefix = "/api/v1/torrent/";
   constexpr absl::string_view kWhitelistPrefix = "/api/v1/whitelist/";
   absl::string_view hash_text;

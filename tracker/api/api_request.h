@@ -10,6 +10,14 @@
 //   POST   /api/v1/whitelist/{info_hash}      add to the access list
 //   DELETE /api/v1/whitelist/{info_hash}      remove from it
 //   GET    /api/v1/whitelist/reload           re-read [access_list] path
+//   POST   /api/v1/key/{seconds_valid}        make a key (0: never expires);
+//                                             ?key=KEY imports an existing one
+//   DELETE /api/v1/key/{key}                  revoke a key
+//   GET    /api/v1/key/{key}/stats            a key's transfers per torrent
+//   GET    /api/v1/keys                       every key and its expiry
+//   GET    /api/v1/keys/reload                re-read the keys from [storage]
+//   GET    /api/v1/client-filter              [client_filter] mode and prefixes
+//   GET    /api/v1/client-filter/reload       re-read [client_filter] path
 //   GET    /stats                             the statistics page (HTML)
 // Info hashes are 40 hex digits. `token` in the query is torrust's way to
 // send the token; Authorization: Bearer is the other.
@@ -17,10 +25,12 @@
 #define AQUATIC_TRACKER_API_API_REQUEST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "tracker/base/info_hash.h"
+#include "tracker/base/tracker_key.h"
 #include "tracker/server/http/http_exchange.h"
 
 namespace aquatic::api {
@@ -33,8 +43,18 @@ enum class Endpoint {
   kWhitelistAdd,
   kWhitelistRemove,
   kWhitelistReload,
+  kKeyAdd,
+  kKeyRevoke,
+  kKeyStats,
+  kKeys,
+  kKeysReload,
+  kClientFilter,
+  kClientFilterReload,
   kStatisticsPage,
 };
+
+// Longest validity a key can be made with: 100 years.
+inline constexpr uint64_t kMaxSecondsValid = 100ull * 365 * 24 * 3600;
 
 // Most torrents one /api/v1/torrents page holds (torrust's limit), and the
 // page size when `limit` is not given.
@@ -46,6 +66,10 @@ struct ApiRequest {
   Endpoint endpoint = Endpoint::kHealth;
   // kTorrent, kWhitelistAdd, kWhitelistRemove.
   InfoHash info_hash{};
+  // kKeyAdd (its seconds_valid and, to import a key, ?key=), kKeyRevoke,
+  // kKeyStats.
+  uint64_t seconds_valid = 0;
+  std::optional<TrackerKey> key;
   // kTorrents.
   uint64_t offset = 0;
   uint64_t limit = kMaxPageSize;

@@ -1,5 +1,6 @@
 #include "tracker/api/api_request.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace aquatic::api {
@@ -66,9 +67,51 @@ TEST(RouteRequestTest, BadInputNamesTheField) {
   EXPECT_EQ(token.error.rfind("token:", 0), 0u) << token.error;
 }
 
+TEST(RouteRequestTest, KeyRoutes) {
+  constexpr absl::string_view kKey = "YZSl4lMZupRuOpSRC3krIKR5BPB14nrJ";
+  Route made = RouteRequest(Method::kPost, "/api/v1/key/3600");
+  ASSERT_EQ(made.error_status, 0) << made.error;
+  EXPECT_EQ(made.request.endpoint, Endpoint::kKeyAdd);
+  EXPECT_EQ(made.request.seconds_valid, 3600u);
+  EXPECT_FALSE(made.request.key.has_value());
+  Route imported = RouteRequest(Method::kPost, absl::StrCat("/api/v1/key/0?key=", kKey));
+  ASSERT_EQ(imported.error_status, 0) << imported.error;
+  ASSERT_TRUE(imported.request.key.has_value());
+  EXPECT_EQ(imported.request.key->view(), kKey);
+  Route revoked = RouteRequest(Method::kDelete, absl::StrCat("/api/v1/key/", kKey));
+  ASSERT_EQ(revoked.error_status, 0) << revoked.error;
+  EXPECT_EQ(revoked.request.endpoint, Endpoint::kKeyRevoke);
+  EXPECT_EQ(revoked.request.key->view(), kKey);
+  Route stats = RouteRequest(Method::kGet, absl::StrCat("/api/v1/key/", kKey, "/stats"));
+  ASSERT_EQ(stats.error_status, 0) << stats.error;
+  EXPECT_EQ(stats.request.endpoint, Endpoint::kKeyStats);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/keys").request.endpoint, Endpoint::kKeys);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/keys/reload").request.endpoint,
+            Endpoint::kKeysReload);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/client-filter").request.endpoint,
+            Endpoint::kClientFilter);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/client-filter/reload").request.endpoint,
+            Endpoint::kClientFilterReload);
+
+  // Bad values name the field.
+  for (const std::string& target :
+       {std::string("/api/v1/key/soon"), std::string("/api/v1/key/-1"),
+        std::string("/api/v1/key/99999999999999"), absl::StrCat("/api/v1/key/1?key=short")}) {
+    Route bad = RouteRequest(Method::kPost, target);
+    EXPECT_EQ(bad.error_status, 400) << target;
+    EXPECT_TRUE(bad.error.rfind("seconds_valid:", 0) == 0 || bad.error.rfind("key:", 0) == 0)
+        << bad.error;
+  }
+  EXPECT_EQ(RouteRequest(Method::kDelete, "/api/v1/key/not-a-key").error_status, 400);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/key/tooshort/stats").error_status, 400);
+}
+
 TEST(RouteRequestTest, UnknownPathsAndWrongMethods) {
   EXPECT_EQ(RouteRequest(Method::kGet, "/").error_status, 404);
-  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/keys").error_status, 404);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/peers").error_status, 404);
+  EXPECT_EQ(RouteRequest(Method::kPost, "/api/v1/keys").error_status, 405);
+  EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/key/60").error_status, 405);
+  EXPECT_EQ(RouteRequest(Method::kPost, "/api/v1/client-filter/reload").error_status, 405);
   EXPECT_EQ(RouteRequest(Method::kGet, "/api/v1/statsx").error_status, 404);
   EXPECT_EQ(RouteRequest(Method::kPost, "/api/v1/stats").error_status, 405);
   EXPECT_EQ(RouteRequest(Method::kGet, std::string("/api/v1/whitelist/") + kHash).error_status,

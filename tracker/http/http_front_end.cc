@@ -303,7 +303,7 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
     worker->counters = front_end->counters_->ForWorker(i);
     worker->handler = std::make_unique<HttpRequestHandler>(
         settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(),
-        worker->counters, RandomSeed());
+        worker->counters, RandomSeed(), runtime.admission());
     state.workers.push_back(std::move(worker));
   }
   return front_end;

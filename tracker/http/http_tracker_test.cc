@@ -250,7 +250,9 @@ TEST_F(HttpTrackerTest, ErrorsAreBencodedFailures) {
                     "&info_hash=cccccccccccccccccccc"),
             "too many info hashes (at most 2)");
   EXPECT_EQ(failure("/scrape"), "full scrape is disabled: ask for info_hash values");
-  EXPECT_TRUE(absl::StartsWith(Get("/announce/secret?x=1"), "HTTP/1.1 404 Not Found"));
+  // A key in the path routes to announce (and is ignored without [private]).
+  EXPECT_EQ(failure("/announce/secret?x=1"), "invalid announce: AnnounceRequest.info_hash: missing");
+  EXPECT_TRUE(absl::StartsWith(Get("/announce/secret/more?x=1"), "HTTP/1.1 404 Not Found"));
   EXPECT_TRUE(absl::StartsWith(Get("/"), "HTTP/1.1 404 Not Found"));
 }
 

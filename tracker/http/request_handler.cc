@@ -9,6 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "codec/http/http.codec.h"
+#include "tracker/admission/key_path.h"
+#include "tracker/base/clock.h"
 
 namespace aquatic::http {
 namespace {
@@ -74,10 +76,12 @@ std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
 HttpRequestHandler::HttpRequestHandler(const HttpProtocolSettings& settings,
                                        HttpTorrentEngine* engine,
                                        const AccessListHolder* access_list,
-                                       WorkerCounters<HttpCounter> counters, uint64_t random_seed)
+                                       WorkerCounters<HttpCounter> counters, uint64_t random_seed,
+                                       admission::Admission* admission)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
+      admission_(admission, admission::Transport::kHttp),
       counters_(counters),
       random_(random_seed) {}
 
@@ -89,30 +93,45 @@ HttpAnswer HttpRequestHandler::Fail(absl::string_view reason, size_t ip_index) {
 HttpAnswer HttpRequestHandler::Handle(absl::string_view target,
                                       const std::optional<SocketAddress>& peer_ip, uint32_t now) {
   const size_t ip_index = peer_ip.has_value() && peer_ip->is_ipv6() ? 1 : 0;
-  const absl::string_view path = target.substr(0, target.find('?'));
-  if (path == wire::AnnounceRequest::kPath) {
+  const size_t question = target.find('?');
+  const absl::string_view query =
+      question == absl::string_view::npos ? absl::string_view() : target.substr(question + 1);
+  const admission::KeyedPath path = admission::SplitKeyedPath(target.substr(0, question));
+  if (path.route == wire::AnnounceRequest::kPath) {
     counters_.Add(HttpCounter::kAnnounceRequests, ip_index);
     if (!peer_ip.has_value()) {
       return Fail("the reverse proxy sent no usable peer address header", ip_index);
     }
-    return Announce(target, *peer_ip, ip_index, now);
+    return Announce(query, path.key, *peer_ip, ip_index, now);
   }
-  if (path == wire::ScrapeRequest::kPath) {
+  if (path.route == wire::ScrapeRequest::kPath) {
     counters_.Add(HttpCounter::kScrapeRequests, ip_index);
-    return Scrape(target, ip_index);
+    return Scrape(query, path.key, ip_index);
   }
   counters_.Add(HttpCounter::kNotFound, ip_index);
   return HttpAnswer{404, "not found\n"};
 }
 
-HttpAnswer HttpRequestHandler::Announce(absl::string_view target, const SocketAddress& peer,
-                                        size_t ip_index, uint32_t now) {
+HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_view path_key,
+                                        const SocketAddress& peer, size_t ip_index,
+                                        uint32_t now) {
   wire::AnnounceRequest request;
-  if (absl::Status status = wire::Parse(target, &request); !status.ok()) {
+  if (absl::Status status = wire::ParseQuery(query, &request); !status.ok()) {
     return Fail(absl::StrCat("invalid announce: ", status.message()), ip_index);
+  }
+  TrackerKey tracker_key;
+  if (admission_.active()) {
+    const admission::Verdict verdict =
+        admission_.CheckAnnounce(path_key, request.peer_id, UnixSeconds(), &tracker_key);
+    if (!verdict.admitted()) return Fail(verdict.Message(), ip_index);
   }
   if (!access_list_.Current().Allows(request.info_hash)) {
     return Fail("info hash not allowed", ip_index);
+  }
+  if (admission_.keys_required()) {
+    admission_.Account(admission::TransferReport{tracker_key, request.info_hash, request.peer_id,
+                                                 request.uploaded, request.downloaded,
+                                                 ToPeerEvent(request.event), now});
   }
   const size_t max_peers =
       request.numwant <= 0
@@ -175,9 +194,14 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view target, const SocketAd
   return HttpAnswer{200, Encode(response, 128 + max_peers * per_peer)};
 }
 
-HttpAnswer HttpRequestHandler::Scrape(absl::string_view target, size_t ip_index) {
+HttpAnswer HttpRequestHandler::Scrape(absl::string_view query, absl::string_view key,
+                                      size_t ip_index) {
+  if (admission_.keys_required()) {
+    const admission::Verdict verdict = admission_.CheckScrape(key, UnixSeconds());
+    if (!verdict.admitted()) return Fail(verdict.Message(), ip_index);
+  }
   wire::ScrapeRequest request;
-  if (absl::Status status = wire::Parse(target, &request); !status.ok()) {
+  if (absl::Status status = wire::ParseQuery(query, &request); !status.ok()) {
     return Fail(absl::StrCat("invalid scrape: ", status.message()), ip_index);
   }
   wire::ScrapeResponse response;

@@ -5,7 +5,8 @@
 //
 // Every request a client could have meant as a tracker request gets HTTP 200
 // with bencode: a response, or a `failure reason` the client can show. Only an
-// unknown path is a 404.
+// unknown path is a 404. Paths may carry a private tracker's key
+// (/announce/KEY, /KEY/announce, the same for scrape; admission/key_path.h).
 #ifndef AQUATIC_TRACKER_HTTP_REQUEST_HANDLER_H_
 #define AQUATIC_TRACKER_HTTP_REQUEST_HANDLER_H_
 
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "tracker/admission/admission.h"
 #include "tracker/base/access_list.h"
 #include "tracker/base/fast_random.h"
 #include "tracker/base/metrics.h"
@@ -46,7 +48,7 @@ class HttpRequestHandler {
  public:
   HttpRequestHandler(const HttpProtocolSettings& settings, HttpTorrentEngine* engine,
                      const AccessListHolder* access_list, WorkerCounters<HttpCounter> counters,
-                     uint64_t random_seed);
+                     uint64_t random_seed, admission::Admission* admission = nullptr);
 
   // `peer_ip` is the connection's source (or the reverse proxy's header);
   // nullopt when that header was missing or unparseable. `now` is
@@ -58,14 +60,16 @@ class HttpRequestHandler {
   static std::string Failure(absl::string_view reason);
 
  private:
-  HttpAnswer Announce(absl::string_view target, const SocketAddress& peer, size_t ip_index,
-                      uint32_t now);
-  HttpAnswer Scrape(absl::string_view target, size_t ip_index);
+  // `query` is the target after '?', `path_key` the path's key segment.
+  HttpAnswer Announce(absl::string_view query, absl::string_view path_key, const SocketAddress& peer,
+                      size_t ip_index, uint32_t now);
+  HttpAnswer Scrape(absl::string_view query, absl::string_view key, size_t ip_index);
   HttpAnswer Fail(absl::string_view reason, size_t ip_index);
 
   HttpProtocolSettings settings_;
   HttpTorrentEngine* engine_;
   CachedAccessList access_list_;
+  admission::AdmissionCheck admission_;
   WorkerCounters<HttpCounter> counters_;
   FastRandom random_;
 };

@@ -26,6 +26,35 @@ absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
   return std::make_unique<AccessListHolder>(mode, config.path(), *std::move(list));
 }
 
+absl::StatusOr<std::unique_ptr<admission::Admission>> CreateAdmission(
+    const config::TrackerConfig& config, storage::Storage* storage) {
+  admission::ClientFilterMode mode = admission::ClientFilterMode::kOff;
+  if (config.client_filter().mode() == config::CLIENT_FILTER_MODE_ALLOW) {
+    mode = admission::ClientFilterMode::kAllow;
+  }
+  if (config.client_filter().mode() == config::CLIENT_FILTER_MODE_DENY) {
+    mode = admission::ClientFilterMode::kDeny;
+  }
+  absl::StatusOr<std::unique_ptr<admission::ClientFilterHolder>> client_filter =
+      admission::LoadClientFilter(mode, config.client_filter().path());
+  if (!client_filter.ok()) return client_filter.status();
+  admission::KeyRegistry::Persist persist;
+  admission::TransferLedger::Sink sink;
+  if (storage != nullptr) {
+    persist = [storage](const admission::KeyValidity& key, bool present) {
+      storage->SetKey(storage::StoredKey{key.key, key.valid_until}, present);
+    };
+    sink = [storage](const TrackerKey& key, const InfoHash& info_hash,
+                     const admission::TransferDelta& delta) {
+      storage->AddTransfer(key, storage::KeyTransfer{info_hash, delta.uploaded, delta.downloaded,
+                                                     delta.completed});
+    };
+  }
+  return std::make_unique<admission::Admission>(
+      config.private_().mode() == config::PRIVATE_MODE_KEYS, *std::move(client_filter),
+      std::move(persist), std::move(sink));
+}
+
 size_t WorkerCount(uint32_t socket_workers) {
   if (socket_workers != 0) return socket_workers;
   const unsigned cpus = std::thread::hardware_concurrency();
@@ -65,6 +94,28 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerCo
       AQUATIC_LOG(kWarn, "storage: ", listed->size(),
                   " access list entries of the API are not used: [access_list] mode is not "
                   "\"allow\"");
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<admission::Admission>> admission =
+      CreateAdmission(config, runtime->storage_.get());
+  if (!admission.ok()) return admission.status();
+  runtime->admission_ = *std::move(admission);
+  if (runtime->admission_->keys_required()) {
+    if (runtime->storage_ != nullptr) {
+      absl::StatusOr<std::vector<storage::StoredKey>> keys = runtime->storage_->LoadKeys();
+      if (!keys.ok()) return keys.status();
+      std::vector<admission::KeyValidity> validities;
+      validities.reserve(keys->size());
+      for (const storage::StoredKey& key : *keys) {
+        validities.push_back({key.key, key.valid_until});
+      }
+      runtime->admission_->keys().SetAll(validities);
+      AQUATIC_LOG(kInfo, "private tracker: ", validities.size(), " keys");
+    } else {
+      AQUATIC_LOG(kWarn,
+                  "private tracker without [storage]: keys made through the API and transfer "
+                  "accounting live in memory only and are lost at stop");
     }
   }
   return runtime;
@@ -140,7 +191,12 @@ std::vector<RequestTotals> Runtime::Totals() const {
   return totals;
 }
 
-void Runtime::Clean() { swarms_->Clean(SecondsSinceStart(), config_.cleaning()); }
+void Runtime::Clean() {
+  const uint32_t now = SecondsSinceStart();
+  swarms_->Clean(now, config_.cleaning());
+  const uint32_t max_age = config_.cleaning().max_peer_age();
+  admission_->ledger().Clean(now > max_age ? now - max_age : 0);
+}
 
 absl::StatusOr<AccessListHolder::Change> Runtime::ReloadAccessList(absl::string_view why) {
   if (access_list_->mode() == AccessListMode::kOff) {
@@ -158,8 +214,25 @@ absl::StatusOr<AccessListHolder::Change> Runtime::ReloadAccessList(absl::string_
   return change;
 }
 
+absl::StatusOr<size_t> Runtime::ReloadClientFilter(absl::string_view why) {
+  admission::ClientFilterHolder& filter = admission_->client_filter();
+  if (filter.mode() == admission::ClientFilterMode::kOff) {
+    AQUATIC_LOG(kInfo, why, ": no client filter to reload");
+    return size_t{0};
+  }
+  absl::StatusOr<size_t> prefixes = filter.Reload();
+  if (prefixes.ok()) {
+    AQUATIC_LOG(kInfo, why, ": client filter reloaded: ", *prefixes, " peer id prefixes");
+  } else {
+    AQUATIC_LOG(kError, why, ": client filter reload failed, keeping the old filter: ",
+                prefixes.status().message());
+  }
+  return prefixes;
+}
+
 void Runtime::Reload(absl::string_view why) {
   ReloadAccessList(why).IgnoreError();
+  if (admission_->filters_clients()) ReloadClientFilter(why).IgnoreError();
   for (const auto& front_end : front_ends_) front_end->Reload();
 }
 
@@ -185,6 +258,7 @@ std::string Runtime::RenderPrometheus() const {
   for (const auto& front_end : front_ends_) front_end->AddMetrics(&text);
   swarms_->AddMetrics(&text);
   if (storage_ != nullptr) storage_->AddMetrics(&text);
+  admission_->AddMetrics(&text);
   text.AddGauge("aquatic_build_info", "The binary's version and commit (always 1).",
                 absl::StrCat("version=\"", kAquaticVersion, "\",commit=\"", kAquaticCommit, "\""),
                 1);

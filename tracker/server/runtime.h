@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tracker/admission/admission.h"
 #include "tracker/base/access_list.h"
 #include "tracker/base/config/tracker.pb.h"
 #include "tracker/base/prometheus_endpoint.h"
@@ -47,6 +48,8 @@ class Runtime {
   size_t worker_count() const { return worker_count_; }
   const AccessListHolder* access_list() const { return access_list_.get(); }
   AccessListHolder* mutable_access_list() { return access_list_.get(); }
+  // Keys ([private]), the client filter and per-key accounting.
+  admission::Admission* admission() const { return admission_.get(); }
   // Null for [storage] backend "none".
   storage::Storage* storage() const { return storage_.get(); }
   Swarms& swarms() { return *swarms_; }
@@ -69,13 +72,16 @@ class Runtime {
 
   // Periodic: stale peers, offers and empty torrents.
   void Clean();
-  // SIGUSR1 or SIGHUP (`why` names it in the log line): the access list, then
-  // each front-end's own files.
+  // SIGUSR1 or SIGHUP (`why` names it in the log line): the access list and
+  // the client filter, then each front-end's own files.
   void Reload(absl::string_view why = "reload");
   // The access list file alone, logged with `why`; on error the old list
   // stays and the error is returned. OK with nothing done when the mode is
   // off.
   absl::StatusOr<AccessListHolder::Change> ReloadAccessList(absl::string_view why);
+  // The client filter file alone, as ReloadAccessList; returns the number of
+  // prefixes.
+  absl::StatusOr<size_t> ReloadClientFilter(absl::string_view why);
   // Periodic: the statistics line and page.
   void ReportStatistics();
   // The rows of the statistics report as they are now (the API's page).
@@ -93,6 +99,8 @@ class Runtime {
   // First in, last out: the front-ends count into it until they stop.
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<AccessListHolder> access_list_;
+  // After the storage, which its key registry and ledger write to.
+  std::unique_ptr<admission::Admission> admission_;
   std::unique_ptr<Swarms> swarms_;
   // Front-ends before the io workers: stopping destroys the io contexts (and
   // the sessions they hold, which refer to their front-end) first.
@@ -108,6 +116,12 @@ class Runtime {
 // error naming the key.
 absl::StatusOr<std::unique_ptr<AccessListHolder>> LoadAccessList(
     const config::AccessListConfig& config);
+
+// [private] and [client_filter] as the Admission the workers share, writing
+// keys and transfers to `storage` (may be null); a bad client filter file is
+// an error naming the key.
+absl::StatusOr<std::unique_ptr<admission::Admission>> CreateAdmission(
+    const config::TrackerConfig& config, storage::Storage* storage);
 
 // `socket_workers`, with 0 meaning one per CPU.
 size_t WorkerCount(uint32_t socket_workers);

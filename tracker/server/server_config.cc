@@ -238,6 +238,9 @@ absl::Status CheckReloadedFiles(const ServerConfig& config) {
   if (config.shared.access_list().mode() != config::ACCESS_LIST_MODE_OFF) {
     files.push_back({"[access_list] path", config.shared.access_list().path()});
   }
+  if (config.shared.client_filter().mode() != config::CLIENT_FILTER_MODE_OFF) {
+    files.push_back({"[client_filter] path", config.shared.client_filter().path()});
+  }
   for (Protocol::ReloadedFile& file : TlsFiles(config.shared.api().tls(), "[api]")) {
     if (config.shared.api().enabled()) files.push_back(std::move(file));
   }

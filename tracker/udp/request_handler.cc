@@ -8,6 +8,7 @@
 #include "codec/runtime/big_endian.h"
 #include "codec/udp/udp.codec.h"
 #include "codec/udp/udp_request.h"
+#include "tracker/admission/key_path.h"
 
 namespace aquatic::udp {
 
@@ -57,11 +58,13 @@ UdpRequestHandler<PeerData>::UdpRequestHandler(const UdpProtocolSettings& settin
                                                const ConnectionIds* connection_ids,
                                                const AccessListHolder* access_list,
                                                WorkerCounters<UdpCounter> counters,
-                                               uint64_t random_seed)
+                                               uint64_t random_seed,
+                                               admission::Admission* admission)
     : settings_(settings),
       engine_(engine),
       connection_ids_(connection_ids),
       access_list_(access_list),
+      admission_(admission, admission::Transport::kUdp),
       counters_(counters),
       random_(random_seed),
       request_(std::make_unique<wire::Request>()),
@@ -129,8 +132,24 @@ size_t UdpRequestHandler<PeerData>::Respond(absl::Span<const uint8_t> datagram, 
         counters_.Add(UdpCounter::kDropped, ip_index);
         return 0;
       }
+      TrackerKey key;
+      if (admission_.active()) {
+        // libtorrent sends udp://host:port/announce/KEY as URL data
+        // "/announce/KEY"; the path shapes are those of HTTP.
+        const admission::Verdict verdict = admission_.CheckAnnounce(
+            admission::SplitKeyedPath(announce.url_data.view()).key, announce.peer_id, unix_now,
+            &key);
+        if (!verdict.admitted()) {
+          return ErrorReply(announce.transaction_id, verdict.Message(), ip_index, response);
+        }
+      }
       if (!access_list_.Current().Allows(announce.info_hash)) {
         return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
+      }
+      if (admission_.keys_required()) {
+        admission_.Account(admission::TransferReport{key, announce.info_hash, announce.peer_id,
+                                                     announce.uploaded, announce.downloaded,
+                                                     ToPeerEvent(announce.event), now});
       }
       const AnnounceContext context{announce, source, now, ip_index};
       return source.is_ipv6() ? this->template HandleAnnounce<swarm::PeerAddressV6>(context, response)
@@ -142,6 +161,13 @@ size_t UdpRequestHandler<PeerData>::Respond(absl::Span<const uint8_t> datagram, 
       if (!connection_ids_->IsValid(scrape.connection_id, address, unix_now)) {
         counters_.Add(UdpCounter::kDropped, ip_index);
         return 0;
+      }
+      if (admission_.keys_required()) {
+        // BEP 41 options follow announces only: a scrape has no URL data.
+        admission_.Refuse(admission::Refusal::kKeyMissing);
+        return ErrorReply(scrape.transaction_id,
+                          "private tracker: a UDP scrape cannot carry a key; scrape over HTTP",
+                          ip_index, response);
       }
       if (scrape.info_hashes.size() > settings_.max_scrape_torrents) {
         return ErrorReply(scrape.transaction_id, "too many info hashes in one scrape", ip_index,

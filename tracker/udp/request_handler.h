@@ -1,6 +1,7 @@
 // UdpRequestHandler<PeerData>: turns one received datagram into the datagram
 // to send back (or nothing), using the generated codec, the connection ids,
-// the access list and the swarm engine. One per socket worker; no I/O, so the
+// the access list, admission (a private tracker's key comes in the BEP 41 URL
+// data of the announce) and the swarm engine. One per socket worker; no I/O, so the
 // fuzz target and the tests drive it directly. `PeerData` is the IP engine's
 // per-peer data (swarm::NoPeerData, or swarm::PeerIdData when the process
 // also serves HTTP and UDP peers keep their peer id for it).
@@ -14,6 +15,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "tracker/admission/admission.h"
 #include "tracker/base/access_list.h"
 #include "tracker/base/connection_id.h"
 #include "tracker/base/fast_random.h"
@@ -51,7 +53,8 @@ class UdpRequestHandler final : public DatagramHandler {
 
   UdpRequestHandler(const UdpProtocolSettings& settings, Engine* engine,
                     const ConnectionIds* connection_ids, const AccessListHolder* access_list,
-                    WorkerCounters<UdpCounter> counters, uint64_t random_seed);
+                    WorkerCounters<UdpCounter> counters, uint64_t random_seed,
+                    admission::Admission* admission = nullptr);
   ~UdpRequestHandler() override;
   UdpRequestHandler(const UdpRequestHandler&) = delete;
   UdpRequestHandler& operator=(const UdpRequestHandler&) = delete;
@@ -74,6 +77,7 @@ class UdpRequestHandler final : public DatagramHandler {
   Engine* engine_;
   const ConnectionIds* connection_ids_;
   CachedAccessList access_list_;
+  admission::AdmissionCheck admission_;
   WorkerCounters<UdpCounter> counters_;
   FastRandom random_;
   // Reused between datagrams: a scrape request alone is 1.5 KB.

@@ -46,7 +46,7 @@ std::unique_ptr<DatagramHandler> NewHandler(Runtime& runtime, const UdpProtocolS
                                             WorkerCounters<UdpCounter> counters, uint64_t seed) {
   return std::make_unique<UdpRequestHandler<PeerData>>(
       settings, &runtime.swarms().ip<PeerData>(), connection_ids, runtime.access_list(), counters,
-      seed);
+      seed, runtime.admission());
 }
 
 }  // namespace

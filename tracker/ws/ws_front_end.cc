@@ -43,7 +43,7 @@ absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
     worker->counters = front_end->counters_->ForWorker(i);
     worker->handler = std::make_unique<WsRequestHandler>(
         protocol, &runtime.swarms().webtorrent(), runtime.access_list(), worker->counters,
-        RandomSeed());
+        RandomSeed(), runtime.admission());
     worker->settings = &front_end->server_settings_;
     worker->tls = front_end->tls();
     front_end->workers_.push_back(std::move(worker));

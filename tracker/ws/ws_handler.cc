@@ -6,6 +6,8 @@
 #include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "codec/ws/ws_request.h"
+#include "tracker/admission/key_path.h"
+#include "tracker/base/clock.h"
 
 namespace aquatic::ws {
 namespace {
@@ -37,13 +39,19 @@ swarm::PeerEvent ToPeerEvent(const std::optional<wire::AnnounceEvent>& event) {
 
 }  // namespace
 
+void WsConnectionState::SetKeyFromTarget(absl::string_view target) {
+  key = ParseTrackerKey(admission::SplitKeyedPath(target).key);
+}
+
 WsRequestHandler::WsRequestHandler(const WsProtocolSettings& settings,
                                    swarm::WsTorrentEngine* engine,
                                    const AccessListHolder* access_list,
-                                   WorkerCounters<WsCounter> counters, uint64_t random_seed)
+                                   WorkerCounters<WsCounter> counters, uint64_t random_seed,
+                                   admission::Admission* admission)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
+      admission_(admission, admission::Transport::kWebTorrent),
       counters_(counters),
       random_(random_seed),
       request_(std::make_unique<wire::Request>()),
@@ -95,6 +103,18 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
                                       std::vector<std::string>* replies) {
   const wire::AnnounceRequest& request = request_->announce;
   const InfoHash& info_hash = request.info_hash;
+  TrackerKey key;
+  if (admission_.active()) {
+    const admission::Verdict verdict = admission_.CheckAnnounce(
+        connection.key.has_value() ? connection.key->view() : absl::string_view(),
+        request.peer_id, UnixSeconds(), &key);
+    if (!verdict.admitted()) {
+      Count(connection, request.answer.has_value() ? WsCounter::kAnswerRequests
+                                                   : WsCounter::kAnnounceRequests);
+      ErrorReply(connection, verdict.Message(), "announce", &info_hash, replies);
+      return;
+    }
+  }
   if (!access_list_.Current().Allows(info_hash)) {
     Count(connection, WsCounter::kAnnounceRequests);
     ErrorReply(connection, "info hash not allowed", "announce", &info_hash, replies);
@@ -118,6 +138,12 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
     const PeerId old = it->second;
     connection.torrents.erase(it);
     RemovePeer(connection, info_hash, old, now);
+  }
+
+  if (admission_.keys_required()) {
+    admission_.Account(admission::TransferReport{
+        key, info_hash, request.peer_id, request.uploaded.value_or(0),
+        request.downloaded.value_or(0), ToPeerEvent(request.event), now});
   }
 
   WsSwarm::Announce announce;
@@ -219,6 +245,15 @@ void WsRequestHandler::HandleScrape(WsConnectionState& connection,
                                     std::vector<std::string>* replies) {
   Count(connection, WsCounter::kScrapeRequests);
   const wire::ScrapeRequest& request = request_->scrape;
+  if (admission_.keys_required()) {
+    const admission::Verdict verdict = admission_.CheckScrape(
+        connection.key.has_value() ? connection.key->view() : absl::string_view(),
+        UnixSeconds());
+    if (!verdict.admitted()) {
+      ErrorReply(connection, verdict.Message(), "scrape", nullptr, replies);
+      return;
+    }
+  }
   wire::ScrapeResponse response;
   if (request.info_hash.has_value()) {
     // Config validation keeps max_scrape_torrents within the codec's limit;

@@ -29,6 +29,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "tracker/admission/admission.h"
 #include "tracker/base/access_list.h"
 #include "tracker/base/fast_random.h"
 #include "tracker/base/metrics.h"
@@ -56,6 +57,13 @@ struct WsConnectionState {
   // The torrents this connection announced in, with the peer id it used, so
   // closing it removes exactly its peers.
   absl::flat_hash_map<InfoHash, swarm::PeerId> torrents;
+  // A private tracker's key, from the upgrade request's path (wss://host/KEY;
+  // SetKeyFromTarget). Nullopt without one: keys are checked on every
+  // announce and scrape, so a key revoked while the socket is open stops
+  // working at once.
+  std::optional<TrackerKey> key;
+
+  void SetKeyFromTarget(absl::string_view target);
 };
 
 enum class WsMessageOutcome { kHandled, kInvalidUtf8 };
@@ -64,7 +72,7 @@ class WsRequestHandler {
  public:
   WsRequestHandler(const WsProtocolSettings& settings, swarm::WsTorrentEngine* engine,
                    const AccessListHolder* access_list, WorkerCounters<WsCounter> counters,
-                   uint64_t random_seed);
+                   uint64_t random_seed, admission::Admission* admission = nullptr);
   ~WsRequestHandler();
   WsRequestHandler(const WsRequestHandler&) = delete;
   WsRequestHandler& operator=(const WsRequestHandler&) = delete;
@@ -96,6 +104,7 @@ class WsRequestHandler {
   WsProtocolSettings settings_;
   swarm::WsTorrentEngine* engine_;
   CachedAccessList access_list_;
+  admission::AdmissionCheck admission_;
   WorkerCounters<WsCounter> counters_;
   FastRandom random_;
   // Reused between messages.

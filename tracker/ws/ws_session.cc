@@ -183,6 +183,8 @@ class Session final : public SessionBase,
 
   void Accept(const http::request<http::empty_body>& request) {
     const WsServerSettings& settings = *worker_.settings;
+    const auto target = request.target();
+    state_.SetKeyFromTarget(absl::string_view(target.data(), target.size()));
     // Beast's own timeouts stay off (its default): they re-arm a timer on
     // every read; the sweeper's deadlines cover the same ground.
     ws_.set_option(websocket::stream_base::decorator(
