@@ -1,6 +1,7 @@
 // Fuzz target: UDP tracker requests (BEP 15), as a socket worker receives them.
 // Invariant: a datagram that parses serializes back to the bytes it came from
-// (announces may carry ignored BEP 41 option bytes after the fixed part).
+// (of an announce's BEP 41 options only the URL data is kept;
+// udp_announce_options_fuzzer checks the options in depth).
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -44,12 +45,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CheckRoundTrip(request.connect, expected);
       break;
     case RequestKind::kAnnounce: {
-      // BEP 41 option bytes are ignored, and unknown events (libtorrent's 4,
+      // Of the BEP 41 options only the URL data is kept, and written back in
+      // URLData options of 255 bytes; unknown events (libtorrent's 4,
       // "paused") are read as "none": both are deliberately lossy.
       expected.resize(AnnounceRequest::kFixedSize);
       constexpr size_t kEventOffset = 80;
       if (aquatic::codec::LoadU32(expected.data() + kEventOffset) > 3) {
         aquatic::codec::StoreU32(expected.data() + kEventOffset, 0);
+      }
+      const absl::string_view url_data = request.announce.url_data.view();
+      for (size_t at = 0; at < url_data.size(); at += 255) {
+        const absl::string_view chunk = url_data.substr(at, 255);
+        expected.push_back(0x02);
+        expected.push_back(static_cast<uint8_t>(chunk.size()));
+        expected.insert(expected.end(), chunk.begin(), chunk.end());
       }
       CheckRoundTrip(request.announce, expected);
       break;

@@ -91,6 +91,11 @@ TEST(UdpCodecTest, AnnounceAcceptsBep41Options) {
   AnnounceRequest request;
   ASSERT_TRUE(Parse(datagram, &request).ok());
   EXPECT_EQ(request.port, 6881);
+  EXPECT_EQ(request.url_data.view(), "/announce?k=1");
+  // Serialize writes the URL data back without the padding and the end
+  // (bep41_options_test.cc has every option shape).
+  datagram.resize(datagram.size() - 2);
+  EXPECT_EQ(Encode(request), datagram);
 }
 
 TEST(UdpCodecTest, UnknownEventsMapToNone) {
@@ -238,6 +243,12 @@ TEST(UdpCodecTest, RandomRoundTrips) {
     announce.key = static_cast<uint32_t>(random());
     announce.num_want = static_cast<int32_t>(random());
     announce.port = static_cast<uint16_t>(random());
+    // BEP 41 URL data: none half of the time, up to the capacity.
+    if (random() % 2 == 0) {
+      std::string url(random() % (announce.url_data.capacity() + 1), '\0');
+      fill(url);
+      ASSERT_TRUE(announce.url_data.assign(url));
+    }
     AnnounceRequest announce_back;
     ASSERT_TRUE(Parse(Encode(announce), &announce_back).ok());
     EXPECT_EQ(announce_back, announce);

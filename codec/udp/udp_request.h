@@ -7,6 +7,7 @@
 #ifndef AQUATIC_CODEC_UDP_UDP_REQUEST_H_
 #define AQUATIC_CODEC_UDP_UDP_REQUEST_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -16,9 +17,12 @@
 
 namespace aquatic::codec::udp {
 
-// Largest datagram worth reading: a full scrape request. Anything longer is
-// not a valid request.
-inline constexpr size_t kMaxRequestSize = ScrapeRequest::kMaxSize;
+// The longest request a client needs to send: a full scrape, or an announce
+// with the most URL data (BEP 41) in options of 255 bytes, whichever is
+// longer. A receive buffer must hold at least this much. (An announce padded
+// with NOP options can be longer; it parses as far as it was received.)
+inline constexpr size_t kMaxRequestSize =
+    std::max({ConnectRequest::kMaxSize, AnnounceRequest::kMaxSize, ScrapeRequest::kMaxSize});
 
 enum class RequestKind { kConnect, kAnnounce, kScrape };
 

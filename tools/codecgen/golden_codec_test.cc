@@ -1,6 +1,7 @@
 // Behaviour of the code generated for testdata/golden.proto: each generator
 // feature parses and serializes as its schema says.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -49,6 +50,40 @@ TEST(GoldenCodecTest, LimitsAreEnforced) {
   Header header;
   std::vector<uint8_t> with_trailing(12, 0);
   EXPECT_TRUE(Parse(with_trailing, &header).ok());
+}
+
+TEST(GoldenCodecTest, TlvOptionsUseTheSchemaTypes) {
+  // id 7; nop (0x80), label "ab" (type 9), an unknown type 2 skipped, label
+  // "c", end (0xff), then bytes that are never looked at.
+  const std::vector<uint8_t> wire = {0x00, 0x07, 0x80, 9, 2, 'a', 'b', 2,    1,
+                                     'x',  9,    1,    'c', 0xff, 9, 1, 'z', 0x00};
+  Tagged tagged;
+  ASSERT_TRUE(Parse(wire, &tagged).ok());
+  EXPECT_EQ(tagged.id, 7u);
+  EXPECT_EQ(tagged.label.view(), "abc");
+  // A truncated option is dropped, the data before it stays.
+  ASSERT_TRUE(Parse(std::vector<uint8_t>{0, 1, 9, 1, 'a', 9, 3, 'b'}, &tagged).ok());
+  EXPECT_EQ(tagged.label.view(), "a");
+
+  // Serialize: options of type 9 of at most 255 bytes, nothing else.
+  tagged.label.assign(std::string(300, 'q'));
+  std::vector<uint8_t> out(SerializedSize(tagged));
+  ASSERT_EQ(out.size(), 2u + 2 + 255 + 2 + 45);
+  EXPECT_EQ(out.size(), Tagged::kMaxSize);
+  ASSERT_EQ(*Serialize(tagged, absl::MakeSpan(out)), out.size());
+  EXPECT_EQ(out[2], 9);
+  EXPECT_EQ(out[3], 255);
+  EXPECT_EQ(out[2 + 2 + 255], 9);
+  EXPECT_EQ(out[2 + 2 + 255 + 1], 45);
+  Tagged back;
+  ASSERT_TRUE(Parse(out, &back).ok());
+  EXPECT_EQ(back, tagged);
+
+  // More data than max_count is an error.
+  out.push_back(9);
+  out.push_back(1);
+  out.push_back('r');
+  EXPECT_EQ(Parse(out, &back).message(), "Tagged.label: 301 bytes, at most 300");
 }
 
 }  // namespace

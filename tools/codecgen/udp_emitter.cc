@@ -32,6 +32,8 @@ std::string CppType(const UdpLayoutField& entry) {
                           ", ", entry.max_count, ">");
     case Kind::kRest:
       return "absl::string_view";
+    case Kind::kTlv:
+      return absl::StrCat("::aquatic::codec::FixedString<", entry.max_count, ">");
   }
   return "?";
 }
@@ -125,7 +127,9 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
   }
   if (tail.has_value()) {
     const std::string field = tail->field->name();
-    absl::StrAppend(out, "  const size_t rest = wire.size() - ", name, "::kFixedSize;\n");
+    if (tail->kind != Kind::kTlv) {
+      absl::StrAppend(out, "  const size_t rest = wire.size() - ", name, "::kFixedSize;\n");
+    }
     if (tail->kind == Kind::kRepeated) {
       const std::string element = tail->field->message_type()->name();
       absl::StrAppend(
@@ -137,6 +141,17 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
           "::LoadFrom(p + ", name, "::kFixedSize + i * ", element, "::kSize, &out->", field,
           "[i]);\n",
           "  }\n");
+    } else if (tail->kind == Kind::kTlv) {
+      absl::StrAppend(
+          out, "  out->", field, ".clear();\n",
+          "  ::aquatic::codec::TlvOptionReader options(wire.subspan(", name, "::kFixedSize), 0x",
+          absl::Hex(tail->tlv_end_type), ", 0x", absl::Hex(tail->tlv_nop_type), ");\n",
+          "  for (::aquatic::codec::TlvOption option; options.Next(&option);) {\n",
+          "    if (option.type != 0x", absl::Hex(tail->tlv_data_type), ") continue;\n",
+          "    if (!out->", field, ".append(option.data)) {\n",
+          "      return error->TooLong(\"", name, "\", \"", field, "\", out->", field,
+          ".size() + option.data.size(), ", tail->max_count, ");\n",
+          "    }\n  }\n");
     } else {
       absl::StrAppend(out, "  if (rest > ", tail->max_count, ") {\n",
                       "    return error->TooLong(\"", name, "\", \"", field, "\", rest, ",
@@ -158,6 +173,9 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
   } else if (tail->kind == Kind::kRepeated) {
     absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
                     ".size() * ", tail->field->message_type()->name(), "::kSize;\n");
+  } else if (tail->kind == Kind::kTlv) {
+    absl::StrAppend(out, "  return ", name, "::kFixedSize + ::aquatic::codec::TlvDataSize(message.",
+                    tail->field->name(), ".size());\n");
   } else {
     absl::StrAppend(out, "  return ", name, "::kFixedSize + message.", tail->field->name(),
                     ".size();\n");
@@ -190,6 +208,9 @@ void EmitUdpDefinitions(const UdpLayout& layout, std::string* out) {
       absl::StrAppend(out, "  for (size_t i = 0; i < message.", field, ".size(); ++i) {\n",
                       "    message.", field, "[i].StoreTo(p + ", name, "::kFixedSize + i * ",
                       element, "::kSize);\n  }\n");
+    } else if (tail->kind == Kind::kTlv) {
+      absl::StrAppend(out, "  ::aquatic::codec::StoreTlvData(p + ", name, "::kFixedSize, 0x",
+                      absl::Hex(tail->tlv_data_type), ", message.", field, ".view());\n");
     } else {
       absl::StrAppend(out, "  if (!message.", field, ".empty()) {\n",
                       "    std::memcpy(p + ", name, "::kFixedSize, message.", field,
@@ -233,10 +254,13 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
                     "  static constexpr size_t kFixedSize = ", layout.fixed_size, ";\n");
     if (layout.tail.has_value()) {
       const UdpLayoutField& tail = *layout.tail;
-      const std::string tail_bytes =
-          tail.kind == Kind::kRepeated
-              ? absl::StrCat(tail.max_count, " * ", tail.field->message_type()->name(), "::kSize")
-              : absl::StrCat(tail.max_count);
+      std::string tail_bytes = absl::StrCat(tail.max_count);
+      if (tail.kind == Kind::kRepeated) {
+        tail_bytes =
+            absl::StrCat(tail.max_count, " * ", tail.field->message_type()->name(), "::kSize");
+      } else if (tail.kind == Kind::kTlv) {
+        tail_bytes = absl::StrCat("::aquatic::codec::TlvDataSize(", tail.max_count, ")");
+      }
       absl::StrAppend(out, "  // Largest valid message.\n",
                       "  static constexpr size_t kMaxSize = kFixedSize + ", tail_bytes, ";\n");
       if (tail.kind == Kind::kRepeated) {
@@ -265,6 +289,10 @@ void EmitUdpStruct(const UdpLayout& layout, std::string* out) {
     }
     if (entry.kind == Kind::kRest) {
       absl::StrAppend(out, "  // Points into the parsed buffer (or the caller's data).\n");
+    } else if (entry.kind == Kind::kTlv) {
+      absl::StrAppend(out, "  // The options of type 0x", absl::Hex(entry.tlv_data_type),
+                      ", their data concatenated (a copy, no heap); view()\n",
+                      "  // reads it as a string_view.\n");
     }
     absl::StrAppend(out, "  ", CppType(entry), " ", entry.field->name(), init, ";\n");
   };
@@ -292,10 +320,16 @@ class UdpEmitter : public MessageEmitter {
 
   bool nested() const override { return layout_.element; }
   std::vector<std::string> HeaderIncludes() const override {
-    return {"<array>", "<cstddef>", "<cstdint>", "\"absl/status/status.h\"",
-            "\"absl/status/statusor.h\"", "\"absl/strings/string_view.h\"",
-            "\"absl/types/span.h\"", "\"codec/runtime/fixed_vector.h\"", "<cstring>",
-            "\"codec/runtime/big_endian.h\"", "\"codec/runtime/codec_status.h\""};
+    std::vector<std::string> includes = {
+        "<array>", "<cstddef>", "<cstdint>", "\"absl/status/status.h\"",
+        "\"absl/status/statusor.h\"", "\"absl/strings/string_view.h\"",
+        "\"absl/types/span.h\"", "\"codec/runtime/fixed_vector.h\"", "<cstring>",
+        "\"codec/runtime/big_endian.h\"", "\"codec/runtime/codec_status.h\""};
+    if (layout_.tail.has_value() && layout_.tail->kind == Kind::kTlv) {
+      includes.push_back("\"codec/runtime/fixed_string.h\"");
+      includes.push_back("\"codec/runtime/tlv_options.h\"");
+    }
+    return includes;
   }
   std::vector<std::string> SourceIncludes() const override { return {}; }
   void EmitStruct(std::string* out) const override { EmitUdpStruct(layout_, out); }

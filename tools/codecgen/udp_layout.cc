@@ -62,6 +62,28 @@ absl::StatusOr<UdpLayout> BuildUdpLayout(const Descriptor& message) {
       }
       if (entry.max_count == 0) return LayoutError(field, "repeated field needs max_count");
       entry.kind = UdpLayoutField::Kind::kRepeated;
+    } else if (udp.has_tlv()) {
+      if (field.type() != FieldDescriptor::TYPE_STRING &&
+          field.type() != FieldDescriptor::TYPE_BYTES) {
+        return LayoutError(field, "`tlv` needs a string or bytes field");
+      }
+      if (udp.rest()) return LayoutError(field, "`tlv` and `rest` exclude each other");
+      if (entry.max_count == 0) return LayoutError(field, "`tlv` field needs max_count");
+      const codec::schema::UdpTlv& tlv = udp.tlv();
+      if (!tlv.has_end_type() || !tlv.has_nop_type() || !tlv.has_data_type()) {
+        return LayoutError(field, "`tlv` needs end_type, nop_type and data_type");
+      }
+      if (tlv.end_type() > 0xff || tlv.nop_type() > 0xff || tlv.data_type() > 0xff) {
+        return LayoutError(field, "`tlv` types are one byte");
+      }
+      if (tlv.end_type() == tlv.nop_type() || tlv.end_type() == tlv.data_type() ||
+          tlv.nop_type() == tlv.data_type()) {
+        return LayoutError(field, "`tlv` end_type, nop_type and data_type must differ");
+      }
+      entry.tlv_end_type = static_cast<uint8_t>(tlv.end_type());
+      entry.tlv_nop_type = static_cast<uint8_t>(tlv.nop_type());
+      entry.tlv_data_type = static_cast<uint8_t>(tlv.data_type());
+      entry.kind = UdpLayoutField::Kind::kTlv;
     } else if (udp.rest()) {
       if (field.type() != FieldDescriptor::TYPE_STRING &&
           field.type() != FieldDescriptor::TYPE_BYTES) {
@@ -92,7 +114,7 @@ absl::StatusOr<UdpLayout> BuildUdpLayout(const Descriptor& message) {
     }
 
     if (entry.kind == UdpLayoutField::Kind::kRepeated ||
-        entry.kind == UdpLayoutField::Kind::kRest) {
+        entry.kind == UdpLayoutField::Kind::kRest || entry.kind == UdpLayoutField::Kind::kTlv) {
       if (layout.tail.has_value()) {
         return LayoutError(field, "only one field may fill the rest of the message");
       }

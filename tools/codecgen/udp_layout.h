@@ -24,6 +24,7 @@ struct UdpLayoutField {
     kBytes,     // exactly `width` bytes (hash, peer id, address)
     kRepeated,  // elements (a message with `element: true`) filling the rest
     kRest,      // string/bytes filling the rest
+    kTlv,       // string/bytes from the type-length-value options filling the rest
   };
   const google::protobuf::FieldDescriptor* field = nullptr;
   Kind kind = Kind::kInteger;
@@ -31,13 +32,17 @@ struct UdpLayoutField {
   uint32_t width = 0;
   bool is_signed = false;
   std::optional<uint64_t> constant;
-  uint32_t max_count = 0;  // kRepeated: elements; kRest: bytes
+  uint32_t max_count = 0;  // kRepeated: elements; kRest, kTlv: bytes
+  // kTlv: the option types that end the options, pad, and carry the field.
+  uint8_t tlv_end_type = 0;
+  uint8_t tlv_nop_type = 0;
+  uint8_t tlv_data_type = 0;
 };
 
 struct UdpLayout {
   const google::protobuf::Descriptor* message = nullptr;
   std::vector<UdpLayoutField> fixed;    // in offset order
-  std::optional<UdpLayoutField> tail;   // kRepeated or kRest, after `fixed`
+  std::optional<UdpLayoutField> tail;   // kRepeated, kRest or kTlv, after `fixed`
   uint32_t fixed_size = 0;
   bool element = false;
   bool allow_trailing_bytes = false;
