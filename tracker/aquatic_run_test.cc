@@ -28,6 +28,7 @@
 #include "tracker/http/http_front_end.h"
 #include "tracker/server/test_server.h"
 #include "tracker/server/testing/http_client.h"
+#include "tracker/server/testing/udp_client.h"
 #include "tracker/udp/udp_front_end.h"
 
 namespace aquatic {
@@ -35,6 +36,7 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 using http_client::HttpGet;
+using udp_client::UdpClient;
 
 std::string ErrorOf(absl::string_view toml) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(toml, "tracker.toml");
@@ -197,44 +199,6 @@ TEST(ServerConfigTest, AProtocolsOwnFileServesItAlone) {
 
 namespace udp_wire = ::aquatic::codec::udp;
 namespace http_wire = ::aquatic::codec::http;
-
-class UdpClient {
- public:
-  explicit UdpClient(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
-  }
-  ~UdpClient() { close(fd_); }
-
-  template <typename Request, typename Response>
-  bool RoundTrip(const Request& request, Response* response) {
-    std::vector<uint8_t> bytes(udp_wire::SerializedSize(request));
-    if (!udp_wire::Serialize(request, absl::MakeSpan(bytes)).ok()) return false;
-    send(fd_, bytes.data(), bytes.size(), 0);
-    pollfd readable{fd_, POLLIN, 0};
-    if (poll(&readable, 1, 2000) != 1) return false;
-    std::vector<uint8_t> reply(4096);
-    const ssize_t n = recv(fd_, reply.data(), reply.size(), 0);
-    if (n <= 0) return false;
-    reply.resize(static_cast<size_t>(n));
-    return udp_wire::Parse(reply, response).ok();
-  }
-
-  uint64_t Connect() {
-    udp_wire::ConnectRequest request;
-    request.transaction_id = 1;
-    udp_wire::ConnectResponse response;
-    EXPECT_TRUE(RoundTrip(request, &response));
-    return response.connection_id;
-  }
-
- private:
-  int fd_;
-};
 
 // One request on a fresh connection; the body of the answer.
 class CombinedServerTest : public testing::Test {

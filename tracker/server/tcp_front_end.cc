@@ -93,7 +93,8 @@ std::string TcpFrontEnd::Describe() const {
 
 void TcpFrontEnd::AddMetrics(PrometheusText* text) const {
   const std::string label = absl::StrCat("protocol=\"", options_.name, "\"");
-  text->AddCounters(*options_.counters, label);
+  // The management API has no request counters of its own.
+  if (options_.counters != nullptr) text->AddCounters(*options_.counters, label);
   text->AddCounters(tcp_->counters().table(), label);
   text->AddGauge("aquatic_open_connections", "Open TCP connections.", label,
                  static_cast<double>(tcp_->open_connections()));

@@ -60,7 +60,7 @@ class TcpFrontEnd : public FrontEnd {
     const config::ListenAddresses* listen = nullptr;
     const config::TlsSettings* tls = nullptr;
     uint32_t max_connections = 4096;
-    // The front-end's own counters, for AddMetrics.
+    // The front-end's own counters, for AddMetrics; may be null.
     const CounterTable* counters = nullptr;
   };
 
