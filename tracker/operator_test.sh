@@ -7,9 +7,10 @@
 #     endpoint, the workers and the open-files limit; a fatal error has the
 #     log's time stamp and level; the last line says it stopped;
 #   - SIGHUP reloads like SIGUSR1, with a line saying what changed;
-#   - after chroot and privilege drop, an access list and a TLS certificate
-#     inside the chroot are re-read; one outside is refused at start; the
-#     SQLite storage, opened before the drop, still writes the counts;
+#   - after chroot and privilege drop, an access list, a client filter and a
+#     TLS certificate inside the chroot are re-read; one outside is refused at
+#     start; the SQLite storage, opened before the drop, still writes the
+#     counts;
 #   - /metrics: counters end in _total, aquatic_build_info,
 #     process_start_time_seconds, other paths 404;
 #   - a low open-files limit is raised (or the warning names the numbers).
@@ -151,6 +152,7 @@ chmod 755 "${jail}" "${jail}/etc"
 hash_a="$(printf 'a%.0s' $(seq 40))"
 hash_b="$(printf 'b%.0s' $(seq 40))"
 echo "${hash_a}" >"${jail}/etc/allow.txt"
+echo "-XX" >"${jail}/etc/clients.txt"
 cp "${certificate}" "${jail}/etc/cert.pem"
 cp "${key}" "${jail}/etc/key.pem"
 chmod 644 "${jail}"/etc/*
@@ -174,6 +176,9 @@ user = "nobody"
 [access_list]
 mode = "allow"
 path = "${jail}/etc/allow.txt"
+[client_filter]
+mode = "deny"
+path = "${jail}/etc/clients.txt"
 [storage]
 backend = "sqlite"
 path = "${tmp}/jailed.sqlite3"
@@ -184,9 +189,12 @@ EOF
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 if start jailed run -c "${tmp}/jailed.toml"; then
   echo "${hash_b}" >>"${jail}/etc/allow.txt"
+  echo "-YY" >>"${jail}/etc/clients.txt"
   kill -HUP "${pid}"
   wait_for "${tmp}/jailed.log" "SIGHUP: access list reloaded: 2 info hashes (1 added, 0 removed)" ||
     fail "SIGHUP did not reload the access list inside the chroot: $(tail -n 3 "${tmp}/jailed.log")"
+  wait_for "${tmp}/jailed.log" "SIGHUP: client filter reloaded: 2 peer id prefixes" ||
+    fail "SIGHUP did not reload the client filter inside the chroot: $(tail -n 3 "${tmp}/jailed.log")"
   wait_for "${tmp}/jailed.log" "http: TLS certificate reloaded: subject " ||
     fail "no TLS reload line: $(tail -n 3 "${tmp}/jailed.log")"
   kill -USR1 "${pid}"
