@@ -2,16 +2,22 @@
 // engine) as a session calls it with a request target.
 //
 // Input: one flags byte (bit 0: IPv6 peer, bit 1: no usable reverse-proxy
-// address), then the request target. State persists across inputs.
+// address, bit 2: a private tracker's handler, with one valid key kKey and a
+// client filter denying "-XX"), then the request target. State persists
+// across inputs.
 //
-// Invariants: /announce and /scrape always get 200 with a bencoded response
-// or failure that parses; anything else is a 404.
+// Invariants: announce and scrape paths (/announce, /announce/KEY,
+// /KEY/announce, likewise scrape) always get 200 with a bencoded response or
+// failure that parses; anything else is a 404. The private handler answers
+// with peers or statistics only for a path holding the valid key.
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "codec/http/http.codec.h"
 #include "fuzz/fuzz_check.h"
+#include "tracker/admission/admission.h"
+#include "tracker/admission/key_path.h"
 #include "tracker/http/http_metrics.h"
 #include "tracker/http/request_handler.h"
 
@@ -19,6 +25,19 @@ namespace {
 
 using namespace aquatic;  // NOLINT: fuzz target brevity
 namespace wire = aquatic::codec::http;
+
+constexpr absl::string_view kKey = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+std::unique_ptr<admission::Admission> PrivateAdmission() {
+  auto admission = std::make_unique<admission::Admission>(
+      true,
+      std::make_unique<admission::ClientFilterHolder>(
+          admission::ClientFilterMode::kDeny, "",
+          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
+      nullptr, nullptr);
+  admission->keys().Put(*ParseTrackerKey(kKey), 0);
+  return admission;
+}
 
 struct State {
   http::HttpTorrentEngine engine{4};
@@ -30,6 +49,14 @@ struct State {
   http::HttpRequestHandler handler{
       http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true}, &engine, &access_list,
       counters.ForWorker(0), 7};
+  std::unique_ptr<admission::Admission> admission = PrivateAdmission();
+  http::HttpRequestHandler private_handler{
+      http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true},
+      &engine,
+      &access_list,
+      counters.ForWorker(0),
+      8,
+      admission.get()};
   uint32_t now = 1;
 };
 
@@ -46,10 +73,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Keep the engine small: full scrapes walk all of it, and torrents with a
   // completed count stay after their peers leave.
   if (state->engine.StoredTorrents() > 64) state = std::make_unique<State>();
-  const http::HttpAnswer answer = state->handler.Handle(target, peer, state->now);
+  const bool private_tracker = flags & 4;
+  const http::HttpAnswer answer =
+      (private_tracker ? state->private_handler : state->handler).Handle(target, peer, state->now);
 
-  const std::string path = target.substr(0, target.find('?'));
-  if (path != "/announce" && path != "/scrape") {
+  const admission::KeyedPath path =
+      admission::SplitKeyedPath(absl::string_view(target).substr(0, target.find('?')));
+  if (path.route != "/announce" && path.route != "/scrape") {
     FUZZ_CHECK(answer.status == 404);
     return 0;
   }
@@ -57,8 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wire::FailureResponse failure;
   wire::AnnounceResponse announce;
   wire::ScrapeResponse scrape;
-  FUZZ_CHECK(wire::Parse(answer.body, &failure).ok() ||
-             (path == "/announce" && wire::Parse(answer.body, &announce).ok()) ||
-             (path == "/scrape" && wire::Parse(answer.body, &scrape).ok()));
+  const bool failed = wire::Parse(answer.body, &failure).ok();
+  FUZZ_CHECK(failed || (path.route == "/announce" && wire::Parse(answer.body, &announce).ok()) ||
+             (path.route == "/scrape" && wire::Parse(answer.body, &scrape).ok()));
+  if (private_tracker && !failed) FUZZ_CHECK(path.key == kKey);
   return 0;
 }

@@ -3,11 +3,14 @@
 //
 // Input: one flags byte, then the datagram. Flag bit 0: the source is IPv6;
 // bit 1: replace bytes 0..7 with a valid connection id, so the fuzzer gets
-// past the id check into the engine. State persists across inputs, as it does
-// in a running tracker.
+// past the id check into the engine; bit 2: a private tracker's handler (one
+// valid key, kKey, and a client filter denying "-XX") instead of an open
+// one. State persists across inputs, as it does in a running tracker.
 //
 // Invariants: a reply fits the response buffer, parses as a response, and
-// carries the request's transaction id.
+// carries the request's transaction id; the private handler answers an
+// announce with peers only when its BEP 41 URL data holds the valid key and
+// its peer id is not denied, and never answers a scrape with statistics.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -16,6 +19,8 @@
 #include "codec/runtime/big_endian.h"
 #include "codec/udp/udp.codec.h"
 #include "fuzz/fuzz_check.h"
+#include "tracker/admission/admission.h"
+#include "tracker/admission/key_path.h"
 #include "tracker/udp/request_handler.h"
 #include "tracker/udp/udp_metrics.h"
 
@@ -23,6 +28,19 @@ namespace {
 
 using namespace aquatic;  // NOLINT: fuzz target brevity
 namespace wire = aquatic::codec::udp;
+
+constexpr absl::string_view kKey = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+std::unique_ptr<admission::Admission> PrivateAdmission() {
+  auto admission = std::make_unique<admission::Admission>(
+      true,
+      std::make_unique<admission::ClientFilterHolder>(
+          admission::ClientFilterMode::kDeny, "",
+          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
+      nullptr, nullptr);
+  admission->keys().Put(*ParseTrackerKey(kKey), 0);
+  return admission;
+}
 
 struct State {
   swarm::IpTorrentEngine<swarm::NoPeerData> engine{4};
@@ -35,6 +53,10 @@ struct State {
   udp::UdpRequestHandler<swarm::NoPeerData> handler{
       udp::UdpProtocolSettings{}, &engine, &connection_ids, &access_list, counters.ForWorker(0),
       42};
+  std::unique_ptr<admission::Admission> admission = PrivateAdmission();
+  udp::UdpRequestHandler<swarm::NoPeerData> private_handler{
+      udp::UdpProtocolSettings{}, &engine,          &connection_ids, &access_list,
+      counters.ForWorker(0),      43,               admission.get()};
   uint32_t now = 1;
 };
 
@@ -68,9 +90,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // over now and then, so that memory stays bounded.
   if (state->engine.StoredTorrents() > 256) state = std::make_unique<State>();
 
+  const bool private_tracker = flags & 4;
+  auto& handler = private_tracker ? state->private_handler : state->handler;
   std::vector<uint8_t> reply(udp::kMaxResponseSize);
   const size_t reply_size =
-      state->handler.Handle(datagram, source, state->now, kUnixNow, absl::MakeSpan(reply));
+      handler.Handle(datagram, source, state->now, kUnixNow, absl::MakeSpan(reply));
   FUZZ_CHECK(reply_size <= udp::kMaxResponseSize);
   if (reply_size == 0) return 0;
   reply.resize(reply_size);
@@ -81,5 +105,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
              ParsesAs<wire::ScrapeResponse>(reply, transaction_id) ||
              ((flags & 1) ? ParsesAs<wire::AnnounceResponseV6>(reply, transaction_id)
                           : ParsesAs<wire::AnnounceResponseV4>(reply, transaction_id)));
+  if (private_tracker) {
+    FUZZ_CHECK(!ParsesAs<wire::ScrapeResponse>(reply, transaction_id));
+    const bool peers = (flags & 1) ? ParsesAs<wire::AnnounceResponseV6>(reply, transaction_id)
+                                   : ParsesAs<wire::AnnounceResponseV4>(reply, transaction_id);
+    if (peers) {
+      wire::AnnounceRequest request;
+      FUZZ_CHECK(wire::Parse(datagram, &request).ok());
+      FUZZ_CHECK(admission::SplitKeyedPath(request.url_data.view()).key == kKey);
+      FUZZ_CHECK(std::memcmp(request.peer_id.data(), "-XX", 3) != 0);
+    }
+  }
   return 0;
 }
