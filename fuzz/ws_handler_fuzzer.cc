@@ -6,10 +6,14 @@
 // of four connections sends it; bit 2: that connection closes (and a new one
 // takes its slot) before sending; bit 3: new connections are IPv6; bits 4-5:
 // the clock moves on; bits 6-7 both set: cleaning runs. State persists across
-// inputs, as it does in a running tracker.
+// inputs, as it does in a running tracker. The tracker is private: the first
+// three connections opened their socket with the valid key (wss://host/KEY),
+// the fourth without one; peer ids starting "-XX" are denied.
 //
 // Invariants: every reply and every relayed message is one JSON object the
-// codec parses as a tracker message; swarm counters never go negative.
+// codec parses as a tracker message; swarm counters never go negative; the
+// keyless connection gets only error replies and makes no other connection
+// receive anything.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -19,6 +23,7 @@
 #include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "fuzz/fuzz_check.h"
+#include "tracker/admission/admission.h"
 #include "tracker/ws/ws_handler.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -39,6 +44,20 @@ struct Connection {
   WsConnectionState state;
 };
 
+constexpr char kKeyPath[] = "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr size_t kKeylessConnection = 3;
+
+std::unique_ptr<admission::Admission> PrivateAdmission() {
+  auto admission = std::make_unique<admission::Admission>(
+      true,
+      std::make_unique<admission::ClientFilterHolder>(
+          admission::ClientFilterMode::kDeny, "",
+          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
+      nullptr, nullptr);
+  admission->keys().Put(*ParseTrackerKey(kKeyPath + 1), 0);
+  return admission;
+}
+
 struct State {
   swarm::WsTorrentEngine engine{4};
   AccessListHolder access_list{AccessListMode::kDeny, "",
@@ -46,8 +65,9 @@ struct State {
                                                   "6464646464646464646464646464646464646464\n",
                                                   "fuzz")};
   Counters<WsCounter> counters{1};
+  std::unique_ptr<admission::Admission> admission = PrivateAdmission();
   WsRequestHandler handler{WsProtocolSettings{255, 3, 120}, &engine, &access_list,
-                           counters.ForWorker(0), 42};
+                           counters.ForWorker(0), 42, admission.get()};
   std::array<Connection, 4> connections;
   uint32_t now = 1;
 
@@ -56,6 +76,8 @@ struct State {
     connection.state = WsConnectionState();
     connection.state.sink = connection.sink;
     connection.state.ipv6 = ipv6;
+    connection.state.SetKeyFromTarget(&connection == &connections[kKeylessConnection] ? "/announce"
+                                                                                      : kKeyPath);
   }
 };
 
@@ -105,6 +127,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(outcome == WsMessageOutcome::kHandled || replies.empty());
   FUZZ_CHECK(replies.size() <= 1);
   for (const std::string& reply : replies) FUZZ_CHECK(IsTrackerMessage(reply));
+  if ((flags & 3) == kKeylessConnection) {
+    wire::ErrorResponse error;
+    for (const std::string& reply : replies) FUZZ_CHECK(wire::Parse(reply, &error).ok());
+    for (Connection& any : state->connections) FUZZ_CHECK(any.sink->messages.empty());
+  }
   for (Connection& any : state->connections) {
     for (const std::string& message : any.sink->messages) FUZZ_CHECK(IsTrackerMessage(message));
     any.sink->messages.clear();
