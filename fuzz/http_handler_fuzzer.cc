@@ -2,7 +2,7 @@
 // engine) as a session calls it with a request target.
 //
 // Input: one flags byte (bit 0: IPv6 peer, bit 1: no usable reverse-proxy
-// address, bit 2: a private tracker's handler, with one valid key kKey and a
+// address, bit 2: a private tracker's handler, with one valid key kFuzzKey and a
 // client filter denying "-XX"), then the request target. State persists
 // across inputs.
 //
@@ -16,7 +16,7 @@
 
 #include "codec/http/http.codec.h"
 #include "fuzz/fuzz_check.h"
-#include "tracker/admission/admission.h"
+#include "fuzz/private_admission.h"
 #include "tracker/admission/key_path.h"
 #include "tracker/http/http_metrics.h"
 #include "tracker/http/request_handler.h"
@@ -26,18 +26,9 @@ namespace {
 using namespace aquatic;  // NOLINT: fuzz target brevity
 namespace wire = aquatic::codec::http;
 
-constexpr absl::string_view kKey = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+using aquatic::fuzz::kFuzzKey;
+using aquatic::fuzz::PrivateAdmission;
 
-std::unique_ptr<admission::Admission> PrivateAdmission() {
-  auto admission = std::make_unique<admission::Admission>(
-      true,
-      std::make_unique<admission::ClientFilterHolder>(
-          admission::ClientFilterMode::kDeny, "",
-          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
-      nullptr, nullptr);
-  admission->keys().Put(*ParseTrackerKey(kKey), 0);
-  return admission;
-}
 
 struct State {
   http::HttpTorrentEngine engine{4};
@@ -90,6 +81,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool failed = wire::Parse(answer.body, &failure).ok();
   FUZZ_CHECK(failed || (path.route == "/announce" && wire::Parse(answer.body, &announce).ok()) ||
              (path.route == "/scrape" && wire::Parse(answer.body, &scrape).ok()));
-  if (private_tracker && !failed) FUZZ_CHECK(path.key == kKey);
+  if (private_tracker && !failed) FUZZ_CHECK(path.key == kFuzzKey);
   return 0;
 }

@@ -4,7 +4,7 @@
 // Input: one flags byte, then the datagram. Flag bit 0: the source is IPv6;
 // bit 1: replace bytes 0..7 with a valid connection id, so the fuzzer gets
 // past the id check into the engine; bit 2: a private tracker's handler (one
-// valid key, kKey, and a client filter denying "-XX") instead of an open
+// valid key, kFuzzKey, and a client filter denying "-XX") instead of an open
 // one. State persists across inputs, as it does in a running tracker.
 //
 // Invariants: a reply fits the response buffer, parses as a response, and
@@ -19,7 +19,7 @@
 #include "codec/runtime/big_endian.h"
 #include "codec/udp/udp.codec.h"
 #include "fuzz/fuzz_check.h"
-#include "tracker/admission/admission.h"
+#include "fuzz/private_admission.h"
 #include "tracker/admission/key_path.h"
 #include "tracker/udp/request_handler.h"
 #include "tracker/udp/udp_metrics.h"
@@ -29,18 +29,9 @@ namespace {
 using namespace aquatic;  // NOLINT: fuzz target brevity
 namespace wire = aquatic::codec::udp;
 
-constexpr absl::string_view kKey = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+using aquatic::fuzz::kFuzzKey;
+using aquatic::fuzz::PrivateAdmission;
 
-std::unique_ptr<admission::Admission> PrivateAdmission() {
-  auto admission = std::make_unique<admission::Admission>(
-      true,
-      std::make_unique<admission::ClientFilterHolder>(
-          admission::ClientFilterMode::kDeny, "",
-          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
-      nullptr, nullptr);
-  admission->keys().Put(*ParseTrackerKey(kKey), 0);
-  return admission;
-}
 
 struct State {
   swarm::IpTorrentEngine<swarm::NoPeerData> engine{4};
@@ -112,8 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (peers) {
       wire::AnnounceRequest request;
       FUZZ_CHECK(wire::Parse(datagram, &request).ok());
-      FUZZ_CHECK(admission::SplitKeyedPath(request.url_data.view()).key == kKey);
-      FUZZ_CHECK(std::memcmp(request.peer_id.data(), "-XX", 3) != 0);
+      FUZZ_CHECK(admission::SplitKeyedPath(request.url_data.view()).key == kFuzzKey);
+      FUZZ_CHECK(std::memcmp(request.peer_id.data(), aquatic::fuzz::kDeniedClient.data(), aquatic::fuzz::kDeniedClient.size()) != 0);
     }
   }
   return 0;

@@ -23,7 +23,7 @@
 #include "codec/runtime/latin1.h"
 #include "codec/ws/ws.codec.h"
 #include "fuzz/fuzz_check.h"
-#include "tracker/admission/admission.h"
+#include "fuzz/private_admission.h"
 #include "tracker/ws/ws_handler.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -44,19 +44,11 @@ struct Connection {
   WsConnectionState state;
 };
 
-constexpr char kKeyPath[] = "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+using aquatic::fuzz::PrivateAdmission;
+
+constexpr char kKeyPath[] = "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";  // "/" + kFuzzKey
 constexpr size_t kKeylessConnection = 3;
 
-std::unique_ptr<admission::Admission> PrivateAdmission() {
-  auto admission = std::make_unique<admission::Admission>(
-      true,
-      std::make_unique<admission::ClientFilterHolder>(
-          admission::ClientFilterMode::kDeny, "",
-          *admission::ClientFilter::Parse(admission::ClientFilterMode::kDeny, "-XX\n", "fuzz")),
-      nullptr, nullptr);
-  admission->keys().Put(*ParseTrackerKey(kKeyPath + 1), 0);
-  return admission;
-}
 
 struct State {
   swarm::WsTorrentEngine engine{4};
