@@ -104,7 +104,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       wire::AnnounceRequest request;
       FUZZ_CHECK(wire::Parse(datagram, &request).ok());
       FUZZ_CHECK(admission::SplitKeyedPath(request.url_data.view()).key == kFuzzKey);
-      FUZZ_CHECK(std::memcmp(request.peer_id.data(), aquatic::fuzz::kDeniedClient.data(), aquatic::fuzz::kDeniedClient.size()) != 0);
+      const absl::string_view denied = aquatic::fuzz::kDeniedClient;
+      FUZZ_CHECK(std::memcmp(request.peer_id.data(), denied.data(), denied.size()) != 0);
     }
   }
   return 0;
