@@ -46,7 +46,8 @@ class UdpClient {
     return reply;
   }
 
-  // Sends `request` and parses the answer as `Response`.
+  // Sends `request` and parses the answer as `Response`, which must not view
+  // the datagram (not ErrorResponse: use Send and parse it yourself).
   template <typename Request, typename Response>
   bool RoundTrip(const Request& request, Response* response) {
     const std::vector<uint8_t> reply = Send(request);
