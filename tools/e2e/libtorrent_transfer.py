@@ -25,9 +25,43 @@ Examples:
       --aquatic-bin bazel-bin/tracker/aquatic --seeder-protocol http --leecher-protocol udp
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker aquatic \\
       --aquatic-bin bazel-bin/tracker/aquatic --protocol https --family ipv4
+  /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker aquatic \\
+      --aquatic-bin bazel-bin/tracker/aquatic --protocol https --private
+  /usr/bin/python3 tools/e2e/libtorrent_transfer.py --tracker aquatic \\
+      --aquatic-bin bazel-bin/tracker/aquatic --protocol udp --private --wrong-key leecher
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --protocol udp \\
       --tracker-cmd 'opentracker -f {dir}/opentracker.conf -i {host} -p {port} -P {port} -d {dir}'
   /usr/bin/python3 tools/e2e/libtorrent_transfer.py --announce-url udp://127.0.0.1:3000/announce
+
+With --private (aquatic only) the tracker is a private one: the harness adds
+`[private] mode = "keys"`, the management API on a free loopback port with a
+random token, SQLite storage in the temporary folder (flush_interval = 1) and
+the Prometheus endpoint on another free loopback port to aquatic's file. Once
+the tracker answers, it makes one key for the seeder and another for the
+leecher through the API (POST /api/v1/key/0), and each session announces with
+its own key (each gets its own tracker URL, the torrent lists none):
+udp://HOST:PORT/announce/KEY (libtorrent sends the path as BEP 41 URL data),
+http(s)://HOST:PORT/announce/KEY or http(s)://HOST:PORT/KEY/announce (the
+XBT/Ocelot passkey form; --key-form, default: the passkey form for https, the
+other for http; libtorrent's SSRF mitigation, which refuses a tracker on
+loopback whose path does not start with /announce, is turned off for the
+passkey form). Besides the transfer, it checks that:
+  - a third session announcing with a well-formed key that the tracker never
+    made, beside the swarm during the whole transfer, is refused (over
+    HTTP(S) with the failure reason "private tracker: unknown key"; over UDP
+    libtorrent 2.0.8 drops the text of error replies, so only the refusal
+    itself shows), gets no tracker reply and no peer, and that the tracker
+    counts it as key_unknown on /metrics (key_missing would mean that the
+    key did not reach the tracker: for UDP, no BEP 41 URL data); no announce
+    of the run is counted as key_missing;
+  - after the transfer, GET /api/v1/key/KEY/stats shows downloaded > 0 or
+    completed == 1 for the leecher's key and uploaded > 0 for the seeder's
+    (the sessions are made to re-announce, then paused so that a stopped
+    announce goes out, all within --stats-timeout), that no key's totals
+    exceed libtorrent's own, and that each key lists this torrent only.
+A refusal of the seeder's or the leecher's own key fails the test at once.
+--wrong-key seeder|leecher|both gives that role an unknown key instead: the
+test must then fail (exit 1), which shows that the keys are really checked.
 
 --tracker-cmd placeholders (str.format): {port} {host} (127.0.0.1 or ::1)
 {host_url} ([::1] for IPv6) {dir} (world-readable folder holding the files
@@ -39,7 +73,10 @@ The folder also holds `opentracker.conf` (`access.whitelist whitelist.txt`).
 
 import argparse
 import hashlib
+import json
 import os
+import re
+import secrets
 import shlex
 import shutil
 import signal
@@ -47,9 +84,12 @@ import socket
 import ssl
 import struct
 import subprocess
+import string
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 try:
     import libtorrent as lt
@@ -162,9 +202,14 @@ def wait_ready(host, port, protocol, proc, deadline_s):
 
 
 class Tracker:
-    def __init__(self, argv, log_path):
+    """The tracker process, run in `cwd` (the tracker's own folder: a file it
+    writes by a relative path, like aquatic's default SQLite database
+    aquatic.sqlite3, lands there and goes with the temporary folder)."""
+
+    def __init__(self, argv, log_path, cwd=None):
         self.argv = argv
         self.log_path = log_path
+        self.cwd = cwd
         self.proc = None
         self.log_file = None
 
@@ -174,7 +219,7 @@ class Tracker:
         try:
             self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                          stdout=self.log_file, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+                                         cwd=self.cwd, start_new_session=True)
         except OSError as e:
             raise SetupError("cannot start tracker %r: %s" % (self.argv[0], e))
 
@@ -277,16 +322,41 @@ def network_keys(protocol, port, cert, key):
     return lines
 
 
-def aquatic_config(path, protocol, port, cert, key):
+def private_tables(private):
+    """The tables of a private tracker (--private; `private` is a
+    PrivateTracker), the same in the file of `aquatic udp`, `http` and `run`."""
+    if private is None:
+        return []
+    return [
+        "[private]",
+        'mode = "keys"',
+        "[api]",
+        "enabled = true",
+        'address = "127.0.0.1:%d"' % private.api_port,
+        'access_tokens = ["%s"]' % private.token,
+        # Per-key transfers are kept by the storage, written every second.
+        "[storage]",
+        'backend = "sqlite"',
+        'path = "%s"' % private.db_path,
+        "flush_interval = 1",
+        # Refusals by reason (aquatic_refused_requests_total).
+        "[statistics]",
+        "run_prometheus_endpoint = true",
+        'prometheus_endpoint_address = "127.0.0.1:%d"' % private.metrics_port,
+    ]
+
+
+def aquatic_config(path, protocol, port, cert, key, private=None):
     """The file of `aquatic udp` or `aquatic http`."""
     lines = ["socket_workers = 1", 'log_level = "info"', "[network]"]
     lines += network_keys(protocol, port, cert, key)
-    lines += ["[access_list]", 'mode = "off"', ""]
+    lines += ["[access_list]", 'mode = "off"']
+    lines += private_tables(private) + [""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
 
-def aquatic_run_config(path, protocols, port, cert, key):
+def aquatic_run_config(path, protocols, port, cert, key, private=None):
     """The file of `aquatic run` serving `protocols` (udp, http or https) on one
     port number (UDP and TCP do not collide)."""
     lines = ["socket_workers = 1", 'log_level = "info"', "[access_list]", 'mode = "off"']
@@ -295,16 +365,131 @@ def aquatic_run_config(path, protocols, port, cert, key):
         lines += ["[%s]" % table, "enabled = %s" % ("true" if served else "false")]
         if served:
             lines += ["[%s.network]" % table] + network_keys(served[0], port, cert, key)
-    lines.append("")
+    lines += private_tables(private) + [""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
+
+
+# --------------------------------------------------------------------------
+# Private tracker (--private): keys, their stats, refusal counters
+
+
+KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_RE = re.compile(r"^[A-Za-z0-9]{32}$")
+REFUSAL_RE = re.compile(r'^aquatic_refused_requests_total\{protocol="(\w+)",reason="(\w+)"\} '
+                        r'([0-9.eE+]+)\s*$', re.M)
+
+
+def random_key():
+    """A well-formed key (32 letters and digits) that no tracker made."""
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(32))
+
+
+def keyed_url(protocol, host_url, port, key, form):
+    """The announce URL carrying `key`: /announce/KEY (form "suffix"; over UDP
+    the path goes as BEP 41 URL data) or /KEY/announce (form "passkey", as
+    XBT Tracker and Ocelot take it)."""
+    if form == "passkey":
+        return "%s://%s:%d/%s/announce" % (protocol, host_url, port, key)
+    return "%s://%s:%d/announce/%s" % (protocol, host_url, port, key)
+
+
+class PrivateTracker:
+    """aquatic's private mode as the harness drives it: the files and ports it
+    needs (private_tables), its management API (keys and their stats) and the
+    refusal counters of its Prometheus endpoint. Plain HTTP on 127.0.0.1."""
+
+    def __init__(self, tdir):
+        self.token = "e2e-" + secrets.token_hex(16)
+        self.db_path = os.path.join(tdir, "aquatic.sqlite3")
+        self.api_port = self.metrics_port = 0
+        # No proxy from the environment: everything is on loopback.
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def pick_ports(self, taken):
+        """Free TCP ports for the API and /metrics, other than `taken`."""
+        ports = []
+        while len(ports) < 2:
+            p = pick_port("ipv4", need_tcp=True, need_udp=False)
+            if p not in ports and p not in taken:
+                ports.append(p)
+        self.api_port, self.metrics_port = ports
+
+    def _get(self, method, url, token):
+        """(HTTP status or None, body text)."""
+        req = urllib.request.Request(url, method=method,
+                                     data=b"" if method == "POST" else None)
+        if token:
+            req.add_header("Authorization", "Bearer " + self.token)
+        try:
+            with self.opener.open(req, timeout=5) as r:
+                return r.status, r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace")
+        except (OSError, ValueError) as e:  # URLError is an OSError
+            return None, str(e)
+
+    def api(self, method, path):
+        """(status, decoded JSON or None, body text) of one API request."""
+        status, body = self._get(method, "http://127.0.0.1:%d%s" % (self.api_port, path), True)
+        try:
+            data = json.loads(body) if status is not None else None
+        except ValueError:
+            data = None
+        return status, data, body
+
+    def create_key(self):
+        """A new key that never expires, made by the tracker."""
+        status, data, body = self.api("POST", "/api/v1/key/0")
+        if status != 200 or not isinstance(data, dict) \
+                or not KEY_RE.match(str(data.get("key", ""))) \
+                or data.get("valid_until") is not None:
+            raise SetupError("POST /api/v1/key/0 answered HTTP %s: %s" % (status, body))
+        return data["key"]
+
+    def unknown_key(self, known):
+        """A well-formed key that the tracker does not know (its API says so)."""
+        key = random_key()
+        while key in known:
+            key = random_key()
+        status, _, body = self.api("GET", "/api/v1/key/%s/stats" % key)
+        if status != 404:
+            raise SetupError("GET /api/v1/key/%s/stats of a key never made answered HTTP %s "
+                             "(expected 404): %s" % (key, status, body))
+        return key
+
+    def key_stats(self, key):
+        status, data, body = self.api("GET", "/api/v1/key/%s/stats" % key)
+        if status != 200 or not isinstance(data, dict):
+            raise TransferError("GET /api/v1/key/%s/stats answered HTTP %s: %s"
+                                % (key, status, body))
+        return data
+
+    def refusals(self):
+        """{(protocol, reason): count} of aquatic_refused_requests_total."""
+        status, body = self._get("GET", "http://127.0.0.1:%d/metrics" % self.metrics_port,
+                                 False)
+        if status != 200:
+            raise TransferError("GET /metrics answered HTTP %s: %s" % (status, body[:300]))
+        counts = {(m.group(1), m.group(2)): int(float(m.group(3)))
+                  for m in REFUSAL_RE.finditer(body)}
+        if not counts:
+            raise TransferError("GET /metrics has no aquatic_refused_requests_total")
+        return counts
+
+
+def brief_stats(stats):
+    """A key's stats without the per-torrent list, for the log."""
+    return ", ".join("%s=%s" % (k, stats.get(k)) for k in
+                     ("revoked", "valid_until", "uploaded", "downloaded", "completed")) + \
+        ", %d torrent(s)" % len(stats.get("torrents") or [])
 
 
 # --------------------------------------------------------------------------
 # libtorrent
 
 
-def session_settings(listen, validate_https):
+def session_settings(listen, validate_https, ssrf_mitigation=True):
     return {
         "listen_interfaces": listen,
         "enable_dht": False,
@@ -326,6 +511,10 @@ def session_settings(listen, validate_https):
         "peer_connect_timeout": 5,
         "min_reconnect_time": 1,
         "validate_https_trackers": validate_https,
+        # On by default: a tracker on a loopback address must have a path
+        # starting with /announce, which /KEY/announce does not (see
+        # PrivateRun.ssrf_mitigation).
+        "ssrf_mitigation": ssrf_mitigation,
         "alert_mask": (lt.alert.category_t.error_notification
                        | lt.alert.category_t.status_notification
                        | lt.alert.category_t.tracker_notification
@@ -335,6 +524,10 @@ def session_settings(listen, validate_https):
     }
 
 
+# libtorrent's text for errors::tracker_failure: the tracker sent a failure
+# reason or a UDP error reply.
+TRACKER_FAILURE = "tracker sent a failure message"
+
 TRACKER_ALERTS = (lt.tracker_announce_alert, lt.tracker_reply_alert, lt.tracker_error_alert,
                   lt.tracker_warning_alert)
 
@@ -342,14 +535,19 @@ TRACKER_ALERTS = (lt.tracker_announce_alert, lt.tracker_reply_alert, lt.tracker_
 class Peer:
     """One libtorrent session with one torrent."""
 
-    def __init__(self, name, listen, info, save_path, validate_https, verbose, trackers=()):
+    def __init__(self, name, listen, info, save_path, validate_https, verbose, trackers=(),
+                 ssrf_mitigation=True):
         self.name = name
         self.verbose = verbose
-        self.session = lt.session(session_settings(listen, validate_https))
+        self.session = lt.session(session_settings(listen, validate_https, ssrf_mitigation))
         self.replies = []       # num_peers of each tracker_reply_alert
         self.errors = []        # tracker / torrent errors (text)
         self.listen_failed = None
         self.completed_at = None  # len(replies) when event=completed was sent
+        # (failure reason, error) of each tracker_error_alert: the reason the
+        # tracker gave, if any, and libtorrent's error code as text.
+        self.failures = []
+        self.connections = 0    # peer connections made or accepted
         self.quiet_peers = False  # stop printing peer connections
         params = lt.add_torrent_params()
         params.ti = info
@@ -366,6 +564,20 @@ class Peer:
                 self.replies.append(a.num_peers)
                 log("%s: tracker reply: num_peers=%d (%s)" % (self.name, a.num_peers, msg))
             elif isinstance(a, lt.tracker_error_alert):
+                # The reason a tracker gave (HTTP "failure reason", the text of
+                # a UDP error reply) is failure_reason() on libtorrent 2.0
+                # (error_message() on older versions). libtorrent 2.0.8 loses
+                # the text of UDP error replies: it copies the reply from its
+                # first byte, the action's high byte, which is 0, so the text
+                # is always "" (udp_tracker_connection::on_receive); only the
+                # error code, tracker_failure, tells that the tracker refused.
+                reason = ""
+                for get in (a.failure_reason, a.error_message):
+                    try:
+                        reason = reason or get()
+                    except Exception:  # noqa: BLE001 - older bindings
+                        pass
+                self.failures.append((reason, a.error.message()))
                 text = "tracker error: %s" % msg
                 self.errors.append(text)
                 log("%s: %s" % (self.name, text))
@@ -388,14 +600,26 @@ class Peer:
                 log("%s: error: %s (%s)" % (self.name, msg, type(a).__name__))
             elif isinstance(a, (lt.torrent_finished_alert, lt.state_changed_alert)):
                 log("%s: %s" % (self.name, msg))
-            elif isinstance(a, (lt.peer_connect_alert, lt.peer_disconnected_alert)) \
-                    and not self.quiet_peers:
-                log("%s: %s" % (self.name, msg))
+            elif isinstance(a, (lt.peer_connect_alert, lt.incoming_connection_alert,
+                                lt.peer_disconnected_alert)):
+                if not isinstance(a, lt.peer_disconnected_alert):
+                    self.connections += 1
+                if not self.quiet_peers:
+                    log("%s: %s" % (self.name, msg))
             elif self.verbose:
                 log("%s: [%s] %s" % (self.name, type(a).__name__, msg))
 
     def status(self):
         return self.handle.status()
+
+    def refused(self):
+        """The tracker's refusals (private tracker): failure reasons naming the
+        private tracker, or, over UDP where libtorrent loses the text, failure
+        replies without one."""
+        return [reason or 'tracker failure reply with no text ("%s")' % error
+                for reason, error in self.failures
+                if "private tracker" in reason
+                or (not reason and error == TRACKER_FAILURE)]
 
     def tracker_peers(self):
         """Connected peers whose address came from the tracker."""
@@ -410,24 +634,180 @@ class Peer:
         self.session = None
 
 
-def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_trackers=()):
+class PrivateRun:
+    """What transfer() needs of a --private run: the tracker's API and
+    counters, each role's key, and the wrong-key session's URL."""
+
+    def __init__(self, tracker, seeder_key, leecher_key, wrong_url, wrong_protocol,
+                 intruder_dir, passkey_urls):
+        self.tracker = tracker
+        self.seeder_key = seeder_key
+        self.leecher_key = leecher_key
+        self.wrong_url = wrong_url
+        # The label of aquatic_refused_requests_total its refusals go under.
+        self.wrong_label = "udp" if wrong_protocol == "udp" else "http"
+        self.intruder_dir = intruder_dir
+        # libtorrent's SSRF mitigation refuses to announce to a tracker on a
+        # loopback address unless the URL's path starts with /announce
+        # ("blocked by SSRF mitigation"): the passkey form /KEY/announce
+        # works against a tracker elsewhere, not on 127.0.0.1 or ::1, so
+        # the sessions turn it off for that form.
+        self.ssrf_mitigation = not passkey_urls
+
+
+def fail_if_refused(peer):
+    """A refusal of a role's own key ends the test at once (a wrong key never
+    turns right: waiting for the deadline would only hide why)."""
+    refused = peer.refused()
+    if refused:
+        raise TransferError("the tracker refused the %s's key: %s" % (peer.name, refused[0]))
+
+
+def check_wrong_key(intruder, private):
+    """The session that announced with a key the tracker never made, beside
+    the swarm during the whole transfer: it must have been refused (waited for
+    up to 10 s more), with the failure reason "private tracker: unknown key"
+    over HTTP(S); over UDP libtorrent loses the reason (see Peer.drain), and
+    check_refusals reads it from the tracker's counters instead. It must have
+    had no tracker reply, no peer and no byte."""
+    def refused():
+        if private.wrong_label == "udp":
+            return intruder.refused()
+        return [r for r, _ in intruder.failures if "unknown key" in r]
+    end = time.monotonic() + 10
+    while not refused():
+        intruder.drain()
+        if time.monotonic() > end:
+            raise TransferError(
+                "the session announcing %s (a key the tracker never made) was not refused "
+                "%s (tracker replies num_peers=%s, errors: %s)"
+                % (private.wrong_url, "with a UDP error reply" if private.wrong_label == "udp"
+                   else 'with "unknown key"', intruder.replies, intruder.errors or "none"))
+        time.sleep(0.05)
+    intruder.drain()
+    st = intruder.status()
+    if intruder.replies:
+        raise TransferError("the tracker answered announces with a key it never made: "
+                            "replies num_peers=%s" % intruder.replies)
+    if intruder.connections or st.num_peers or st.total_payload_download:
+        raise TransferError("the session with a key the tracker never made got peers: "
+                            "%d connections, %d peers now, %d bytes downloaded"
+                            % (intruder.connections, st.num_peers, st.total_payload_download))
+    log("wrong-key: refused %d time(s) (%s); no tracker reply, no peer, no byte"
+        % (len(intruder.failures), refused()[0]))
+
+
+def check_key_stats(args, info, seeder, leecher, private):
+    """Polls GET /api/v1/key/KEY/stats of both keys until the leecher's shows
+    downloaded > 0 or completed == 1 and the seeder's uploaded > 0. libtorrent
+    reports its totals on each announce, and the tracker writes them every
+    second: both sessions are made to re-announce every 2 s, and after half of
+    --stats-timeout both torrents are paused (a stopped announce, with the
+    totals, goes out). Fails after --stats-timeout seconds. Then, against
+    double counting: no key's totals exceed what libtorrent itself counted,
+    the leecher's key completed the torrent at most once, and each key's
+    per-torrent list names this torrent only."""
+    start = time.monotonic()
+    end = start + args.stats_timeout
+    pause_at = start + args.stats_timeout / 2
+    next_reannounce = start
+    paused = False
+    while True:
+        seeder.drain()
+        leecher.drain()
+        s = private.tracker.key_stats(private.seeder_key)
+        l = private.tracker.key_stats(private.leecher_key)
+        if ((l.get("downloaded") or 0) > 0 or l.get("completed") == 1) \
+                and (s.get("uploaded") or 0) > 0:
+            break
+        now = time.monotonic()
+        if now > end:
+            raise TransferError(
+                "%.0f s after the transfer, the keys' stats still miss it (leecher: downloaded "
+                "> 0 or completed == 1; seeder: uploaded > 0): seeder key %s; leecher key %s"
+                % (args.stats_timeout, brief_stats(s), brief_stats(l)))
+        if not paused and now >= pause_at:
+            paused = True
+            log("stats: not there yet (seeder %s; leecher %s): pausing both torrents "
+                "(event=stopped)" % (brief_stats(s), brief_stats(l)))
+            for p in (seeder, leecher):
+                p.handle.pause()
+        elif not paused and now >= next_reannounce:
+            next_reannounce = now + 2
+            for p in (seeder, leecher):
+                p.handle.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
+        time.sleep(0.25)
+    uploaded = seeder.status().total_payload_upload
+    downloaded = leecher.status().total_payload_download
+    log("stats after %.1f s: seeder key %s; leecher key %s (payload %d bytes; libtorrent "
+        "totals: seeder uploaded %d, leecher downloaded %d)"
+        % (time.monotonic() - start, brief_stats(s), brief_stats(l), info.total_size(),
+           uploaded, downloaded))
+    if args.verbose:
+        log("stats: seeder key %s" % json.dumps(s))
+        log("stats: leecher key %s" % json.dumps(l))
+    problems = []
+    if (s.get("uploaded") or 0) > uploaded:
+        problems.append("the seeder's key uploaded %s > the %d bytes libtorrent uploaded"
+                        % (s.get("uploaded"), uploaded))
+    if (l.get("downloaded") or 0) > downloaded:
+        problems.append("the leecher's key downloaded %s > the %d bytes libtorrent downloaded"
+                        % (l.get("downloaded"), downloaded))
+    if (l.get("completed") or 0) > 1:
+        problems.append("the leecher's key completed %s times" % l.get("completed"))
+    info_hash = str(info.info_hash())
+    for role, stats in (("seeder", s), ("leecher", l)):
+        hashes = [t.get("info_hash") for t in stats.get("torrents") or []]
+        if hashes != [info_hash]:
+            problems.append("the %s's key lists torrents %s, expected [%s]"
+                            % (role, hashes, info_hash))
+    if problems:
+        raise TransferError("the keys' stats are wrong: " + "; ".join(problems))
+
+
+def check_refusals(private):
+    """The tracker's refusal counters: the wrong key counted as key_unknown
+    (so the key reached the tracker: over UDP, as BEP 41 URL data), and no
+    announce of the run counted as key_missing."""
+    counts = private.tracker.refusals()
+    log("tracker: refusals %s" % (", ".join("%s/%s=%d" % (p, r, n) for (p, r), n
+                                            in sorted(counts.items()) if n) or "none"))
+    if counts.get((private.wrong_label, "key_unknown"), 0) < 1:
+        raise TransferError("aquatic_refused_requests_total{protocol=\"%s\",reason="
+                            "\"key_unknown\"} is 0 after announces with an unknown key"
+                            % private.wrong_label)
+    missing = {p: n for (p, r), n in counts.items() if r == "key_missing" and n}
+    if missing:
+        raise TransferError("the tracker found no valid key in %s announce(s) or scrape(s) "
+                            "of this run (key_missing by protocol: %s)"
+                            % (sum(missing.values()), missing))
+
+
+def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_trackers=(),
+             private=None):
+    """Seeds from seed_dir, leeches into leech_dir (each session with its own
+    trackers, if given); returns the seconds the leecher took. With `private`
+    (a PrivateRun), a third session announces with a wrong key beside them,
+    and the keys' stats and the refusal counters are checked afterwards."""
     host_url = "[::1]" if args.family == "ipv6" else "127.0.0.1"
     ports = []
-    for _ in range(2):
+    for _ in range(3 if private else 2):
         p = pick_port(args.family, need_tcp=True, need_udp=False)
         while p in ports:
             p = pick_port(args.family, need_tcp=True, need_udp=False)
         ports.append(p)
     validate = False  # self-signed certificate for https
     deadline = time.monotonic() + args.timeout
-    seeder = leecher = None
+    seeder = leecher = intruder = None
     try:
+        ssrf = private.ssrf_mitigation if private is not None else True
         seeder = Peer("seeder", "%s:%d" % (host_url, ports[0]), info, seed_dir, validate,
-                      args.verbose, seeder_trackers)
+                      args.verbose, seeder_trackers, ssrf)
         log("seeder: listening on %s:%d" % (host_url, ports[0]))
         # Wait until the seeder has checked its file and the tracker knows it.
         while True:
             seeder.drain()
+            fail_if_refused(seeder)
             st = seeder.status()
             if st.is_seeding and seeder.replies:
                 break
@@ -440,8 +820,16 @@ def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_tracke
             time.sleep(0.05)
         log("seeder: seeding, announced (tracker replies: %s)" % seeder.replies)
 
+        if private is not None:
+            # Beside the swarm for the whole transfer: were it let in, it
+            # would get the seeder (and the leecher) from the tracker.
+            intruder = Peer("wrong-key", "%s:%d" % (host_url, ports[2]), info,
+                            private.intruder_dir, validate, args.verbose, [private.wrong_url],
+                            ssrf)
+            log("wrong-key: listening on %s:%d, announcing %s (must be refused)"
+                % (host_url, ports[2], private.wrong_url))
         leecher = Peer("leecher", "%s:%d" % (host_url, ports[1]), info, leech_dir, validate,
-                       args.verbose, leecher_trackers)
+                       args.verbose, leecher_trackers, ssrf)
         log("leecher: listening on %s:%d" % (host_url, ports[1]))
         transfer_start = time.monotonic()
         last_reannounce = time.monotonic()
@@ -449,6 +837,10 @@ def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_tracke
         while True:
             seeder.drain()
             leecher.drain()
+            if intruder is not None:
+                intruder.drain()
+            fail_if_refused(leecher)
+            fail_if_refused(seeder)
             st = leecher.status()
             if leecher.listen_failed:
                 raise SetupError("leecher cannot listen: %s" % leecher.listen_failed)
@@ -490,9 +882,13 @@ def transfer(args, info, seed_dir, leech_dir, seeder_trackers=(), leecher_tracke
             time.sleep(0.05)
         else:
             log("leecher: no tracker reply to event=completed within 3 s (not fatal)")
+        if private is not None:
+            check_wrong_key(intruder, private)
+            check_key_stats(args, info, seeder, leecher, private)
+            check_refusals(private)
         return elapsed
     finally:
-        for p in (leecher, seeder):
+        for p in (intruder, leecher, seeder):
             if p is not None:
                 p.drain()
                 p.close()
@@ -525,6 +921,19 @@ def parse_args(argv):
     ap.add_argument("--leecher-protocol", choices=("udp", "http", "https"),
                     help="the leecher announces only over this protocol")
     ap.add_argument("--family", choices=("ipv4", "ipv6"), default="ipv4")
+    ap.add_argument("--private", action="store_true",
+                    help="aquatic as a private tracker: each session announces with its "
+                         "own key made through the API (see below)")
+    ap.add_argument("--key-form", choices=("suffix", "passkey"),
+                    help="--private: where the key goes in the announce URL: "
+                         "/announce/KEY (suffix) or /KEY/announce (passkey); default: "
+                         "passkey for https, suffix for http and udp")
+    ap.add_argument("--wrong-key", choices=("seeder", "leecher", "both"),
+                    help="--private: this role announces with a key the tracker never "
+                         "made (the test must then fail with exit code 1)")
+    ap.add_argument("--stats-timeout", type=float, default=15,
+                    help="--private: seconds for the keys' stats to show the transfer "
+                         "(default 15)")
     ap.add_argument("--port", type=int, default=0, help="tracker port (default: a free one)")
     ap.add_argument("--timeout", type=float, default=60,
                     help="seconds for the transfer, from the seeder's start (default 60)")
@@ -544,6 +953,8 @@ def parse_args(argv):
         ap.error("give --tracker, --tracker-cmd or --announce-url")
     if args.tracker == "aquatic" and not args.aquatic_bin:
         ap.error("--tracker aquatic needs --aquatic-bin")
+    if args.aquatic_bin:
+        args.aquatic_bin = os.path.abspath(args.aquatic_bin)  # aquatic runs elsewhere
     if args.tracker == "opentracker" and (args.family == "ipv6" or args.protocol == "https"):
         ap.error("Debian's opentracker serves IPv4 UDP and HTTP only")
     if args.announce_url and not starters:
@@ -555,6 +966,12 @@ def parse_args(argv):
     if bool(args.seeder_protocol) != bool(args.leecher_protocol):
         ap.error("give both --seeder-protocol and --leecher-protocol, or neither")
     args.mixed = bool(args.seeder_protocol)
+    if args.private and args.tracker != "aquatic":
+        ap.error("--private needs --tracker aquatic")
+    if args.private and args.announce_url:
+        ap.error("--private builds the announce URLs itself: no --announce-url")
+    if (args.key_form or args.wrong_key) and not args.private:
+        ap.error("--key-form and --wrong-key need --private")
     if args.mixed:
         if args.tracker != "aquatic":
             ap.error("--seeder-protocol/--leecher-protocol need --tracker aquatic")
@@ -578,7 +995,8 @@ def run(args):
         tdir = os.path.join(tmp, "tracker")
         seed_dir = os.path.join(tmp, "seed")
         leech_dir = os.path.join(tmp, "leech")
-        for d in (tdir, seed_dir, leech_dir):
+        intruder_dir = os.path.join(tmp, "wrong-key")
+        for d in (tdir, seed_dir, leech_dir, intruder_dir):
             os.mkdir(d)
         for d in (tmp, tdir):
             os.chmod(d, 0o755)
@@ -590,13 +1008,26 @@ def run(args):
 
         attempts = 3 if not args.port else 1
         elapsed = None
+        private = PrivateTracker(tdir) if args.private else None
+        private_run = None
+        # Each role's protocol, and where the key goes in its URLs (--private).
+        role_protocols = ((args.seeder_protocol, args.leecher_protocol) if args.mixed
+                          else (args.protocol, args.protocol))
+        key_forms = tuple(args.key_form or ("passkey" if p == "https" else "suffix")
+                          for p in role_protocols)
         for attempt in range(1, attempts + 1):
             port = args.port or pick_port(args.family, need_tcp=args.protocol != "udp"
                                           or args.tracker == "opentracker" or args.mixed,
                                           need_udp=args.protocol == "udp"
                                           or args.tracker == "opentracker" or args.mixed)
+            if private is not None:
+                private.pick_ports({port})
             role_trackers = ((), ())
-            if args.mixed:
+            if private is not None:
+                # The keys are made once the tracker runs: the torrent lists
+                # no tracker, each session gets its own URL with its own key.
+                url = None
+            elif args.mixed:
                 # One torrent listing no tracker; each session gets its own.
                 url = None
                 role_trackers = tuple(
@@ -614,7 +1045,9 @@ def run(args):
             info_hash = str(info.info_hash())
             log("torrent: info hash %s, %d pieces of %d KiB, announce %s"
                 % (info_hash, info.num_pieces(), args.piece_kib,
-                   url or "seeder %s, leecher %s" % (role_trackers[0][0], role_trackers[1][0])))
+                   url or ("each session's own keyed URL" if private is not None else
+                           "seeder %s, leecher %s" % (role_trackers[0][0],
+                                                      role_trackers[1][0]))))
 
             whitelist = os.path.join(tdir, "whitelist.txt")
             with open(whitelist, "w") as f:
@@ -634,11 +1067,11 @@ def run(args):
                         "-P", str(port), "-d", tdir]
             elif args.tracker == "aquatic" and args.mixed:
                 cfg = os.path.join(tdir, "aquatic.toml")
-                aquatic_run_config(cfg, ("udp", args.protocol), port, cert, key)
+                aquatic_run_config(cfg, ("udp", args.protocol), port, cert, key, private)
                 argv = [args.aquatic_bin, "run", "-c", cfg]
             elif args.tracker == "aquatic":
                 cfg = os.path.join(tdir, "aquatic.toml")
-                aquatic_config(cfg, args.protocol, port, cert, key)
+                aquatic_config(cfg, args.protocol, port, cert, key, private)
                 mode = "udp" if args.protocol == "udp" else "http"
                 argv = [args.aquatic_bin, mode, "-c", cfg]
             elif args.tracker_cmd:
@@ -651,12 +1084,19 @@ def run(args):
                     raise SetupError("bad --tracker-cmd template: %s" % e)
 
             if argv is not None:
-                tracker = Tracker(argv, os.path.join(tmp, "tracker-%d.log" % attempt))
+                # aquatic runs in its folder (see Tracker); a --tracker-cmd
+                # where it was started, for the relative paths it may hold.
+                tracker = Tracker(argv, os.path.join(tmp, "tracker-%d.log" % attempt),
+                                  cwd=tdir if args.tracker == "aquatic" else None)
                 tracker.start()
                 problem = None
                 for protocol in (("udp", args.protocol) if args.mixed else (args.protocol,)):
                     problem = problem or wait_ready(host, port, protocol, tracker.proc,
                                                     args.ready_timeout)
+                if private is not None:
+                    for p in (private.api_port, private.metrics_port):
+                        problem = problem or wait_ready("127.0.0.1", p, "http", tracker.proc,
+                                                        args.ready_timeout)
                 if problem:
                     out = tracker.output_tail()
                     tracker.stop()
@@ -670,8 +1110,27 @@ def run(args):
                         continue
                     raise SetupError(msg)
                 log("tracker: ready on %s port %d" % (args.protocol, port))
+            if private is not None:
+                keys = [private.create_key(), private.create_key()]
+                wrong = private.unknown_key(keys)
+                log("tracker: API on 127.0.0.1:%d made keys %s (seeder) and %s (leecher); "
+                    "%s is unknown to it" % (private.api_port, keys[0], keys[1], wrong))
+                for i, role in enumerate(("seeder", "leecher")):
+                    if args.wrong_key in (role, "both"):
+                        log("--wrong-key: the %s announces with an unknown key" % role)
+                        keys[i] = private.unknown_key(keys + [wrong])
+                role_trackers = tuple(
+                    [keyed_url(p, host_url, port, k, f)]
+                    for p, k, f in zip(role_protocols, keys, key_forms))
+                log("announce: seeder %s, leecher %s" % (role_trackers[0][0],
+                                                         role_trackers[1][0]))
+                private_run = PrivateRun(
+                    private, keys[0], keys[1],
+                    keyed_url(role_protocols[1], host_url, port, wrong, key_forms[1]),
+                    role_protocols[1], intruder_dir, "passkey" in key_forms)
             try:
-                elapsed = transfer(args, info, seed_dir, leech_dir, *role_trackers)
+                elapsed = transfer(args, info, seed_dir, leech_dir, *role_trackers,
+                                   private=private_run)
             except TransferError:
                 if tracker is not None:
                     out = tracker.output_tail()
@@ -687,11 +1146,15 @@ def run(args):
         if tracker is not None and tracker.proc.poll() is not None:
             raise TransferError("tracker exited with code %d during the test:\n%s"
                                 % (tracker.proc.returncode, tracker.output_tail()))
-        log("PASS: %s over %s (%s): %d KiB in %.2f s, SHA-256 matches"
+        log("PASS: %s over %s (%s%s): %d KiB in %.2f s, SHA-256 matches%s"
             % ("seeder %s, leecher %s" % (args.seeder_protocol, args.leecher_protocol)
                if args.mixed else args.protocol, args.family,
                args.tracker or args.tracker_cmd or url,
-               args.size_kib, elapsed))
+               ", private, keys in " + " and ".join(sorted(set(
+                   "/KEY/announce" if f == "passkey" else "/announce/KEY" for f in key_forms)))
+               if args.private else "",
+               args.size_kib, elapsed,
+               "; wrong key refused, keys' stats match" if args.private else ""))
         return EXIT_OK
     finally:
         if tracker is not None:

@@ -8,17 +8,29 @@
 // turn them off anyway, so that the test stays meaningful should that change;
 // no web seeds; no ICE servers (WebTorrent's default is public STUN servers:
 // useless without a network, and a lookup for each connection attempt).
+//
+// Against a private tracker (the driver's --private), each page's tracker URL
+// carries its own key (ws://host:port/KEY). A refusal of that key (the
+// tracker's "failure reason", which WebTorrent reports as a warning) ends
+// seed() and download() at once, and probe() checks that a key the tracker
+// never made gets nothing.
 import WebTorrent from '/webtorrent.min.js'
 
-const client = new WebTorrent({
-  dht: false,
-  lsd: false,
-  utPex: false,
-  webSeeds: false,
-  tracker: { rtcConfig: { iceServers: [] } }
-})
+function newClient () {
+  const c = new WebTorrent({
+    dht: false,
+    lsd: false,
+    utPex: false,
+    webSeeds: false,
+    tracker: { rtcConfig: { iceServers: [] } }
+  })
+  c.on('error', (err) => console.log(`client error: ${err.message || err}`))
+  return c
+}
 
-client.on('error', (err) => console.log(`client error: ${err.message || err}`))
+const client = newClient()
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 // Facts about a torrent worth printing on a timeout.
 function describe (torrent) {
@@ -50,6 +62,17 @@ function firstTrackerReply (torrent) {
   return new Promise((resolve) => torrent.once('trackerAnnounce', resolve))
 }
 
+// Rejects when a private tracker refuses the torrent's key: its failure
+// reasons start with "private tracker:". Never resolves.
+function keyRefused (torrent) {
+  return new Promise((resolve, reject) => {
+    torrent.on('warning', (err) => {
+      const text = String(err?.message || err)
+      if (text.startsWith('private tracker:')) reject(new Error(`the tracker refused: ${text}`))
+    })
+  })
+}
+
 async function sha256Hex (buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer))
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
@@ -66,12 +89,14 @@ window.e2e = {
     const torrent = client.seed(file, { announce: [announceUrl] })
     watch(torrent, 'seed')
     const replied = firstTrackerReply(torrent)
+    const refused = keyRefused(torrent)
+    refused.catch(() => {}) // handled by the race below
     await new Promise((resolve, reject) => {
       torrent.once('seed', resolve)
       torrent.once('error', reject)
     })
     console.log(`seed: pieces hashed, seeding ${torrent.infoHash}`)
-    await replied
+    await Promise.race([replied, refused])
     return describe(torrent)
   },
 
@@ -83,6 +108,7 @@ window.e2e = {
     await new Promise((resolve, reject) => {
       torrent.once('done', resolve)
       torrent.once('error', reject)
+      keyRefused(torrent).catch(reject)
     })
     if (torrent.files.length !== 1) throw new Error(`expected 1 file, got ${torrent.files.length}`)
     const bytes = await torrent.files[0].arrayBuffer()
@@ -92,5 +118,42 @@ window.e2e = {
   // Every torrent of this page, for the driver's progress and timeout reports.
   status () {
     return client.torrents.map(describe)
+  },
+
+  // Announces every torrent of this page again (no event), so that the
+  // tracker hears its current uploaded and downloaded totals.
+  reannounce () {
+    for (const torrent of client.torrents) torrent.discovery?.tracker?.update()
+    return client.torrents.length
+  },
+
+  // A WebTorrent client of its own adds `magnetUri`, whose tracker URL
+  // carries a key the tracker never made, until the tracker refuses it with
+  // "unknown key" or `ms` pass, then one more second (a peer the tracker
+  // handed out would connect by then). Resolves with the warnings and what it
+  // got: tracker replies, peer connections, peers; the client is destroyed.
+  async probe (magnetUri, ms) {
+    const probeClient = newClient()
+    const result = { warnings: [], replies: 0, wires: 0, numPeers: 0 }
+    try {
+      const torrent = probeClient.add(magnetUri)
+      torrent.on('warning', (err) => {
+        const text = String(err?.message || err)
+        result.warnings.push(text)
+        console.log(`probe: warning: ${text}`)
+      })
+      torrent.on('trackerAnnounce', () => { result.replies++ })
+      torrent.on('wire', () => { result.wires++ })
+      const deadline = performance.now() + ms
+      while (performance.now() < deadline &&
+             !result.warnings.some((w) => w.includes('unknown key'))) {
+        await sleep(50)
+      }
+      await sleep(1000)
+      result.numPeers = torrent.numPeers
+    } finally {
+      await new Promise((resolve) => probeClient.destroy(() => resolve()))
+    }
+    return result
   }
 }

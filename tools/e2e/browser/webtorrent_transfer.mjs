@@ -11,6 +11,26 @@
 // failed transfer, 2 on a usage or setup error. Every wait is bounded;
 // browsers, tracker and HTTP server are always stopped at the end.
 //
+// With --private, aquatic is a private tracker: the driver adds
+// `[private] mode = "keys"`, the management API on a free loopback port with
+// a random token, SQLite storage in the temporary folder (flush_interval = 1)
+// and the Prometheus endpoint to its file, makes one key for each browser
+// through the API (POST /api/v1/key/0) once the tracker answers, and each
+// browser's tracker URL is ws(s)://HOST:PORT/KEY with its own key. Besides
+// the transfer it checks that:
+//   - a third WebTorrent client (in the leecher's page, while the seeder is
+//     in the swarm) whose URL carries a well-formed key that the tracker
+//     never made gets the failure reason "private tracker: unknown key", no
+//     tracker reply and no peer, and that the tracker counts it as
+//     key_unknown on /metrics; no announce of the run counts as key_missing;
+//   - after the transfer, GET /api/v1/key/KEY/stats shows downloaded > 0 or
+//     completed == 1 for the leecher's key and uploaded > 0 for the seeder's
+//     (both pages re-announce every 2 s, for up to 15 s), neither above what
+//     WebTorrent itself counted, each listing this torrent only.
+// A refusal of a browser's own key fails the test at once; --wrong-key
+// seeder|leecher|both gives that browser an unknown key instead, and the
+// test must then fail (exit 1).
+//
 // Only loopback is used. Chromium gathers no ICE candidate on loopback unless
 // it is told to (--allow-loopback-in-peer-connection) and the page may see
 // every local address, which Chromium allows only to pages that hold the
@@ -21,7 +41,8 @@
 // Usage:
 //   node webtorrent_transfer.mjs --aquatic-bin=PATH --npm-dir=DIR
 //       [--scheme=ws|wss] [--family=ipv4|ipv6] [--chromium=PATH]
-//       [--size-kib=N] [--timeout=S] [--ready-timeout=S] [--keep-tmp] [--verbose]
+//       [--size-kib=N] [--timeout=S] [--ready-timeout=S] [--combined]
+//       [--private [--wrong-key=seeder|leecher|both]] [--keep-tmp] [--verbose]
 // DIR holds node_modules with the packages of package.json beside this file.
 
 import { spawn, spawnSync } from 'node:child_process'
@@ -115,6 +136,10 @@ function parseArguments (argv) {
       'keep-tmp': { type: 'boolean', default: false },
       // Serve through `aquatic run` (UDP and WebTorrent in one process).
       combined: { type: 'boolean', default: false },
+      // A private tracker: one key per browser (see the top of this file).
+      private: { type: 'boolean', default: false },
+      // With --private: these browsers announce with keys the tracker never made.
+      'wrong-key': { type: 'string' },
       verbose: { type: 'boolean', default: false }
     }
   })
@@ -123,6 +148,12 @@ function parseArguments (argv) {
   if (!values['npm-dir']) usage('--npm-dir is required')
   if (!['ws', 'wss'].includes(values.scheme)) usage('--scheme is ws or wss')
   if (!['ipv4', 'ipv6'].includes(values.family)) usage('--family is ipv4 or ipv6')
+  if (values['wrong-key'] !== undefined) {
+    if (!values.private) usage('--wrong-key needs --private')
+    if (!['seeder', 'leecher', 'both'].includes(values['wrong-key'])) {
+      usage('--wrong-key is seeder, leecher or both')
+    }
+  }
   const number = (name) => {
     const n = Number(values[name])
     if (!Number.isFinite(n) || n <= 0) usage(`--${name} must be a positive number`)
@@ -139,6 +170,8 @@ function parseArguments (argv) {
     readyTimeoutMs: number('ready-timeout') * 1000,
     keepTmp: values['keep-tmp'],
     combined: values.combined,
+    private: values.private,
+    wrongKey: values['wrong-key'] ?? null,
     verbose: values.verbose
   }
 }
@@ -183,8 +216,9 @@ function makeCertificate (dir) {
 }
 
 // `aquatic ws`'s file; with `combined`, `aquatic run`'s file serving UDP on
-// the same port number beside WebTorrent (one process, one runtime).
-function writeAquaticConfig (file, port, tls, combined) {
+// the same port number beside WebTorrent (one process, one runtime); with
+// `priv` (a PrivateTracker), the tables of a private tracker.
+function writeAquaticConfig (file, port, tls, combined, priv) {
   const addresses = [
     `address_ipv4 = "127.0.0.1:${port}"`,
     `address_ipv6 = "[::1]:${port}"`,
@@ -209,15 +243,159 @@ function writeAquaticConfig (file, port, tls, combined) {
       ? ['[udp]', 'enabled = true', '[udp.network]', ...addresses,
           '[ws]', 'enabled = true', '[ws.network]', ...network]
       : ['[network]', ...network]),
+    ...(priv ? priv.configLines() : []),
     ''
   ]
   writeFileSync(file, lines.join('\n'))
 }
 
+// --------------------------------------------------------------------------
+// Private tracker (--private): keys, their stats, refusal counters
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+// A well-formed key (32 letters and digits) that no tracker made.
+function randomKey () {
+  return Array.from(randomBytes(32), (b) => KEY_ALPHABET[b % KEY_ALPHABET.length]).join('')
+}
+
+// One plain HTTP request to 127.0.0.1; resolves with { status, body, json }
+// (status null when no answer came), never rejects.
+function localRequest (port, method, pathName, token) {
+  return new Promise((resolve) => {
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method,
+      path: pathName,
+      timeout: 5000,
+      agent: false,
+      headers: token ? { Authorization: `Bearer ${token}` } : {}
+    }, (res) => {
+      const chunks = []
+      res.on('data', (chunk) => chunks.push(chunk))
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8')
+        let json = null
+        try { json = JSON.parse(body) } catch {}
+        resolve({ status: res.statusCode, body, json })
+      })
+      res.on('error', (err) => resolve({ status: null, body: err.message, json: null }))
+    })
+    request.once('timeout', () => request.destroy(new Error('no answer in 5 s')))
+    request.once('error', (err) => resolve({ status: null, body: err.message, json: null }))
+    request.end()
+  })
+}
+
+// aquatic's private mode as the driver uses it: its tables in aquatic's
+// file, its management API (keys and their stats) and the refusal counters
+// of its Prometheus endpoint.
+class PrivateTracker {
+  constructor (dir) {
+    this.token = `e2e-${randomBytes(16).toString('hex')}`
+    this.dbPath = path.join(dir, 'aquatic.sqlite3')
+    this.apiPort = this.metricsPort = 0
+  }
+
+  // Free TCP ports for the API and /metrics, other than the tracker's.
+  async pickPorts (taken) {
+    const ports = []
+    while (ports.length < 2) {
+      const port = await pickPort('127.0.0.1')
+      if (port !== taken && !ports.includes(port)) ports.push(port)
+    }
+    [this.apiPort, this.metricsPort] = ports
+  }
+
+  configLines () {
+    return [
+      '[private]',
+      'mode = "keys"',
+      '[api]',
+      'enabled = true',
+      `address = "127.0.0.1:${this.apiPort}"`,
+      `access_tokens = ["${this.token}"]`,
+      // Per-key transfers are kept by the storage, written every second.
+      '[storage]',
+      'backend = "sqlite"',
+      `path = "${this.dbPath}"`,
+      'flush_interval = 1',
+      // Refusals by reason (aquatic_refused_requests_total).
+      '[statistics]',
+      'run_prometheus_endpoint = true',
+      `prometheus_endpoint_address = "127.0.0.1:${this.metricsPort}"`
+    ]
+  }
+
+  api (method, pathName) {
+    return localRequest(this.apiPort, method, pathName, this.token)
+  }
+
+  // A new key that never expires, made by the tracker. The API starts with
+  // the tracker, after the WebSocket port answers: retried for up to `ms`.
+  async createKey (ms) {
+    const deadline = performance.now() + ms
+    for (;;) {
+      const r = await this.api('POST', '/api/v1/key/0')
+      if (r.status === 200 && /^[A-Za-z0-9]{32}$/.test(r.json?.key ?? '') &&
+          r.json.valid_until === null) {
+        return r.json.key
+      }
+      if (r.status !== null || performance.now() > deadline) {
+        throw new SetupError(`POST /api/v1/key/0 answered ${r.status ? 'HTTP ' + r.status : 'nothing'}: ${r.body}`)
+      }
+      await sleep(100)
+    }
+  }
+
+  // A well-formed key that the tracker does not know (its API says so).
+  async unknownKey (known) {
+    let key = randomKey()
+    while (known.includes(key)) key = randomKey()
+    const r = await this.api('GET', `/api/v1/key/${key}/stats`)
+    if (r.status !== 404) {
+      throw new SetupError(`GET /api/v1/key/${key}/stats of a key never made answered ` +
+        `HTTP ${r.status} (expected 404): ${r.body}`)
+    }
+    return key
+  }
+
+  async keyStats (key) {
+    const r = await this.api('GET', `/api/v1/key/${key}/stats`)
+    if (r.status !== 200 || typeof r.json !== 'object' || r.json === null) {
+      throw new TransferError(`GET /api/v1/key/${key}/stats answered HTTP ${r.status}: ${r.body}`)
+    }
+    return r.json
+  }
+
+  // Map "protocol/reason" -> count of aquatic_refused_requests_total.
+  async refusals () {
+    const r = await localRequest(this.metricsPort, 'GET', '/metrics', null)
+    if (r.status !== 200) {
+      throw new TransferError(`GET /metrics answered HTTP ${r.status}: ${r.body.slice(0, 300)}`)
+    }
+    const counts = new Map()
+    const re = /^aquatic_refused_requests_total\{protocol="(\w+)",reason="(\w+)"\} ([0-9.eE+]+)\s*$/gm
+    for (const m of r.body.matchAll(re)) counts.set(`${m[1]}/${m[2]}`, Math.trunc(Number(m[3])))
+    if (counts.size === 0) throw new TransferError('GET /metrics has no aquatic_refused_requests_total')
+    return counts
+  }
+}
+
+// A key's stats without the per-torrent list, for the log.
+function briefStats (stats) {
+  return ['revoked', 'valid_until', 'uploaded', 'downloaded', 'completed']
+    .map((k) => `${k}=${stats[k]}`).join(', ') + `, ${(stats.torrents ?? []).length} torrent(s)`
+}
+
+// The tracker process, run in `cwd` (a file it writes by a relative path,
+// like aquatic's default SQLite database aquatic.sqlite3, lands there).
 class Tracker {
-  constructor (argv, logPath) {
+  constructor (argv, logPath, cwd) {
     this.argv = argv
     this.logPath = logPath
+    this.cwd = cwd
     this.proc = null
     this.exitCode = null // set once the process has exited (signal: 128 + n)
   }
@@ -226,7 +404,7 @@ class Tracker {
     log(`tracker: ${this.argv.join(' ')}`)
     const fd = openSync(this.logPath, 'a')
     try {
-      this.proc = spawn(this.argv[0], this.argv.slice(1), { stdio: ['ignore', fd, fd] })
+      this.proc = spawn(this.argv[0], this.argv.slice(1), { stdio: ['ignore', fd, fd], cwd: this.cwd })
     } finally {
       closeSync(fd) // the child has its own copy
     }
@@ -473,7 +651,102 @@ function loadPuppeteer (npmDir) {
 // --------------------------------------------------------------------------
 // The test
 
-async function transfer (opts, tmp, puppeteer, origin, trackerUrl, payload, browsers) {
+// The wrong-key client (page.mjs's probe) in the leecher's page, while the
+// seeder is in the swarm: refused with "unknown key", and nothing else.
+async function checkWrongKey (leecher, priv, infoHash, remaining) {
+  const magnet = `magnet:?xt=urn:btih:${infoHash}&tr=${encodeURIComponent(priv.wrongUrl)}`
+  log(`wrong-key: ${priv.wrongUrl} (must be refused)`)
+  let probe
+  try {
+    probe = await withDeadline(
+      leecher.page.evaluate((uri) => window.e2e.probe(uri, 10_000), magnet),
+      Math.min(remaining(), 20_000), 'no answer in time')
+  } catch (err) {
+    throw new TransferError(`wrong-key: ${err.message}`)
+  }
+  const refusal = probe.warnings.find((w) => w.includes('unknown key'))
+  if (!refusal) {
+    throw new TransferError(`the client announcing ${priv.wrongUrl} (a key the tracker never ` +
+      `made) got no "unknown key" within 10 s: ${JSON.stringify(probe)}`)
+  }
+  if (probe.replies || probe.wires || probe.numPeers) {
+    throw new TransferError(`the client with a key the tracker never made got tracker replies ` +
+      `or peers: ${JSON.stringify(probe)}`)
+  }
+  log(`wrong-key: refused ("${refusal}"); no tracker reply, no peer`)
+}
+
+// Polls both keys' stats until the leecher's shows downloaded > 0 or
+// completed == 1 and the seeder's uploaded > 0, with both pages
+// re-announcing every 2 s (WebTorrent reports its totals on each announce);
+// 15 s at most. Then, against double counting: no key's totals above what
+// WebTorrent counted, one completion at most, this torrent only.
+async function checkKeyStats (seeder, leecher, priv, infoHash) {
+  const start = performance.now()
+  let nextReannounce = start
+  let s, l
+  for (;;) {
+    s = await priv.tracker.keyStats(priv.seederKey)
+    l = await priv.tracker.keyStats(priv.leecherKey)
+    if ((l.downloaded > 0 || l.completed === 1) && s.uploaded > 0) break
+    const now = performance.now()
+    if (now - start > 15_000) {
+      throw new TransferError('15 s after the transfer, the keys\' stats still miss it ' +
+        '(leecher: downloaded > 0 or completed == 1; seeder: uploaded > 0): ' +
+        `seeder key ${briefStats(s)}; leecher key ${briefStats(l)}`)
+    }
+    if (now >= nextReannounce) {
+      nextReannounce = now + 2000
+      for (const b of [seeder, leecher]) {
+        await withDeadline(b.page.evaluate(() => window.e2e.reannounce()), 5000,
+          `${b.name}: reannounce got no answer in 5 s`)
+      }
+    }
+    await sleep(250)
+  }
+  const counted = async (b) => {
+    const torrents = await withDeadline(b.page.evaluate(() => window.e2e.status()), 5000,
+      `${b.name}: no status in 5 s`)
+    return torrents.find((t) => t.infoHash === infoHash) ?? {}
+  }
+  const uploaded = (await counted(seeder)).uploaded ?? 0
+  const downloaded = (await counted(leecher)).downloaded ?? 0
+  log(`stats after ${((performance.now() - start) / 1000).toFixed(1)} s: seeder key ` +
+    `${briefStats(s)}; leecher key ${briefStats(l)} (WebTorrent's totals: seeder uploaded ` +
+    `${uploaded}, leecher downloaded ${downloaded})`)
+  const problems = []
+  if (s.uploaded > uploaded) problems.push(`the seeder's key uploaded ${s.uploaded} > the ${uploaded} bytes WebTorrent uploaded`)
+  if (l.downloaded > downloaded) problems.push(`the leecher's key downloaded ${l.downloaded} > the ${downloaded} bytes WebTorrent downloaded`)
+  if (l.completed > 1) problems.push(`the leecher's key completed ${l.completed} times`)
+  for (const [role, stats] of [['seeder', s], ['leecher', l]]) {
+    const hashes = (stats.torrents ?? []).map((t) => t.info_hash)
+    if (JSON.stringify(hashes) !== JSON.stringify([infoHash])) {
+      problems.push(`the ${role}'s key lists torrents ${JSON.stringify(hashes)}, expected [${infoHash}]`)
+    }
+  }
+  if (problems.length) throw new TransferError(`the keys' stats are wrong: ${problems.join('; ')}`)
+}
+
+// The tracker's refusal counters: the wrong key counted as ws/key_unknown,
+// and nothing of the run as key_missing (a key the tracker could not read).
+async function checkRefusals (priv) {
+  const counts = await priv.tracker.refusals()
+  const nonZero = [...counts].filter(([, n]) => n > 0)
+  log(`tracker: refusals ${nonZero.map(([k, n]) => `${k}=${n}`).join(', ') || 'none'}`)
+  if (!(counts.get('ws/key_unknown') >= 1)) {
+    throw new TransferError('aquatic_refused_requests_total{protocol="ws",reason="key_unknown"} ' +
+      'is 0 after an announce with an unknown key')
+  }
+  const missing = nonZero.filter(([k]) => k.endsWith('/key_missing'))
+  if (missing.length) {
+    throw new TransferError(`the tracker found no valid key in announces of this run: ${JSON.stringify(missing)}`)
+  }
+}
+
+// `urls`: each browser's tracker URL ({ seeder, leecher }; the same URL
+// unless --private). `priv`: null, or the private tracker, the keys and the
+// wrong-key URL.
+async function transfer (opts, tmp, puppeteer, origin, urls, payload, browsers, priv) {
   const [seeder, leecher] = browsers
   // Both at once: each launch waits mostly on its own browser's start-up.
   // allSettled: a failed launch must not leave the other one starting
@@ -490,7 +763,7 @@ async function transfer (opts, tmp, puppeteer, origin, trackerUrl, payload, brow
     for (const b of browsers) lines.push(`${b.name} torrents: ${await b.status()}`)
     return lines.join('\n  ')
   }
-  const expectOnlyOurTracker = (who, announce) => {
+  const expectOnlyOurTracker = (who, announce, trackerUrl) => {
     if (JSON.stringify(announce) !== JSON.stringify([trackerUrl])) {
       throw new TransferError(`${who} announces to ${JSON.stringify(announce)}, expected only ${trackerUrl}`)
     }
@@ -499,17 +772,19 @@ async function transfer (opts, tmp, puppeteer, origin, trackerUrl, payload, brow
   let seeded
   try {
     seeded = await withDeadline(
-      seeder.page.evaluate((url) => window.e2e.seed(url), trackerUrl), remaining(), 'timeout')
+      seeder.page.evaluate((url) => window.e2e.seed(url), urls.seeder), remaining(), 'timeout')
   } catch (err) {
     if (!(err instanceof TransferError)) throw new TransferError(`seeder: ${err.message}`)
     throw new TransferError(await timeoutReport('the seeder got no tracker reply'))
   }
-  expectOnlyOurTracker('the seeder', seeded.announce)
+  expectOnlyOurTracker('the seeder', seeded.announce, urls.seeder)
   log(`seeder: seeding ${seeded.infoHash}, the tracker replied`)
+
+  if (priv) await checkWrongKey(leecher, priv, seeded.infoHash, remaining)
 
   // Nothing but the info hash and our tracker: the metadata comes from the
   // seeder (ut_metadata), the seeder's address from the tracker.
-  const magnet = `magnet:?xt=urn:btih:${seeded.infoHash}&tr=${encodeURIComponent(trackerUrl)}`
+  const magnet = `magnet:?xt=urn:btih:${seeded.infoHash}&tr=${encodeURIComponent(urls.leecher)}`
   log(`leecher: downloading ${magnet}`)
   const transferStart = performance.now()
   let got
@@ -521,12 +796,16 @@ async function transfer (opts, tmp, puppeteer, origin, trackerUrl, payload, brow
     throw new TransferError(await timeoutReport('the leecher did not complete the download'))
   }
   const elapsed = (performance.now() - transferStart) / 1000
-  expectOnlyOurTracker('the leecher', got.announce)
+  expectOnlyOurTracker('the leecher', got.announce, urls.leecher)
 
   const want = sha256Hex(payload)
   if (got.length !== payload.length || got.sha256 !== want) {
     throw new TransferError(`the leecher got ${got.length} bytes with SHA-256 ${got.sha256}, ` +
       `the seeder has ${payload.length} bytes with SHA-256 ${want}`)
+  }
+  if (priv) {
+    await checkKeyStats(seeder, leecher, priv, seeded.infoHash)
+    await checkRefusals(priv)
   }
   return elapsed
 }
@@ -550,14 +829,16 @@ async function run (opts, cleanup) {
   // port between the probe and aquatic's bind: then try another port.
   let tracker = null
   let port
+  const privateTracker = opts.private ? new PrivateTracker(tmp) : null
   cleanup.add(() => tracker?.stop())
   cleanup.addKill(() => tracker?.proc?.kill('SIGKILL'))
   for (let attempt = 1; ; attempt++) {
     port = await pickPort(host)
+    await privateTracker?.pickPorts(port)
     const config = path.join(tmp, 'aquatic.toml')
-    writeAquaticConfig(config, port, tls, opts.combined)
+    writeAquaticConfig(config, port, tls, opts.combined, privateTracker)
     tracker = new Tracker([opts.aquaticBin, opts.combined ? 'run' : 'ws', '-c', config],
-      path.join(tmp, `tracker-${attempt}.log`))
+      path.join(tmp, `tracker-${attempt}.log`), tmp)
     tracker.start()
     const problem = await waitReady(tracker, host, port, tls, opts.readyTimeoutMs)
     if (!problem) break
@@ -571,6 +852,29 @@ async function run (opts, cleanup) {
   }
   const trackerUrl = `${opts.scheme}://${hostUrl}:${port}`
   log(`tracker: ready at ${trackerUrl}`)
+  let urls = { seeder: trackerUrl, leecher: trackerUrl }
+  let priv = null
+  if (privateTracker) {
+    const keys = [await privateTracker.createKey(opts.readyTimeoutMs),
+      await privateTracker.createKey(opts.readyTimeoutMs)]
+    const wrong = await privateTracker.unknownKey(keys)
+    log(`tracker: API on 127.0.0.1:${privateTracker.apiPort} made keys ${keys[0]} (seeder) ` +
+      `and ${keys[1]} (leecher); ${wrong} is unknown to it`)
+    for (const [i, role] of ['seeder', 'leecher'].entries()) {
+      if ([role, 'both'].includes(opts.wrongKey)) {
+        log(`--wrong-key: the ${role} announces with an unknown key`)
+        keys[i] = await privateTracker.unknownKey([...keys, wrong])
+      }
+    }
+    urls = { seeder: `${trackerUrl}/${keys[0]}`, leecher: `${trackerUrl}/${keys[1]}` }
+    log(`announce: seeder ${urls.seeder}, leecher ${urls.leecher}`)
+    priv = {
+      tracker: privateTracker,
+      seederKey: keys[0],
+      leecherKey: keys[1],
+      wrongUrl: `${trackerUrl}/${wrong}`
+    }
+  }
 
   const server = await startPageServer(opts.npmDir, payload)
   cleanup.add(() => new Promise((resolve) => {
@@ -586,7 +890,7 @@ async function run (opts, cleanup) {
 
   let elapsed
   try {
-    elapsed = await transfer(opts, tmp, puppeteer, origin, trackerUrl, payload, browsers)
+    elapsed = await transfer(opts, tmp, puppeteer, origin, urls, payload, browsers, priv)
   } catch (err) {
     if (err instanceof TransferError) {
       const state = tracker.running ? 'running' : `exited with code ${tracker.exitCode}`
@@ -598,8 +902,9 @@ async function run (opts, cleanup) {
     throw new TransferError(`tracker exited with code ${tracker.exitCode} during the test:\n` +
       tracker.outputTail())
   }
-  log(`PASS: ${trackerUrl}: ${opts.sizeKib} KiB from browser to browser in ` +
-    `${elapsed.toFixed(2)} s, SHA-256 matches`)
+  log(`PASS: ${trackerUrl}${priv ? '/KEY (private, a key per browser)' : ''}: ` +
+    `${opts.sizeKib} KiB from browser to browser in ${elapsed.toFixed(2)} s, SHA-256 matches` +
+    (priv ? '; wrong key refused, keys\' stats match' : ''))
 }
 
 async function main () {
