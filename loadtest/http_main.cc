@@ -27,6 +27,7 @@ constexpr LoadTestTool<HttpLoadTestConfig> kTool{
     [](const HttpLoadTestConfig& config) -> const std::string& {
       return config.requests().info_hash_file();
     },
+    /*key_file=*/nullptr,
     RunAndSummarize,
 };
 

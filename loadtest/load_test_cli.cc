@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "loadtest/config/loadtest_config_io.h"
+#include "loadtest/peer_keys.h"
 
 namespace aquatic::loadtest::internal {
 namespace {
@@ -16,16 +17,25 @@ constexpr int kExitRuntimeError = 1;
 constexpr int kExitUsage = 2;
 
 std::string Usage(const ErasedLoadTestTool& tool) {
-  const bool writes_hashes = static_cast<bool>(tool.info_hash_file);
+  const char* write_help = "";
+  if (tool.info_hash_file && tool.key_file) {
+    write_help =
+        "  -w       write [requests] info_hash_file (an allow list) and key_file (the\n"
+        "           peers' keys), those that are set, and exit\n";
+  } else if (tool.info_hash_file) {
+    write_help = "  -w       write [requests] info_hash_file (an allow list) and exit\n";
+  } else if (tool.key_file) {
+    write_help = "  -w       write [requests] key_file (the peers' keys) and exit\n";
+  }
   return absl::StrCat(
-      "Usage: ", tool.name, " [-c FILE] [-p] [-P]", writes_hashes ? " [-w]" : "", "\n\n",
+      "Usage: ", tool.name, " [-c FILE] [-p] [-P]", *write_help != '\0' ? " [-w]" : "", "\n\n",
       tool.description,
       "\n"
       "Options:\n"
       "  -c FILE  load the configuration from FILE (TOML; missing keys keep their defaults)\n"
       "  -p       print the default configuration, with comments, and exit\n"
       "  -P       print the effective configuration (defaults plus -c FILE) and exit\n",
-      writes_hashes ? "  -w       write [requests] info_hash_file (an allow list) and exit\n" : "",
+      write_help,
       "  -h       print this help and exit\n");
 }
 
@@ -65,7 +75,8 @@ int RunLoadTestCli(const ErasedLoadTestTool& tool, google::protobuf::Message* co
       print_defaults = true;
     } else if (arg == "-P" || arg == "--print-parsed-config") {
       print_effective = true;
-    } else if (tool.info_hash_file && (arg == "-w" || arg == "--write-info-hashes")) {
+    } else if ((tool.info_hash_file || tool.key_file) &&
+               (arg == "-w" || arg == "--write-info-hashes")) {
       write_hashes_only = true;
     } else if (arg == "-c" || arg == "--config-file") {
       if (i + 1 >= argc) return UsageError(tool, "-c needs a FILE");
@@ -90,8 +101,12 @@ int RunLoadTestCli(const ErasedLoadTestTool& tool, google::protobuf::Message* co
 
   const uint64_t seed = tool.configured_seed() != 0 ? tool.configured_seed() : ClockSeed();
   const std::string hash_file = tool.info_hash_file ? tool.info_hash_file() : "";
-  if (write_hashes_only && hash_file.empty()) {
-    return UsageError(tool, "-w needs [requests] info_hash_file in the config");
+  const std::string key_file = tool.key_file ? tool.key_file() : "";
+  if (write_hashes_only && hash_file.empty() && key_file.empty()) {
+    const char* keys = !tool.key_file         ? "info_hash_file"
+                       : !tool.info_hash_file ? "key_file"
+                                              : "info_hash_file or key_file";
+    return UsageError(tool, absl::StrCat("-w needs [requests] ", keys, " in the config"));
   }
   if (!hash_file.empty()) {
     const WorkloadOptions options = tool.workload(seed);
@@ -102,8 +117,17 @@ int RunLoadTestCli(const ErasedLoadTestTool& tool, google::protobuf::Message* co
     std::fprintf(stderr, "%s load test: wrote %u info hashes (seed %llu) to %s\n", tool.name,
                  options.number_of_torrents, static_cast<unsigned long long>(seed),
                  hash_file.c_str());
-    if (write_hashes_only) return 0;
   }
+  if (!key_file.empty()) {
+    // The keys depend on the peer index alone, not on the seed.
+    const uint32_t peers = tool.workload(seed).number_of_peers;
+    if (absl::Status written = PeerKeys(peers).WriteKeyFile(key_file); !written.ok()) {
+      return Fail(tool, written.message(), kExitRuntimeError);
+    }
+    std::fprintf(stderr, "%s load test: wrote the keys of %u peers to %s\n", tool.name, peers,
+                 key_file.c_str());
+  }
+  if (write_hashes_only) return 0;
   if (absl::Status status = tool.run(seed); !status.ok()) {
     return Fail(tool, status.message(), kExitRuntimeError);
   }

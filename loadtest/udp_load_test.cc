@@ -25,6 +25,7 @@
 #include "loadtest/config/loopback_address.h"
 #include "loadtest/config/udp_loadtest_config.h"
 #include "loadtest/load_clock.h"
+#include "loadtest/peer_keys.h"
 #include "loadtest/published_counts.h"
 #include "loadtest/workload.h"
 
@@ -36,6 +37,7 @@ namespace udp = ::aquatic::codec::udp;
 // Datagrams per sendmmsg/recvmmsg call.
 constexpr size_t kBatch = 64;
 constexpr size_t kSendBufferSize = udp::ScrapeRequest::kMaxSize;
+static_assert(udp::AnnounceRequest::kMaxSize <= kSendBufferSize);
 // Larger than any valid response (an IPv6 announce response with 200 peers).
 constexpr size_t kRecvBufferSize = 4096;
 static_assert(udp::AnnounceResponseV6::kMaxSize <= kRecvBufferSize);
@@ -101,6 +103,8 @@ struct SocketState {
 struct WorkerSettings {
   const UdpLoadTestConfig* config = nullptr;
   const Workload* workload = nullptr;
+  // [requests] private_keys: the URL data of every peer; null when off.
+  const PeerKeys* peer_keys = nullptr;
   LoopbackAddress server;
   size_t worker_index = 0;
   size_t total_sockets = 0;
@@ -154,6 +158,7 @@ class Worker {
       : settings_(settings),
         config_(*settings.config),
         workload_(*settings.workload),
+        peer_keys_(settings.peer_keys),
         sampler_(workload_, settings.worker_index),
         fill_(config_.mode() == LOAD_TEST_MODE_FILL),
         timeout_ms_(config_.network().request_timeout_ms()),
@@ -313,6 +318,8 @@ class Worker {
     }
     announce_.key = static_cast<uint32_t>(peer);
     announce_.port = Workload::PeerPort(peer);
+    // Precomputed "/announce/KEY": a copy of 42 bytes, nothing formatted.
+    if (peer_keys_ != nullptr) announce_.url_data.assign(peer_keys_->url_data(peer));
   }
 
   static size_t Checked(const absl::StatusOr<size_t>& size) { return size.ok() ? *size : 0; }
@@ -485,6 +492,7 @@ class Worker {
   const WorkerSettings settings_;
   const UdpLoadTestConfig& config_;
   const Workload& workload_;
+  const PeerKeys* const peer_keys_;
   WorkloadSampler sampler_;
   const bool fill_;
   const int64_t timeout_ms_;
@@ -550,6 +558,10 @@ absl::StatusOr<UdpLoadTestResult> RunUdpLoadTest(const UdpLoadTestConfig& config
   }
   absl::StatusOr<Workload> workload = Workload::Create(ToWorkloadOptions(config, seed));
   if (!workload.ok()) return workload.status();
+  std::unique_ptr<const PeerKeys> peer_keys;
+  if (config.requests().private_keys()) {
+    peer_keys = std::make_unique<const PeerKeys>(workload->number_of_peers());
+  }
 
   const bool fill = config.mode() == LOAD_TEST_MODE_FILL;
   const int64_t warmup_ms = fill ? 0 : int64_t{config.warmup()} * 1000;
@@ -565,6 +577,7 @@ absl::StatusOr<UdpLoadTestResult> RunUdpLoadTest(const UdpLoadTestConfig& config
     WorkerSettings settings;
     settings.config = &config;
     settings.workload = &*workload;
+    settings.peer_keys = peer_keys.get();
     settings.server = *server;
     settings.worker_index = w;
     settings.total_sockets = workers * config.network().sockets_per_worker();
@@ -661,6 +674,12 @@ void PrintUdpLoadTestSummary(const UdpLoadTestConfig& config, uint64_t seed,
                config.mode() == LOAD_TEST_MODE_FILL ? "fill" : "load", config.workers(),
                config.network().sockets_per_worker(), config.network().max_requests_in_flight(),
                static_cast<unsigned long long>(seed));
+  if (config.requests().private_keys()) {
+    std::fprintf(out,
+                 "private tracker keys: each of the %u peers sends its own in every announce "
+                 "(BEP 41 URL data /announce/KEY)\n",
+                 config.requests().number_of_peers());
+  }
   std::fprintf(out, "measured %.2f s%s\n\n", s,
                config.warmup() > 0 && config.mode() == LOAD_TEST_MODE_LOAD
                    ? absl::StrCat(" after ", config.warmup(), " s warm-up").c_str()
@@ -692,12 +711,13 @@ void PrintUdpLoadTestSummary(const UdpLoadTestConfig& config, uint64_t seed,
   std::fprintf(out,
                "RESULT announce_per_s=%.0f connect_per_s=%.0f scrape_per_s=%.0f "
                "error_per_s=%.0f errors=%llu timeouts=%llu avg_peers=%.2f duration_s=%.2f "
-               "announces=%llu sent=%llu filled=%llu cpu_percent=%.0f\n",
+               "announces=%llu sent=%llu filled=%llu cpu_percent=%.0f private_keys=%d\n",
                PerSecond(r.announce, s), PerSecond(r.connect, s), PerSecond(r.scrape, s),
                PerSecond(r.error, s), static_cast<unsigned long long>(r.error),
                static_cast<unsigned long long>(r.timeouts), avg_peers, s,
-               static_cast<unsigned long long>(r.announce), static_cast<unsigned long long>(r.sent), static_cast<unsigned long long>(r.filled),
-               cpu_percent);
+               static_cast<unsigned long long>(r.announce), static_cast<unsigned long long>(r.sent),
+               static_cast<unsigned long long>(r.filled), cpu_percent,
+               config.requests().private_keys() ? 1 : 0);
   std::fflush(out);
 }
 

@@ -2,8 +2,9 @@
 // several non-blocking UDP sockets, send the workload's connect / announce /
 // scrape mix in recvmmsg/sendmmsg batches, keep a bounded number of requests
 // in flight per socket, match responses by transaction id, and count
-// responses, errors and timeouts. Packets are built and parsed with the
-// generated codec (codec/udp/udp.codec.h) only.
+// responses, errors and timeouts. With [requests] private_keys, each announce
+// carries its peer's key (peer_keys.h) as BEP 41 URL data. Packets are built
+// and parsed with the generated codec (codec/udp/udp.codec.h) only.
 #ifndef AQUATIC_LOADTEST_UDP_LOAD_TEST_H_
 #define AQUATIC_LOADTEST_UDP_LOAD_TEST_H_
 
@@ -44,7 +45,7 @@ absl::StatusOr<UdpLoadTestResult> RunUdpLoadTest(const UdpLoadTestConfig& config
 // The summary table and the final machine-readable line:
 // RESULT announce_per_s=... connect_per_s=... scrape_per_s=... error_per_s=...
 //        errors=... timeouts=... avg_peers=... duration_s=... announces=... sent=...
-//        filled=... cpu_percent=...
+//        filled=... cpu_percent=... private_keys=0|1
 void PrintUdpLoadTestSummary(const UdpLoadTestConfig& config, uint64_t seed,
                              const UdpLoadTestResult& result, std::FILE* out);
 

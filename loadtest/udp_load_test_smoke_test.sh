@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs //loadtest:udp for about 2 s against the no-op responder on 127.0.0.1
 # and checks that announces were answered and the RESULT line is there; also
-# -p / -P round trip, -w, and the loopback-only rule.
+# -p / -P round trip, -w (info hashes and peer keys), a run with
+# [requests] private_keys, and the loopback-only rule.
 set -uo pipefail
 
 loadtest="$1"
@@ -32,6 +33,7 @@ seed = 42
 number_of_torrents = 1000
 number_of_peers = 5000
 info_hash_file = "${tmp}/hashes.txt"
+key_file = "${tmp}/keys.txt"
 TOML
 
 # -p prints defaults that load back; -P shows the file's values.
@@ -53,6 +55,15 @@ grep -q "loopback" "${tmp}/remote.err" || fail "no loopback error: $(cat "${tmp}
 [[ "$(wc -l <"${tmp}/hashes.txt")" == 1000 ]] || fail "info hash file has not 1000 lines"
 grep -qvE '^[0-9a-f]{40}$' "${tmp}/hashes.txt" && fail "info hash file has a bad line"
 cp "${tmp}/hashes.txt" "${tmp}/hashes1.txt"
+# ... and the keys of all 5000 peers: 32 letters and digits each, distinct,
+# the same for any seed.
+[[ "$(wc -l <"${tmp}/keys.txt")" == 5000 ]] || fail "key file has not 5000 lines"
+grep -qvE '^[0-9A-Za-z]{32}$' "${tmp}/keys.txt" && fail "key file has a bad line"
+[[ "$(sort -u "${tmp}/keys.txt" | wc -l)" == 5000 ]] || fail "key file repeats keys"
+sed 's/^seed = 42$/seed = 43/; s/keys\.txt/keys43.txt/; /^info_hash_file/d' "${tmp}/load.toml" \
+  >"${tmp}/keys43.toml"
+"${loadtest}" -c "${tmp}/keys43.toml" -w 2>/dev/null || fail "-w with key_file alone failed"
+cmp -s "${tmp}/keys.txt" "${tmp}/keys43.txt" || fail "another seed wrote other keys"
 
 # The load run itself.
 timeout 30 "${loadtest}" -c "${tmp}/load.toml" >"${tmp}/run.out" 2>"${tmp}/run.err"
@@ -67,6 +78,30 @@ announce="$(sed -n 's/.*announce_per_s=\([0-9]*\).*/\1/p' <<<"${result}")"
 errors="$(sed -n 's/.* errors=\([0-9]*\).*/\1/p' <<<"${result}")"
 [[ "${errors}" == 0 ]] || fail "errors from the no-op responder: ${result}"
 grep -q "connect/s" "${tmp}/run.out" || fail "no progress line"
+[[ "${result}" == *" private_keys=0" ]] || fail "RESULT does not say private_keys=0: ${result}"
+
+# Every announce with its peer's key (the responder does not check it).
+cat >"${tmp}/private.toml" <<TOML
+server_address = "127.0.0.1:${port}"
+duration = 2
+progress = false
+[network]
+sockets_per_worker = 2
+[requests]
+seed = 42
+number_of_torrents = 1000
+number_of_peers = 5000
+weight_scrape = 0
+private_keys = true
+TOML
+timeout 30 "${loadtest}" -c "${tmp}/private.toml" >"${tmp}/private.out" 2>&1 ||
+  fail "private_keys run failed: $(tail -n 3 "${tmp}/private.out")"
+result="$(tail -n 1 "${tmp}/private.out")"
+[[ "${result}" == *" private_keys=1" ]] || fail "RESULT does not say private_keys=1: ${result}"
+grep -q "^private tracker keys: each of the 5000 peers" "${tmp}/private.out" ||
+  fail "the summary does not mention the keys"
+announce="$(sed -n 's/.*announce_per_s=\([0-9]*\).*/\1/p' <<<"${result}")"
+[[ -n "${announce}" && "${announce}" -gt 0 ]] || fail "no announce responses with keys: ${result}"
 
 # Fill mode announces every peer once and stops early.
 cat >"${tmp}/fill.toml" <<TOML

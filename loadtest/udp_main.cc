@@ -25,6 +25,9 @@ constexpr LoadTestTool<UdpLoadTestConfig> kTool{
     [](const UdpLoadTestConfig& config) -> const std::string& {
       return config.requests().info_hash_file();
     },
+    [](const UdpLoadTestConfig& config) -> const std::string& {
+      return config.requests().key_file();
+    },
     RunAndSummarize,
 };
 

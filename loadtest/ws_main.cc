@@ -26,6 +26,7 @@ constexpr LoadTestTool<WsLoadTestConfig> kTool{
     PrintWsLoadTestConfig,
     ToWorkloadOptions,
     /*info_hash_file=*/nullptr,
+    /*key_file=*/nullptr,
     RunAndSummarize,
 };
 

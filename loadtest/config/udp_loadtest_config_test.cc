@@ -23,6 +23,8 @@ TEST(UdpLoadTestConfigTest, DefaultsPrintWithCommentsAndParseBack) {
   EXPECT_NE(text.find("peer_seeder_probability_percent = 75"), std::string::npos);
   EXPECT_NE(text.find("mode = \"load\""), std::string::npos);
   EXPECT_NE(text.find("# One of: \"load\", \"fill\"."), std::string::npos);
+  EXPECT_NE(text.find("private_keys = false"), std::string::npos);
+  EXPECT_NE(text.find("key_file = \"\""), std::string::npos);
   // Every key line has a comment line above it.
   const std::vector<std::string> lines = absl::StrSplit(text, '\n');
   int keys = 0;
@@ -44,13 +46,16 @@ TEST(UdpLoadTestConfigTest, ChangedValuesRoundTrip) {
   absl::StatusOr<UdpLoadTestConfig> parsed = ParseUdpLoadTestConfig(
       "server_address = \"[::1]:6969\"\nworkers = 2\nduration = 5\nmode = \"fill\"\n"
       "[network]\nsockets_per_worker = 8\n"
-      "[requests]\nseed = 42\nweight_scrape = 0\ninfo_hash_file = \"/tmp/x\"\n",
+      "[requests]\nseed = 42\nweight_scrape = 0\ninfo_hash_file = \"/tmp/x\"\n"
+      "private_keys = true\nkey_file = \"/tmp/keys\"\n",
       "test.toml");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->workers(), 2u);
   EXPECT_EQ(parsed->mode(), LOAD_TEST_MODE_FILL);
   EXPECT_EQ(parsed->network().sockets_per_worker(), 8u);
   EXPECT_EQ(parsed->requests().seed(), 42u);
+  EXPECT_TRUE(parsed->requests().private_keys());
+  EXPECT_EQ(parsed->requests().key_file(), "/tmp/keys");
   EXPECT_EQ(parsed->requests().number_of_torrents(), 10000u);  // default kept
 
   absl::StatusOr<UdpLoadTestConfig> again =

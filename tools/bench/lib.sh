@@ -28,8 +28,10 @@
 # tcp_port_listening), per run start_load_tester and finish_run, cpu_ticks /
 # busy_ticks / rss_kb / now around the measured window, server_cpu and
 # other_cpu_percent, field to read the load tester's `RESULT key=value ...`
-# line, stop_server; for the report: median_column, median, ratio, table_header
-# / table_row, machine_line.
+# line (mostly_errors to check it), stop_server; for the report: median_column,
+# median, ratio, table_header / table_row, machine_line. The aquatic cases'
+# config sections: storage_section, private_section (and insert_keys for the
+# keys of a private case); with_baseline and its helpers for BASELINE.
 #
 # Globals the functions use are named at each function; everything else is an
 # argument.
@@ -112,28 +114,64 @@ build_and_copy() {
 
 # --- the baseline binary --------------------------------------------------------
 # with_baseline NAMES...: the names, each aquatic one followed by its
-# NAME@baseline twin when BASELINE is set (not the storage cases: an earlier
-# binary may have no [storage]).
+# NAME@baseline twin when BASELINE is set (not the storage and private cases:
+# an earlier binary may have no [storage] or [private]).
 with_baseline() {
   local name out=()
   for name in "$@"; do
     out+=("${name}")
-    [[ -n "${BASELINE}" && "${name}" == aquatic* && "${name}" != *-sqlite ]] &&
-      out+=("${name}@baseline")
+    [[ -n "${BASELINE}" && "${name}" == aquatic* && "${name}" != *-sqlite &&
+       "${name}" != *-private ]] && out+=("${name}@baseline")
   done
   echo "${out[*]}"
 }
 
 # storage_section NAME FILE: the [storage] keys of an aquatic case: SQLite in
-# FILE for the *-sqlite cases, none otherwise; nothing for a baseline binary,
-# which may predate [storage].
+# FILE for the *-sqlite and *-private cases, none otherwise; nothing for a
+# baseline binary, which may predate [storage].
 storage_section() {
   [[ "$1" == *@baseline ]] && return 0
-  if [[ "$1" == *-sqlite ]]; then
+  if [[ "$1" == *-sqlite || "$1" == *-private ]]; then
     printf '[storage]\nbackend = "sqlite"\npath = "%s"\n' "$2"
   else
     printf '[storage]\nbackend = "none"\n'
   fi
+}
+
+# private_section NAME: the [private] keys of an aquatic case: keys required
+# for the *-private cases (their keys come from insert_keys), nothing otherwise.
+private_section() {
+  [[ "$1" == *-private ]] && printf '[private]\nmode = "keys"\n'
+  return 0
+}
+
+# insert_keys DB KEY_FILE COUNT: adds every line of KEY_FILE (a load tester's
+# [requests] key_file) to the aquatic_keys table of the SQLite file DB, never
+# expiring, in one transaction; DB must hold aquatic's schema (version 3 or
+# later: start aquatic on it once). Leaves DB one self-contained file (no WAL),
+# ready to copy. Fails, saying why, unless aquatic_keys then holds exactly
+# COUNT keys. Needs python3 with its sqlite3 module.
+insert_keys() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import sqlite3, sys
+db, key_file, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(key_file) as lines:
+    keys = [line.strip() for line in lines if line.strip()]
+connection = sqlite3.connect(db)
+try:
+    version = connection.execute("SELECT MAX(version) FROM aquatic_schema_version").fetchone()[0]
+    if version is None or version < 3:
+        sys.exit(f"{db}: schema version {version}, keys need 3 or later")
+    with connection:  # one transaction
+        connection.executemany(
+            "INSERT INTO aquatic_keys (key, valid_until) VALUES (?, 0)", ((k,) for k in keys))
+    count = connection.execute("SELECT COUNT(*) FROM aquatic_keys").fetchone()[0]
+    connection.execute("PRAGMA journal_mode=DELETE")
+finally:
+    connection.close()
+if count != expected:
+    sys.exit(f"{db}: {count} keys in aquatic_keys, expected {expected}")
+PY
 }
 
 case_base() { echo "${1%@baseline}"; }  # NAME: the case without @baseline
@@ -252,6 +290,13 @@ finish_run() {
     echo "$1 $2 FAILED" >>"$3"
     return 1
   fi
+}
+
+# mostly_errors ERRORS ANSWERS: whether ERRORS error responses are at least as
+# many as ANSWERS successful ones (a tracker refusing the load, e.g. keys it
+# does not know); false when ANSWERS is missing.
+mostly_errors() {
+  [[ -n "$1" && -n "$2" ]] && awk -v e="$1" -v a="$2" 'BEGIN { exit !(e > 0 && e >= a) }'
 }
 
 cpu_ticks() {  # PID: utime + stime of all threads

@@ -4,22 +4,36 @@
 #   aquatic-sqlite  the same with [storage] backend = "sqlite" (the default):
 #                completed counts written every flush_interval
 #                (announces with event=completed: 1% of seeders' announces)
+#   aquatic-private  aquatic-sqlite with [private] mode = "keys": each of the
+#                PEERS load-test peers announces with a key of its own
+#                (BEP 41 URL data /announce/KEY, [requests] private_keys of
+#                the load tester), all PEERS keys in the SQLite file and
+#                per-key transfer accounting on. Before the runs, one start
+#                of aquatic makes the schema, the keys go in one transaction
+#                (insert_keys, python3's sqlite3), and a 1 s probe checks that
+#                keyed announces are answered and keyless ones refused; each
+#                run starts from a copy of that file. UDP scrapes cannot carry
+#                a key (aquatic refuses them), so this case alone sends none
+#                (weight_scrape = 0; the others send 1 scrape per 100
+#                announces).
 #   opentracker  Debian's opentracker (allow-list build, IPv4)
 #   floor        tools/bench:noop_udp_responder, a stateless fixed reply with
 #                recvmmsg/sendmmsg: the most the kernel allows
 # Each server runs pinned to one core (taskset -c $BENCH_SERVER_CPU), the load
 # tester (//loadtest:udp) to the other; warm-up discarded; repeated. Reported:
-# announce responses/s, server CPU microseconds per answered request (from
-# /proc/PID/stat over the measured window only), and the ratios of aquatic to
-# opentracker and to the floor (medians). A second part fills aquatic and
-# opentracker with BENCH_FILL_PEERS peers over BENCH_FILL_TORRENTS torrents
-# and reports resident memory per peer (VmRSS).
+# announce responses/s (successful ones only: error responses are counted
+# apart, and a run with any is left out of the medians), server CPU
+# microseconds per answered request (from /proc/PID/stat over the measured
+# window only), and the ratios of aquatic to opentracker and to the floor
+# (medians). A second part fills aquatic and opentracker with
+# BENCH_FILL_PEERS peers over BENCH_FILL_TORRENTS torrents and reports
+# resident memory per peer (VmRSS).
 #
 # Knobs (environment):
 #   BENCH_DURATION=20       measured seconds per run
 #   BENCH_WARMUP=3          warm-up seconds per run (not measured)
 #   BENCH_REPEAT=3          runs per server
-#   BENCH_SERVERS="aquatic aquatic-sqlite opentracker floor"
+#   BENCH_SERVERS="aquatic aquatic-sqlite aquatic-private opentracker floor"
 #   BENCH_FILL_PEERS=1000000 BENCH_FILL_TORRENTS=100000 (BENCH_FILL_PEERS=0 skips)
 #   BENCH_FILL_TIMEOUT=180  most seconds for one fill
 #   BENCH_PORT=39100        first of the loopback ports used
@@ -32,15 +46,22 @@
 #
 # The last line is:
 #   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B;
-#   storage sqlite vs off: S.SS
-# ("n/a" where a server failed). Only loopback addresses are used. The parts
-# shared with http.sh and ws.sh are in tools/bench/lib.sh.
+#   storage sqlite vs off: S.SS; private vs sqlite: P.PP (cpu C.CC)
+# ("n/a" where a server failed). P.PP is the median announce responses/s of
+# aquatic-private over aquatic-sqlite's; C.CC aquatic-sqlite's CPU us/resp over
+# aquatic-private's (above 1: private mode costs less per response). If the
+# private case's key setup fails the script stops before measuring; if a
+# measured aquatic-private run got mostly error responses (keys refused) or
+# sent no keys, the last line says "private vs sqlite: FAILED (why)" and the
+# script exits 1.
+# Only loopback addresses are used. The parts shared with http.sh and ws.sh
+# are in tools/bench/lib.sh.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 # From lib.sh: DURATION WARMUP REPEAT SERVER_CPU LOAD_CPU SEED.
 
-SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic aquatic-sqlite opentracker floor})"
+SERVERS="$(with_baseline ${BENCH_SERVERS:-aquatic aquatic-sqlite aquatic-private opentracker floor})"
 FILL_PEERS="${BENCH_FILL_PEERS:-1000000}"
 FILL_TORRENTS="${BENCH_FILL_TORRENTS:-100000}"
 FILL_TIMEOUT="${BENCH_FILL_TIMEOUT:-180}"
@@ -63,7 +84,8 @@ LOADTEST="${work}/bin/udp"
 NOOP="${work}/bin/noop_udp_responder"
 
 # --- configs -----------------------------------------------------------------
-# load_config FILE PORT MODE TORRENTS PEERS DURATION WARMUP [HASH_FILE]
+# load_config FILE PORT MODE TORRENTS PEERS DURATION WARMUP [HASH_FILE] [KEYS]
+# KEYS "keys": every announce with its peer's key, no scrapes (the private case).
 load_config() {
   cat >"$1" <<TOML
 server_address = "127.0.0.1:$2"
@@ -81,6 +103,7 @@ number_of_torrents = $4
 number_of_peers = $5
 info_hash_file = "${8:-}"
 $([[ "$3" == fill ]] && echo "announce_peers_wanted = 1")
+$([[ "${9:-}" == keys ]] && printf 'private_keys = true\nweight_scrape = 0')
 TOML
 }
 
@@ -98,7 +121,11 @@ start_server() {
   local name="$1" port="$2" dir="$3"
   server_pid=""
   case "$(case_base "${name}")" in
-    aquatic | aquatic-sqlite)
+    aquatic | aquatic-sqlite | aquatic-private)
+      # A private case starts from the file with its keys (once made).
+      if [[ "${name}" == *-private && -n "${PRIVATE_DB}" ]]; then
+        cp "${PRIVATE_DB}" "${dir}/${name}-${port}.sqlite3" || return 1
+      fi
       cat >"${dir}/${name}.toml" <<TOML
 socket_workers = 1
 [network]
@@ -108,6 +135,7 @@ use_ipv6 = false
 mode = "allow"
 path = "${dir}/whitelist.txt"
 $(storage_section "${name}" "${dir}/${name}-${port}.sqlite3")
+$(private_section "${name}")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" udp -c "${dir}/${name}.toml" \
         >"${dir}/${name}.log" 2>&1 &
@@ -124,24 +152,84 @@ TOML
   await_server "${name}" "${port}" udp "${dir}/${name}.log" 50
 }
 
+# --- the private case's keys -------------------------------------------------
+# prepare_private_db DIR: makes ${work}/private-keys.sqlite3 (aquatic's schema
+# and the keys of all PEERS load-test peers) and sets PRIVATE_DB to it, so
+# that start_server copies it for each aquatic-private run; then checks, on
+# one such start, that announces with their keys are answered and announces
+# without keys refused (two load tests of 1 s). Dies on any failure: a broken
+# key setup must not pass as a result. DIR holds the allow list. Uses
+# run_port, work.
+PRIVATE_DB=""
+prepare_private_db() {
+  local dir="$1" db keys result announces errors loaded
+  { command -v python3 && python3 -c 'import sqlite3'; } >/dev/null 2>&1 ||
+    die "aquatic-private needs python3 with its sqlite3 module (or leave it out of BENCH_SERVERS)"
+  # The load tester derives each peer's key from the peer's index.
+  load_config "${work}/keys.toml" "${PORT}" load "${TORRENTS}" "${PEERS}" 1 0
+  printf 'key_file = "%s"\n' "${work}/keys.txt" >>"${work}/keys.toml"
+  "${LOADTEST}" -c "${work}/keys.toml" -w 2>/dev/null || die "writing the peers' keys failed"
+  # A first start of aquatic makes the schema; a clean stop closes the file.
+  run_port=$((run_port + 1))
+  start_server aquatic-private "${run_port}" "${dir}" || die "aquatic-private did not start"
+  stop_server
+  db="${dir}/aquatic-private-${run_port}.sqlite3"
+  insert_keys "${db}" "${work}/keys.txt" "${PEERS}" 2>"${work}/keys.err" ||
+    die "inserting the keys into ${db} failed: $(tail -n 3 "${work}/keys.err")"
+  PRIVATE_DB="${work}/private-keys.sqlite3"
+  mv "${db}" "${PRIVATE_DB}" || die "moving ${db} failed"
+
+  run_port=$((run_port + 1))
+  start_server aquatic-private "${run_port}" "${dir}" ||
+    die "aquatic-private did not start with ${PEERS} keys"
+  loaded="$(grep -o 'private tracker: [0-9]* keys' "${dir}/aquatic-private.log" | tail -n 1)"
+  for keys in keys none; do
+    load_config "${work}/probe.toml" "${run_port}" load "${TORRENTS}" "${PEERS}" 1 0 "" "${keys}"
+    timeout 30 taskset -c "${LOAD_CPU}" "${LOADTEST}" -c "${work}/probe.toml" \
+      >"${work}/probe.out" 2>&1
+    result="$(grep '^RESULT ' "${work}/probe.out" | tail -n 1)"
+    announces="$(field "${result}" announces)"
+    errors="$(field "${result}" errors)"
+    if [[ "${keys}" == keys ]]; then
+      [[ -n "${announces}" && "${announces}" -gt 0 && "${errors}" == 0 ]] ||
+        die "aquatic-private refused the load tester's keys (${loaded:-no key count logged}):" \
+          "${announces:-no} announces, ${errors:-no} errors in 1 s;" \
+          "server log: $(tail -n 3 "${dir}/aquatic-private.log" | tr '\n' ' ')"
+    else
+      [[ "${announces}" == 0 && -n "${errors}" && "${errors}" -gt 0 ]] ||
+        die "aquatic-private answered announces without a key (${announces:-no} announces," \
+          "${errors:-no} errors): [private] mode = \"keys\" is not in effect"
+    fi
+  done
+  stop_server
+  log "aquatic-private: ${loaded:-keys} from $(basename "${PRIVATE_DB}");" \
+    "probe: keyed announces answered, keyless ones refused"
+}
+
 # --- throughput --------------------------------------------------------------
 make_allow_list load "${TORRENTS}" "${PEERS}"
 load_config "${work}/load.toml" "${PORT}" load "${TORRENTS}" "${PEERS}" "${DURATION}" "${WARMUP}"
+load_config "${work}/load-private.toml" "${PORT}" load "${TORRENTS}" "${PEERS}" "${DURATION}" \
+  "${WARMUP}" "" keys
 
 declare -A RATES CPU_US
 results="${work}/results.txt"
 : >"${results}"
 log "throughput: ${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up) per server; servers on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU}"
 run_port="${PORT}"
+[[ " ${SERVERS} " == *" aquatic-private "* ]] && prepare_private_db "${work}/load"
+private_failed=""
 for run in $(seq "${REPEAT}"); do
   for name in ${SERVERS}; do
     run_port=$((run_port + 1))
-    sed -i "s/^server_address = .*/server_address = \"127.0.0.1:${run_port}\"/" "${work}/load.toml"
+    config="${work}/load.toml"
+    [[ "$(case_base "${name}")" == *-private ]] && config="${work}/load-private.toml"
+    sed -i "s/^server_address = .*/server_address = \"127.0.0.1:${run_port}\"/" "${config}"
     if ! start_server "${name}" "${run_port}" "${work}/load"; then
       echo "${name} ${run} FAILED" >>"${results}"
       continue
     fi
-    start_load_tester "${LOADTEST}" "${work}/load.toml" $((WARMUP + DURATION + 30))
+    start_load_tester "${LOADTEST}" "${config}" $((WARMUP + DURATION + 30))
     sleep "${WARMUP}"
     t0="$(now)"; c0="$(cpu_ticks "${server_pid}")"; b0="$(busy_ticks)"
     sleep "${DURATION}"
@@ -160,6 +248,20 @@ for run in $(seq "${REPEAT}"); do
     echo "${name} ${run} ${announce} ${scrape} ${errors} ${timeouts} ${cpu_pct} ${cpu_us} ${lt_cpu} ${other}" >>"${results}"
     log "$(printf '%-12s run %s: %9s announce/s  errors %s  timeouts %s  server CPU %s%%  %s us/response  load tester CPU %s%%  other %s%%' \
       "${name}" "${run}" "${announce}" "${errors}" "${timeouts}" "${cpu_pct}" "${cpu_us}" "${lt_cpu}" "${other}")"
+    # Keys refused although the probe passed (expired, revoked, a changed
+    # derivation), or none sent: the run did not measure private mode.
+    if [[ "$(case_base "${name}")" == *-private ]]; then
+      why=""
+      if [[ "$(field "${result}" private_keys)" != 1 ]]; then
+        why="the load tester sent no keys"
+      elif mostly_errors "${errors}" "$(field "${result}" announces)"; then
+        why="most responses were errors: ${errors} errors, $(field "${result}" announces) announces"
+      fi
+      if [[ -n "${why}" ]]; then
+        private_failed+="${private_failed:+, }run ${run}: ${why}"
+        log "${name} run ${run}: NOT A RESULT: ${why}"
+      fi
+    fi
   done
 done
 
@@ -169,7 +271,7 @@ if [[ "${FILL_PEERS}" -gt 0 ]]; then
   make_allow_list fill "${FILL_TORRENTS}" "${FILL_PEERS}"
   log "memory: ${FILL_PEERS} peers over ${FILL_TORRENTS} torrents"
   for name in ${SERVERS}; do
-    [[ "${name}" == floor || "${name}" == *-sqlite ]] && continue
+    [[ "${name}" == floor || "${name}" == *-sqlite || "${name}" == *-private ]] && continue
     BYTES_PER_PEER[${name}]=n/a
     run_port=$((run_port + 1))
     if ! start_server "${name}" "${run_port}" "${work}/fill"; then continue; fi
@@ -227,4 +329,7 @@ echo "ratios are of median announce responses/s; CPU us/resp is server CPU time 
 echo "other CPU is what the rest of the machine used meanwhile (in % of one core): high means a disturbed run"
 vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
 vs_off="$(ratio "${RATES[aquatic-sqlite]:-n/a}" "${RATES[aquatic]:-n/a}")"
-echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}${vs_baseline:+; vs baseline: ${vs_baseline}}"
+vs_private="$(ratio "${RATES[aquatic-private]:-n/a}" "${RATES[aquatic-sqlite]:-n/a}") (cpu $(ratio "${CPU_US[aquatic-sqlite]:-n/a}" "${CPU_US[aquatic-private]:-n/a}"))"
+[[ -n "${private_failed}" ]] && vs_private="FAILED (${private_failed})"
+echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}; private vs sqlite: ${vs_private}${vs_baseline:+; vs baseline: ${vs_baseline}}"
+[[ -z "${private_failed}" ]] || exit 1
