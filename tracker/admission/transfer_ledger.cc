@@ -1,7 +1,6 @@
 #include "tracker/admission/transfer_ledger.h"
 
 #include <algorithm>
-#include <cstring>
 #include <utility>
 
 #include "absl/hash/hash.h"
@@ -19,14 +18,20 @@ uint64_t Growth(uint64_t last, uint64_t now) { return now >= last ? now - last :
 TransferLedger::TransferLedger(Sink sink)
     : sink_(std::move(sink)), shards_(std::make_unique<std::array<Shard, kShards>>()) {}
 
+TransferLedger::PeerDigest TransferLedger::DigestOf(const TransferReport& report) {
+  const absl::string_view peer_id(reinterpret_cast<const char*>(report.peer_id.data()),
+                                  report.peer_id.size());
+  // Two hashes of the same bytes under different salts.
+  return PeerDigest{absl::HashOf(uint8_t{1}, report.key, report.info_hash, peer_id),
+                    absl::HashOf(uint8_t{2}, report.key, report.info_hash, peer_id)};
+}
+
 TransferDelta TransferLedger::Record(const TransferReport& report) {
-  PeerKey peer{report.key, report.info_hash, {}};
-  std::memcpy(peer.peer_id.data(), report.peer_id.data(),
-              std::min(report.peer_id.size(), peer.peer_id.size()));
+  const PeerDigest peer = DigestOf(report);
   const uint64_t uploaded = NonNegative(report.uploaded);
   const uint64_t downloaded = NonNegative(report.downloaded);
-  const size_t hash = absl::Hash<PeerKey>()(peer);
-  Shard& shard = (*shards_)[hash % kShards];
+  // The low word picks the slot in the shard; the high word the shard.
+  Shard& shard = (*shards_)[peer.high % kShards];
 
   TransferDelta delta;
   std::lock_guard<std::mutex> lock(shard.mutex);

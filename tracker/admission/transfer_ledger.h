@@ -73,18 +73,22 @@ class TransferLedger {
   size_t size() const;
 
  private:
-  struct PeerKey {
-    TrackerKey key;
-    InfoHash info_hash;
-    std::array<uint8_t, 20> peer_id;
-    bool operator==(const PeerKey& other) const {
-      return key == other.key && info_hash == other.info_hash && peer_id == other.peer_id;
+  // A peer is known by a 128-bit digest of (key, info hash, peer id) rather
+  // than by those 72 bytes: half the memory per peer, and lookups compare two
+  // words. Two peers would share an entry only on a 128-bit collision.
+  struct PeerDigest {
+    uint64_t high;
+    uint64_t low;
+    bool operator==(const PeerDigest& other) const {
+      return high == other.high && low == other.low;
     }
     template <typename H>
-    friend H AbslHashValue(H state, const PeerKey& peer) {
-      return H::combine(std::move(state), peer.key, peer.info_hash, peer.peer_id);
+    friend H AbslHashValue(H state, const PeerDigest& digest) {
+      return H::combine(std::move(state), digest.low);
     }
   };
+  static PeerDigest DigestOf(const TransferReport& report);
+
   struct LastReport {
     uint64_t uploaded;
     uint64_t downloaded;
@@ -92,7 +96,7 @@ class TransferLedger {
   };
   struct alignas(64) Shard {
     mutable std::mutex mutex;
-    absl::flat_hash_map<PeerKey, LastReport> peers;
+    absl::flat_hash_map<PeerDigest, LastReport> peers;
   };
   static constexpr size_t kShards = 64;
 

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace aquatic::storage {
@@ -72,25 +72,42 @@ absl::Status SqliteConnection::Error(absl::string_view what) const {
   }
 }
 
+namespace {
+
+// "$7" -> "?7": SQLite takes both, but it files "$N" under its name and
+// looks every name up by a linear scan, when the statement is prepared and
+// again when it is bound, which is quadratic in the parameters (a batch of
+// 500 rows has 2500). "?N" is the parameter numbered N, found in constant
+// time. Statements here hold no '$' in literals.
+std::string NumberedParameters(absl::string_view sql) {
+  std::string out(sql);
+  for (size_t i = 0; i + 1 < out.size(); ++i) {
+    if (out[i] == '$' && absl::ascii_isdigit(static_cast<unsigned char>(out[i + 1]))) {
+      out[i] = '?';
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<SqlRow>> SqliteConnection::Query(absl::string_view sql,
                                                             absl::Span<const SqlParam> params) {
+  const std::string numbered = NumberedParameters(sql);
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, numbered.data(), static_cast<int>(numbered.size()), &raw,
+                         nullptr) != SQLITE_OK) {
     return Error("prepare");
   }
   Statement statement(raw);
+  // ?N is parameter N: params[N - 1].
   const int parameter_count = sqlite3_bind_parameter_count(raw);
+  if (static_cast<size_t>(parameter_count) > params.size()) {
+    return absl::InternalError(absl::StrCat(Describe(), ": parameter ?", parameter_count,
+                                            " not given"));
+  }
   for (int i = 1; i <= parameter_count; ++i) {
-    // "$7" is params[6].
-    const char* name = sqlite3_bind_parameter_name(raw, i);
-    size_t number = 0;
-    if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &number) ||
-        number == 0 || number > params.size()) {
-      return absl::InternalError(
-          absl::StrCat(Describe(), ": parameter ", name == nullptr ? "?" : name, " not given"));
-    }
-    const SqlParam& param = params[number - 1];
+    const SqlParam& param = params[i - 1];
     const int bound =
         std::holds_alternative<int64_t>(param)
             ? sqlite3_bind_int64(raw, i, std::get<int64_t>(param))
