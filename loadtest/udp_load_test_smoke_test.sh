@@ -41,7 +41,11 @@ TOML
 grep -q '^# ' "${tmp}/defaults.toml" || fail "-p printed no comments"
 "${loadtest}" -c "${tmp}/defaults.toml" -P >"${tmp}/defaults2.toml" || fail "-c defaults -P failed"
 cmp -s "${tmp}/defaults.toml" "${tmp}/defaults2.toml" || fail "-p output does not parse back to itself"
-"${loadtest}" -c "${tmp}/load.toml" -P | grep -q "^server_address = \"127.0.0.1:${port}\"" ||
+# Into a file first: `-P | grep -q` fails under pipefail whenever grep exits
+# before -P has written everything (SIGPIPE).
+"${loadtest}" -c "${tmp}/load.toml" -P >"${tmp}/load-printed.toml" ||
+  fail "-c load.toml -P failed"
+grep -q "^server_address = \"127.0.0.1:${port}\"" "${tmp}/load-printed.toml" ||
   fail "-P does not show the configured server_address"
 
 # Only loopback targets.

@@ -18,7 +18,8 @@ grep -q 'echo "http ratio vs opentracker: .*; keep-alive: .*; tls: ' "${script}"
   { echo "FAIL: no ratio line"; exit 1; }
 grep -q '^  trap cleanup EXIT' "${lib}" || { echo "FAIL: no cleanup trap in lib.sh"; exit 1; }
 grep -q '^make_work_dir ' "${script}" || { echo "FAIL: http.sh makes no work folder"; exit 1; }
-bash "${script}" -h | grep -q 'BENCH_DURATION' || { echo "FAIL: -h does not list the knobs"; exit 1; }
+help="$(bash "${script}" -h)"
+grep -q 'BENCH_DURATION' <<<"${help}" || { echo "FAIL: -h does not list the knobs"; exit 1; }
 if BENCH_CASES=bogus bash "${script}" 2>/dev/null; then echo "FAIL: a bad case was accepted"; exit 1; fi
 if BENCH_DURATION=x bash "${script}" 2>/dev/null; then echo "FAIL: a bad number was accepted"; exit 1; fi
 echo PASS
