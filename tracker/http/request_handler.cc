@@ -52,13 +52,14 @@ std::string IpText(absl::Span<const uint8_t> ip) {
   return text;
 }
 
-}  // namespace
-
-std::string HttpRequestHandler::Failure(absl::string_view reason) {
+// A bencoded failure response.
+std::string HttpFailure(absl::string_view reason) {
   wire::FailureResponse failure;
   failure.failure_reason = std::string(reason);
   return Encode(failure, reason.size() + 32);
 }
+
+}  // namespace
 
 std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
   const size_t comma = header_value.rfind(',');
@@ -73,11 +74,13 @@ std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
   return std::nullopt;
 }
 
-HttpRequestHandler::HttpRequestHandler(const HttpProtocolSettings& settings,
-                                       HttpTorrentEngine* engine,
-                                       const AccessListHolder* access_list,
-                                       WorkerCounters<HttpCounter> counters, uint64_t random_seed,
-                                       admission::Admission* admission)
+template <typename PeerData>
+HttpRequestHandler<PeerData>::HttpRequestHandler(const HttpProtocolSettings& settings,
+                                                 Engine* engine,
+                                                 const AccessListHolder* access_list,
+                                                 WorkerCounters<HttpCounter> counters,
+                                                 uint64_t random_seed,
+                                                 admission::Admission* admission)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
@@ -85,13 +88,16 @@ HttpRequestHandler::HttpRequestHandler(const HttpProtocolSettings& settings,
       counters_(counters),
       random_(random_seed) {}
 
-HttpAnswer HttpRequestHandler::Fail(absl::string_view reason, size_t ip_index) {
+template <typename PeerData>
+HttpAnswer HttpRequestHandler<PeerData>::Fail(absl::string_view reason, size_t ip_index) {
   counters_.Add(HttpCounter::kFailureResponses, ip_index);
-  return HttpAnswer{200, Failure(reason)};
+  return HttpAnswer{200, HttpFailure(reason)};
 }
 
-HttpAnswer HttpRequestHandler::Handle(absl::string_view target,
-                                      const std::optional<SocketAddress>& peer_ip, uint32_t now) {
+template <typename PeerData>
+HttpAnswer HttpRequestHandler<PeerData>::Handle(absl::string_view target,
+                                                const std::optional<SocketAddress>& peer_ip,
+                                                uint32_t now) {
   const size_t ip_index = peer_ip.has_value() && peer_ip->is_ipv6() ? 1 : 0;
   const size_t question = target.find('?');
   const absl::string_view query =
@@ -112,9 +118,11 @@ HttpAnswer HttpRequestHandler::Handle(absl::string_view target,
   return HttpAnswer{404, "not found\n"};
 }
 
-HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_view path_key,
-                                        const SocketAddress& peer, size_t ip_index,
-                                        uint32_t now) {
+template <typename PeerData>
+HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
+                                                  absl::string_view path_key,
+                                                  const SocketAddress& peer, size_t ip_index,
+                                                  uint32_t now) {
   wire::AnnounceRequest request;
   if (absl::Status status = wire::ParseQuery(query, &request); !status.ok()) {
     return Fail(absl::StrCat("invalid announce: ", status.message()), ip_index);
@@ -128,11 +136,6 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
   if (!access_list_.Current().Allows(request.info_hash)) {
     return Fail("info hash not allowed", ip_index);
   }
-  if (admission_.keys_required()) {
-    admission_.Account(admission::TransferReport{tracker_key, request.info_hash, request.peer_id,
-                                                 request.uploaded, request.downloaded,
-                                                 ToPeerEvent(request.event), now});
-  }
   const size_t max_peers =
       request.numwant <= 0
           ? settings_.max_response_peers
@@ -145,7 +148,7 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
   std::vector<wire::Peer> dict_peers;
   auto run = [&](auto key) {
     using Address = decltype(key);
-    HttpTorrentEngine::Announce<Address> announce;
+    typename Engine::template Announce<Address> announce;
     const absl::Span<const uint8_t> ip = peer.ip_bytes();
     std::copy(ip.begin(), ip.end(), announce.key.ip.begin());
     announce.key.port = static_cast<uint16_t>(request.port);
@@ -153,9 +156,16 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
     announce.seeder = request.left == 0;
     announce.event = ToPeerEvent(request.event);
     announce.now = now;
-    const swarm::TorrentCounts counts = engine_->AnnounceAndSelect<Address>(
+    // A private tracker's accounting (see the UDP handler).
+    admission::TransferRecorder transfer({}, announce.event);
+    if constexpr (swarm::kKeepsTransfer<PeerData>) {
+      announce.data.transfer = admission::TotalsOf(tracker_key, request.peer_id, request.uploaded,
+                                                   request.downloaded);
+      transfer = admission::TransferRecorder(announce.data.transfer, announce.event);
+    }
+    const swarm::TorrentCounts counts = engine_->template AnnounceAndSelect<Address>(
         request.info_hash, announce, max_peers, random_.Next(),
-        [&](const HttpTorrentEngine::Peer<Address>& selected) {
+        [&](const typename Engine::template Peer<Address>& selected) {
           if (request.compact) {
             compact.append(reinterpret_cast<const char*>(selected.key.ip.data()),
                            selected.key.ip.size());
@@ -167,7 +177,11 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
             entry.port = selected.key.port;
             if (!request.no_peer_id) entry.peer_id = selected.peer_id;
           }
-        });
+        },
+        transfer);
+    if constexpr (swarm::kKeepsTransfer<PeerData>) {
+      admission_.Account(tracker_key, request.info_hash, transfer.delta());
+    }
     response.complete = counts.seeders;
     response.incomplete = counts.leechers;
   };
@@ -194,8 +208,9 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
   return HttpAnswer{200, Encode(response, 128 + max_peers * per_peer)};
 }
 
-HttpAnswer HttpRequestHandler::Scrape(absl::string_view query, absl::string_view key,
-                                      size_t ip_index) {
+template <typename PeerData>
+HttpAnswer HttpRequestHandler<PeerData>::Scrape(absl::string_view query, absl::string_view key,
+                                                size_t ip_index) {
   if (admission_.keys_required()) {
     const admission::Verdict verdict = admission_.CheckScrape(key, UnixSeconds());
     if (!verdict.admitted()) return Fail(verdict.Message(), ip_index);
@@ -237,5 +252,8 @@ HttpAnswer HttpRequestHandler::Scrape(absl::string_view query, absl::string_view
   return HttpAnswer{200, Encode(response, 64 + response.files.size() * 80),
                     /*compressible=*/request.info_hashes.empty()};
 }
+
+template class HttpRequestHandler<swarm::PeerIdData>;
+template class HttpRequestHandler<swarm::PrivatePeerData>;
 
 }  // namespace aquatic::http

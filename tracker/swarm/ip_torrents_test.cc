@@ -406,5 +406,38 @@ TEST(SwarmTest, Ipv4PeerPacksInto12Bytes) {
   EXPECT_EQ(sizeof(Engine::Peer<PeerAddressV4>), 12u);
 }
 
+// The hook a private tracker's accounting reads its previous totals through.
+TEST(SwarmTest, PreviousDataIsSeenBeforeTheAnnounceReplacesIt) {
+  using Totals = IpTorrentEngine<PrivatePeerData>;
+  Totals engine(1);
+  Totals::Announce<PeerAddressV4> announce;
+  announce.key = V4(1);
+  std::vector<int64_t> seen;  // -1: the swarm held no data for the peer
+  auto record = [&seen](const PrivatePeerData* previous) {
+    seen.push_back(previous == nullptr ? -1 : static_cast<int64_t>(previous->transfer.uploaded));
+  };
+  auto announce_with = [&](uint64_t uploaded, bool seeder, PeerEvent event) {
+    announce.data.transfer.uploaded = uploaded;
+    announce.seeder = seeder;
+    announce.event = event;
+    engine.AnnounceAndSelect<PeerAddressV4>(Hash(1), announce, 50, 0, [](const auto&) {}, record);
+  };
+  announce_with(5, false, PeerEvent::kStarted);
+  announce_with(7, false, PeerEvent::kNone);
+  // Moving to the seeders keeps the data.
+  announce_with(9, true, PeerEvent::kCompleted);
+  announce_with(11, true, PeerEvent::kStopped);
+  // Stopped removed the peer and its data.
+  announce_with(13, true, PeerEvent::kNone);
+  EXPECT_EQ(seen, (std::vector<int64_t>{-1, 5, 7, 9, -1}));
+}
+
+TEST(SwarmTest, PeerDataSizes) {
+  EXPECT_EQ(sizeof(IpTorrentEngine<NoPeerData>::Peer<PeerAddressV4>), 12u);
+  EXPECT_EQ(sizeof(IpTorrentEngine<PeerIdData>::Peer<PeerAddressV4>), 32u);
+  // A private tracker's peer also carries its owner digest and totals.
+  EXPECT_EQ(sizeof(IpTorrentEngine<PrivatePeerData>::Peer<PeerAddressV4>), 64u);
+}
+
 }  // namespace
 }  // namespace aquatic::swarm

@@ -56,6 +56,14 @@ class Swarm {
   };
 
   Change Apply(const Announce& announce) {
+    return Apply(announce, [](const Data*) {});
+  }
+
+  // As Apply(announce), first calling `previous(const Data*)` with the data
+  // the swarm held for the peer (null when it had none), before the announce
+  // replaces or removes it.
+  template <typename Previous>
+  Change Apply(const Announce& announce, Previous&& previous) {
     Change change;
     // Look where the announce says the peer is first: it usually still is.
     size_t index = LowerBound(announce.seeder, announce.key);
@@ -67,6 +75,8 @@ class Swarm {
         moved = candidate;
       }
     }
+    const Data* held = found ? &peers_[index] : moved != kNotFound ? &peers_[moved] : nullptr;
+    previous(held);
     if (announce.event == PeerEvent::kStopped) {
       if (found || moved != kNotFound) {
         const size_t at = found ? index : moved;
