@@ -3,7 +3,9 @@
 # runs the second one, so it reads it from README.md.
 set -euo pipefail
 readme="$1"
-first_commands="$(grep -E '^    ' "${readme}" | head -n 2)"
+# awk stops by itself: `grep | head` under pipefail fails when head exits
+# first and grep, still writing, dies of SIGPIPE.
+first_commands="$(awk '/^    / { print; if (++n == 2) exit }' "${readme}")"
 expected="    tools/setup.sh && bazel run //tracker:aquatic -- udp
     tools/setup.sh && bazel test //..."
 if [[ "${first_commands}" != "${expected}" ]]; then
