@@ -165,7 +165,7 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
     }
     const swarm::TorrentCounts counts = engine_->template AnnounceAndSelect<Address>(
         request.info_hash, announce, max_peers, random_.Next(),
-        [&](const typename Engine::template Peer<Address>& selected) {
+        [&](const typename Engine::template Peer<Address>& selected, const PeerData& data) {
           if (request.compact) {
             compact.append(reinterpret_cast<const char*>(selected.key.ip.data()),
                            selected.key.ip.size());
@@ -175,7 +175,7 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
             wire::Peer& entry = dict_peers.emplace_back();
             entry.ip = IpText(selected.key.ip);
             entry.port = selected.key.port;
-            if (!request.no_peer_id) entry.peer_id = selected.peer_id;
+            if (!request.no_peer_id) entry.peer_id = data.peer_id;
           }
         },
         transfer);

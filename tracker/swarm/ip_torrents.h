@@ -90,9 +90,10 @@ class IpTorrentEngine {
     });
   }
 
-  // Applies the announce and calls `emit(const Peer<Address>&)` for up to
-  // `max_peers` other peers of the same address family (none after
-  // event=stopped). Returns the counts of that family's swarm and the
+  // Applies the announce and calls `emit(const Peer<Address>&)` (or
+  // `emit(const Peer<Address>&, const Data&)`, for callers that read the
+  // peer data) for up to `max_peers` other peers of the same address family
+  // (none after event=stopped). Returns the counts of that family's swarm and the
   // torrent's completed count. `previous(const Data*)` sees the data the
   // swarm held for the announcing peer first (see Swarm::Apply), under the
   // shard's lock.
@@ -106,7 +107,12 @@ class IpTorrentEngine {
       torrent.last_announce = announce.now;
       update.Record(Address::kIpSize == 16, swarm.Apply(announce, previous));
       if (announce.event != PeerEvent::kStopped) {
-        swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
+        if constexpr (std::is_invocable_v<Emit, const Peer<Address>&, const Data&>) {
+          swarm.SelectPeers(announce.key, announce.seeder, max_peers, random,
+                            [&](const Peer<Address>& peer) { emit(peer, swarm.data(peer)); });
+        } else {
+          swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
+        }
       }
       return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
     });
@@ -155,9 +161,9 @@ class IpTorrentEngine {
       view.ipv6 = Address::kIpSize == 16;
       std::memcpy(view.ip.data(), peer.key.ip.data(), Address::kIpSize);
       view.port = peer.key.port;
-      if constexpr (std::is_same_v<Data, PeerIdData>) {
+      if constexpr (std::is_base_of_v<PeerIdData, Data>) {
         view.has_peer_id = true;
-        view.peer_id = peer.peer_id;
+        view.peer_id = swarm.data(peer).peer_id;
       }
       view.seeder = peer.seeder;
       view.last_announce = peer.last_announce;

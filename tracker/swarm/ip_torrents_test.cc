@@ -182,6 +182,56 @@ TEST(SwarmTest, MatchesASimpleModelUnderRandomAnnounces) {
   EXPECT_EQ(selected.size(), model.size());
 }
 
+struct Apart {
+  uint64_t value = 0;
+  static constexpr bool kKeptApart = true;
+};
+
+TEST(SwarmTest, DataKeptApartFollowsItsPeerUnderRandomAnnouncesAndCleaning) {
+  // Each peer's data (kept apart from the sorted entries) against a model of
+  // peer -> data, over joins, status flips, stops and stale removals.
+  using TestSwarm = Swarm<PeerAddressV4, Apart>;
+  TestSwarm swarm;
+  std::map<PeerAddressV4, std::pair<uint64_t, uint32_t>> model;  // value, last announce
+  uint64_t state = 777;
+  auto next = [&state] {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return state >> 33;
+  };
+  for (uint32_t i = 1; i <= 20000; ++i) {
+    TestSwarm::Announce announce;
+    announce.key = V4(static_cast<uint8_t>(next() % 64), static_cast<uint16_t>(next() % 4));
+    announce.seeder = next() % 4 != 0;
+    announce.event = next() % 8 == 0 ? PeerEvent::kStopped : PeerEvent::kNone;
+    announce.now = i;
+    announce.data.value = next();
+    uint64_t seen = 0;
+    swarm.Apply(announce, [&seen](const Apart* previous) {
+      seen = previous == nullptr ? 0 : previous->value;
+    });
+    const auto it = model.find(announce.key);
+    ASSERT_EQ(seen, it == model.end() ? 0 : it->second.first) << i;
+    if (announce.event == PeerEvent::kStopped) {
+      model.erase(announce.key);
+    } else {
+      model[announce.key] = {announce.data.value, i};
+    }
+    if (i % 1000 == 0) {
+      swarm.RemoveStale(i - 150);
+      for (auto stale = model.begin(); stale != model.end();) {
+        stale = stale->second.second < i - 150 ? model.erase(stale) : std::next(stale);
+      }
+    }
+    ASSERT_EQ(swarm.size(), model.size()) << i;
+  }
+  size_t visited = 0;
+  swarm.ForEachPeer([&](const TestSwarm::Peer& peer) {
+    ASSERT_EQ(swarm.data(peer).value, model.at(peer.key).first);
+    ++visited;
+  });
+  EXPECT_EQ(visited, model.size());
+}
+
 TEST(IpTorrentEngineTest, CountsFollowEveryEventOrder) {
   Engine engine(2);
   TorrentCounts counts;
@@ -435,8 +485,10 @@ TEST(SwarmTest, PreviousDataIsSeenBeforeTheAnnounceReplacesIt) {
 TEST(SwarmTest, PeerDataSizes) {
   EXPECT_EQ(sizeof(IpTorrentEngine<NoPeerData>::Peer<PeerAddressV4>), 12u);
   EXPECT_EQ(sizeof(IpTorrentEngine<PeerIdData>::Peer<PeerAddressV4>), 32u);
-  // A private tracker's peer also carries its owner digest and totals.
-  EXPECT_EQ(sizeof(IpTorrentEngine<PrivatePeerData>::Peer<PeerAddressV4>), 64u);
+  // A private tracker's peer data (peer id, owner digest, totals) is kept
+  // apart: its sorted entry holds a slot.
+  EXPECT_EQ(sizeof(IpTorrentEngine<PrivatePeerData>::Peer<PeerAddressV4>), 16u);
+  EXPECT_EQ(sizeof(PrivatePeerData), 48u);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 //   PrivatePeerData  a private tracker ([private] mode = "keys"): the peer id,
 //                    and the transfer totals of the peer's last report, which
 //                    per-key accounting turns the next report into a delta of.
-// The totals live in the swarm entry rather than a table of their own: the
-// announce has found the entry already, under the shard's lock, so keeping
+// The totals live with the swarm's peer rather than in a table of their own:
+// the announce has found the peer already, under the shard's lock, so keeping
 // them costs no lookup, no lock and no memory for peers the swarm forgot.
 #ifndef AQUATIC_TRACKER_SWARM_PEER_DATA_H_
 #define AQUATIC_TRACKER_SWARM_PEER_DATA_H_
@@ -35,6 +35,8 @@ struct TransferTotals {
 
 struct PrivatePeerData : PeerIdData {
   TransferTotals transfer;
+  // 48 bytes: kept apart from the swarm's sorted entries (see Swarm).
+  static constexpr bool kKeptApart = true;
 };
 
 // Whether peer data of type `Data` keeps transfer totals (`Data::transfer`).
