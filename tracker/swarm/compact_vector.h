@@ -11,8 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace aquatic::swarm {
@@ -98,9 +100,13 @@ class CompactVector {
     T* fresh = capacity == 0 ? nullptr
                              : static_cast<T*>(::operator new(capacity * sizeof(T),
                                                                std::align_val_t(alignof(T))));
-    for (uint32_t i = 0; i < size_; ++i) {
-      new (fresh + i) T(std::move(data_[i]));
-      data_[i].~T();
+    if constexpr (std::is_trivially_copyable_v<T>) {
+      if (size_ > 0) std::memcpy(static_cast<void*>(fresh), data_, size_ * sizeof(T));
+    } else {
+      for (uint32_t i = 0; i < size_; ++i) {
+        new (fresh + i) T(std::move(data_[i]));
+        data_[i].~T();
+      }
     }
     if (data_ != nullptr) ::operator delete(data_, std::align_val_t(alignof(T)));
     data_ = fresh;
