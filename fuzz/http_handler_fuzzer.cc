@@ -31,21 +31,19 @@ using aquatic::fuzz::PrivateAdmission;
 
 
 struct State {
-  swarm::IpTorrentEngine<swarm::PeerIdData> engine{4};
-  // A private tracker keeps its peers' transfer totals in an engine of its own.
-  swarm::IpTorrentEngine<swarm::PrivatePeerData> private_engine{4};
+  http::HttpTorrentEngine engine{4};
   AccessListHolder access_list{AccessListMode::kDeny, "",
                                *AccessList::Parse(AccessListMode::kDeny,
                                                   "6464646464646464646464646464646464646464\n",
                                                   "fuzz")};
   Counters<http::HttpCounter> counters{1};
-  http::HttpRequestHandler<swarm::PeerIdData> handler{
+  http::HttpRequestHandler handler{
       http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true}, &engine, &access_list,
       counters.ForWorker(0), 7};
   std::unique_ptr<admission::Admission> admission = PrivateAdmission();
-  http::HttpRequestHandler<swarm::PrivatePeerData> private_handler{
+  http::HttpRequestHandler private_handler{
       http::HttpProtocolSettings{4, 50, 120, /*enable_full_scrape=*/true},
-      &private_engine,
+      &engine,
       &access_list,
       counters.ForWorker(0),
       8,
@@ -65,14 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   state->now += flags >> 6;
   // Keep the engine small: full scrapes walk all of it, and torrents with a
   // completed count stay after their peers leave.
-  if (state->engine.StoredTorrents() + state->private_engine.StoredTorrents() > 64) {
-    state = std::make_unique<State>();
-  }
+  if (state->engine.StoredTorrents() > 64) state = std::make_unique<State>();
   const bool private_tracker = flags & 4;
-  http::HttpHandler& handler = private_tracker
-                                   ? static_cast<http::HttpHandler&>(state->private_handler)
-                                   : static_cast<http::HttpHandler&>(state->handler);
-  const http::HttpAnswer answer = handler.Handle(target, peer, state->now);
+  const http::HttpAnswer answer =
+      (private_tracker ? state->private_handler : state->handler).Handle(target, peer, state->now);
 
   const admission::KeyedPath path =
       admission::SplitKeyedPath(absl::string_view(target).substr(0, target.find('?')));

@@ -44,12 +44,10 @@ struct State {
   udp::UdpRequestHandler<swarm::NoPeerData> handler{
       udp::UdpProtocolSettings{}, &engine, &connection_ids, &access_list, counters.ForWorker(0),
       42};
-  // A private tracker keeps its peers' transfer totals in an engine of its own.
-  swarm::IpTorrentEngine<swarm::PrivatePeerData> private_engine{4};
   std::unique_ptr<admission::Admission> admission = PrivateAdmission();
-  udp::UdpRequestHandler<swarm::PrivatePeerData> private_handler{
-      udp::UdpProtocolSettings{}, &private_engine, &connection_ids, &access_list,
-      counters.ForWorker(0),      43,              admission.get()};
+  udp::UdpRequestHandler<swarm::NoPeerData> private_handler{
+      udp::UdpProtocolSettings{}, &engine,          &connection_ids, &access_list,
+      counters.ForWorker(0),      43,               admission.get()};
   uint32_t now = 1;
 };
 
@@ -78,20 +76,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // Time moves on slowly, and cleaning runs now and then.
   state->now += flags >> 6;
-  if ((flags & 0x3c) == 0x3c) {
-    state->engine.RemoveStale(state->now > 5 ? state->now - 5 : 0);
-    state->private_engine.RemoveStale(state->now > 5 ? state->now - 5 : 0);
-  }
+  if ((flags & 0x3c) == 0x3c) state->engine.RemoveStale(state->now > 5 ? state->now - 5 : 0);
   // Torrents with a completed count stay after their peers leave: start
   // over now and then, so that memory stays bounded.
-  if (state->engine.StoredTorrents() + state->private_engine.StoredTorrents() > 256) {
-    state = std::make_unique<State>();
-  }
+  if (state->engine.StoredTorrents() > 256) state = std::make_unique<State>();
 
   const bool private_tracker = flags & 4;
-  DatagramHandler& handler = private_tracker
-                                 ? static_cast<DatagramHandler&>(state->private_handler)
-                                 : static_cast<DatagramHandler&>(state->handler);
+  auto& handler = private_tracker ? state->private_handler : state->handler;
   std::vector<uint8_t> reply(udp::kMaxResponseSize);
   const size_t reply_size =
       handler.Handle(datagram, source, state->now, kUnixNow, absl::MakeSpan(reply));

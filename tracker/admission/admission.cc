@@ -28,7 +28,7 @@ std::string Verdict::Message() const {
 }
 
 Admission::Admission(bool keys_required, std::unique_ptr<ClientFilterHolder> client_filter,
-                     KeyRegistry::Persist persist, TransferSink sink)
+                     KeyRegistry::Persist persist, TransferLedger::Sink sink)
     : keys_required_(keys_required),
       client_filter_(client_filter != nullptr
                          ? std::move(client_filter)
@@ -36,7 +36,7 @@ Admission::Admission(bool keys_required, std::unique_ptr<ClientFilterHolder> cli
                                ClientFilterMode::kOff, "",
                                std::make_shared<const ClientFilter>())),
       keys_(std::move(persist)),
-      transfer_sink_(std::move(sink)) {}
+      ledger_(std::move(sink)) {}
 
 Admission::Admission() : Admission(false, nullptr, nullptr, nullptr) {}
 

@@ -13,7 +13,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,7 +21,6 @@
 #include "tracker/admission/client_filter.h"
 #include "tracker/admission/key_registry.h"
 #include "tracker/admission/transfer_ledger.h"
-#include "tracker/base/info_hash.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/snapshot.h"
 #include "tracker/base/tracker_key.h"
@@ -55,15 +53,10 @@ struct Verdict {
 
 class Admission {
  public:
-  // Receives every non-empty transfer delta (transfer_ledger.h), from any
-  // worker thread.
-  using TransferSink = std::function<void(const TrackerKey& key, const InfoHash& info_hash,
-                                          const TransferDelta& delta)>;
-
   // `client_filter` may be null (off). The key registry persists through
-  // `persist` and the transfer deltas go to `sink` (both may be null).
+  // `persist` and the ledger's deltas go to `sink` (both may be null).
   Admission(bool keys_required, std::unique_ptr<ClientFilterHolder> client_filter,
-            KeyRegistry::Persist persist, TransferSink sink);
+            KeyRegistry::Persist persist, TransferLedger::Sink sink);
   // Keys off, client filter off: admits everyone (tests, fuzz targets).
   Admission();
 
@@ -73,10 +66,7 @@ class Admission {
   const KeyRegistry& keys() const { return keys_; }
   ClientFilterHolder& client_filter() { return *client_filter_; }
   const ClientFilterHolder& client_filter() const { return *client_filter_; }
-  void RecordTransfer(const TrackerKey& key, const InfoHash& info_hash,
-                      const TransferDelta& delta) const {
-    if (!delta.empty() && transfer_sink_) transfer_sink_(key, info_hash, delta);
-  }
+  TransferLedger& ledger() { return ledger_; }
 
   void CountRefusal(Transport transport, Refusal refusal) {
     refusals_[static_cast<size_t>(transport)][static_cast<size_t>(refusal)].fetch_add(
@@ -86,15 +76,15 @@ class Admission {
     return refusals_[static_cast<size_t>(transport)][static_cast<size_t>(refusal)].load(
         std::memory_order_relaxed);
   }
-  // aquatic_refused_requests_total{protocol, reason}, and the number of
-  // keys when keys are on.
+  // aquatic_refused_requests_total{protocol, reason}, and the key and
+  // ledger sizes when keys are on.
   void AddMetrics(PrometheusText* text) const;
 
  private:
   const bool keys_required_;
   std::unique_ptr<ClientFilterHolder> client_filter_;
   KeyRegistry keys_;
-  TransferSink transfer_sink_;
+  TransferLedger ledger_;
   std::array<std::array<std::atomic<uint64_t>, kRefusals>, kTransports> refusals_{};
 };
 
@@ -119,10 +109,9 @@ class AdmissionCheck {
   // key), counted like the others.
   Verdict Refuse(Refusal refusal);
 
-  // After an admitted announce with keys required: its transfer delta
-  // (a TransferRecorder's).
-  void Account(const TrackerKey& key, const InfoHash& info_hash, const TransferDelta& delta) {
-    if (keys_required_) admission_->RecordTransfer(key, info_hash, delta);
+  // After an admitted announce with keys required: its transfer delta.
+  void Account(const TransferReport& report) {
+    if (keys_required_) admission_->ledger().Record(report);
   }
 
  private:

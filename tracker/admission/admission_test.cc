@@ -83,22 +83,20 @@ TEST(AdmissionTest, ClientFilterAppliesWithoutKeysAndNamesTheRule) {
   EXPECT_EQ(admission.refusals(Transport::kWebTorrent, Refusal::kClientRefused), 1u);
 }
 
-TEST(AdmissionTest, AccountingGoesToTheSinkOnlyWithKeysAndADelta) {
+TEST(AdmissionTest, AccountingGoesToTheSinkOnlyWithKeys) {
   int sunk = 0;
   Admission admission(true, nullptr, nullptr,
                       [&](const TrackerKey&, const InfoHash&, const TransferDelta&) { ++sunk; });
   AdmissionCheck check(&admission, Transport::kUdp);
   const InfoHash hash{7};
-  check.Account(kKey, hash, TransferDelta{10, 0, 0});
-  EXPECT_EQ(sunk, 1);
-  // An empty delta is not worth a write.
-  check.Account(kKey, hash, TransferDelta{});
+  check.Account(TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, swarm::PeerEvent::kStarted, 1});
   EXPECT_EQ(sunk, 1);
 
   Admission open(false, DenyFilter("-TR\n"), nullptr,
                  [&](const TrackerKey&, const InfoHash&, const TransferDelta&) { ++sunk; });
   AdmissionCheck open_check(&open, Transport::kUdp);
-  open_check.Account(kKey, hash, TransferDelta{10, 0, 0});
+  open_check.Account(
+      TransferReport{kKey, hash, Id(kQbittorrent), 10, 0, swarm::PeerEvent::kStarted, 1});
   EXPECT_EQ(sunk, 1);
 }
 

@@ -1,7 +1,9 @@
 #include "tracker/admission/transfer_ledger.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
 
 namespace aquatic::admission {
 namespace {
@@ -13,25 +15,66 @@ uint64_t Growth(uint64_t last, uint64_t now) { return now >= last ? now - last :
 
 }  // namespace
 
-swarm::TransferTotals TotalsOf(const TrackerKey& key, absl::Span<const uint8_t> peer_id,
-                               int64_t uploaded, int64_t downloaded) {
-  const absl::string_view id(reinterpret_cast<const char*>(peer_id.data()), peer_id.size());
-  return swarm::TransferTotals{absl::HashOf(key, id), NonNegative(uploaded),
-                               NonNegative(downloaded)};
+TransferLedger::TransferLedger(Sink sink)
+    : sink_(std::move(sink)), shards_(std::make_unique<std::array<Shard, kShards>>()) {}
+
+TransferLedger::PeerDigest TransferLedger::DigestOf(const TransferReport& report) {
+  const absl::string_view peer_id(reinterpret_cast<const char*>(report.peer_id.data()),
+                                  report.peer_id.size());
+  // Two hashes of the same bytes under different salts.
+  return PeerDigest{absl::HashOf(uint8_t{1}, report.key, report.info_hash, peer_id),
+                    absl::HashOf(uint8_t{2}, report.key, report.info_hash, peer_id)};
 }
 
-TransferDelta DeltaOf(const swarm::TransferTotals* previous, const swarm::TransferTotals& current,
-                      swarm::PeerEvent event) {
+TransferDelta TransferLedger::Record(const TransferReport& report) {
+  const PeerDigest peer = DigestOf(report);
+  const uint64_t uploaded = NonNegative(report.uploaded);
+  const uint64_t downloaded = NonNegative(report.downloaded);
+  // The low word picks the slot in the shard; the high word the shard.
+  Shard& shard = (*shards_)[peer.high % kShards];
+
   TransferDelta delta;
-  if (previous != nullptr && previous->owner == current.owner) {
-    delta.uploaded = Growth(previous->uploaded, current.uploaded);
-    delta.downloaded = Growth(previous->downloaded, current.downloaded);
-  } else if (event == swarm::PeerEvent::kStarted) {
-    delta.uploaded = current.uploaded;
-    delta.downloaded = current.downloaded;
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  auto found = shard.peers.find(peer);
+  if (found != shard.peers.end()) {
+    delta.uploaded = Growth(found->second.uploaded, uploaded);
+    delta.downloaded = Growth(found->second.downloaded, downloaded);
+  } else if (report.event == swarm::PeerEvent::kStarted) {
+    delta.uploaded = uploaded;
+    delta.downloaded = downloaded;
   }
-  if (event == swarm::PeerEvent::kCompleted) delta.completed = 1;
+  if (report.event == swarm::PeerEvent::kCompleted) delta.completed = 1;
+  if (report.event == swarm::PeerEvent::kStopped) {
+    if (found != shard.peers.end()) shard.peers.erase(found);
+  } else if (found != shard.peers.end()) {
+    found->second = LastReport{uploaded, downloaded, report.now};
+  } else {
+    shard.peers.emplace(peer, LastReport{uploaded, downloaded, report.now});
+  }
+  if (!delta.empty() && sink_) sink_(report.key, report.info_hash, delta);
   return delta;
+}
+
+void TransferLedger::Clean(uint32_t oldest) {
+  for (Shard& shard : *shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (auto it = shard.peers.begin(); it != shard.peers.end();) {
+      if (it->second.seen < oldest) {
+        shard.peers.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+size_t TransferLedger::size() const {
+  size_t total = 0;
+  for (const Shard& shard : *shards_) {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    total += shard.peers.size();
+  }
+  return total;
 }
 
 }  // namespace aquatic::admission

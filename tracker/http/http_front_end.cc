@@ -53,7 +53,7 @@ struct SessionSettings {
 
 // Everything one io_context worker owns. Only its own thread touches it.
 struct Worker {
-  std::unique_ptr<HttpHandler> handler;
+  std::unique_ptr<HttpRequestHandler> handler;
   IdleSweeper* idle_sweeper = nullptr;
   WorkerCounters<HttpCounter> counters;
 };
@@ -257,20 +257,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
   bool refused_ = false;
 };
 
-// A worker's handler over the process's IP engine: PeerIdData, or
-// PrivatePeerData when keys are required.
-std::unique_ptr<HttpHandler> NewHandler(Runtime& runtime, const HttpProtocolSettings& settings,
-                                        WorkerCounters<HttpCounter> counters) {
-  if (runtime.swarms().ip_peer_data() == IpPeerData::kPrivate) {
-    return std::make_unique<HttpRequestHandler<swarm::PrivatePeerData>>(
-        settings, &runtime.swarms().ip<swarm::PrivatePeerData>(), runtime.access_list(), counters,
-        RandomSeed(), runtime.admission());
-  }
-  return std::make_unique<HttpRequestHandler<swarm::PeerIdData>>(
-      settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(), counters,
-      RandomSeed(), runtime.admission());
-}
-
 }  // namespace
 
 struct HttpFrontEnd::State {
@@ -315,7 +301,9 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
     auto worker = std::make_unique<Worker>();
     worker->idle_sweeper = front_end->sweeper(i);
     worker->counters = front_end->counters_->ForWorker(i);
-    worker->handler = NewHandler(runtime, settings, worker->counters);
+    worker->handler = std::make_unique<HttpRequestHandler>(
+        settings, &runtime.swarms().ip<swarm::PeerIdData>(), runtime.access_list(),
+        worker->counters, RandomSeed(), runtime.admission());
     state.workers.push_back(std::move(worker));
   }
   return front_end;

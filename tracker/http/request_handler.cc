@@ -52,14 +52,13 @@ std::string IpText(absl::Span<const uint8_t> ip) {
   return text;
 }
 
-// A bencoded failure response.
-std::string HttpFailure(absl::string_view reason) {
+}  // namespace
+
+std::string HttpRequestHandler::Failure(absl::string_view reason) {
   wire::FailureResponse failure;
   failure.failure_reason = std::string(reason);
   return Encode(failure, reason.size() + 32);
 }
-
-}  // namespace
 
 std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
   const size_t comma = header_value.rfind(',');
@@ -74,13 +73,11 @@ std::optional<SocketAddress> ParseForwardedFor(absl::string_view header_value) {
   return std::nullopt;
 }
 
-template <typename PeerData>
-HttpRequestHandler<PeerData>::HttpRequestHandler(const HttpProtocolSettings& settings,
-                                                 Engine* engine,
-                                                 const AccessListHolder* access_list,
-                                                 WorkerCounters<HttpCounter> counters,
-                                                 uint64_t random_seed,
-                                                 admission::Admission* admission)
+HttpRequestHandler::HttpRequestHandler(const HttpProtocolSettings& settings,
+                                       HttpTorrentEngine* engine,
+                                       const AccessListHolder* access_list,
+                                       WorkerCounters<HttpCounter> counters, uint64_t random_seed,
+                                       admission::Admission* admission)
     : settings_(settings),
       engine_(engine),
       access_list_(access_list),
@@ -88,16 +85,13 @@ HttpRequestHandler<PeerData>::HttpRequestHandler(const HttpProtocolSettings& set
       counters_(counters),
       random_(random_seed) {}
 
-template <typename PeerData>
-HttpAnswer HttpRequestHandler<PeerData>::Fail(absl::string_view reason, size_t ip_index) {
+HttpAnswer HttpRequestHandler::Fail(absl::string_view reason, size_t ip_index) {
   counters_.Add(HttpCounter::kFailureResponses, ip_index);
-  return HttpAnswer{200, HttpFailure(reason)};
+  return HttpAnswer{200, Failure(reason)};
 }
 
-template <typename PeerData>
-HttpAnswer HttpRequestHandler<PeerData>::Handle(absl::string_view target,
-                                                const std::optional<SocketAddress>& peer_ip,
-                                                uint32_t now) {
+HttpAnswer HttpRequestHandler::Handle(absl::string_view target,
+                                      const std::optional<SocketAddress>& peer_ip, uint32_t now) {
   const size_t ip_index = peer_ip.has_value() && peer_ip->is_ipv6() ? 1 : 0;
   const size_t question = target.find('?');
   const absl::string_view query =
@@ -118,11 +112,9 @@ HttpAnswer HttpRequestHandler<PeerData>::Handle(absl::string_view target,
   return HttpAnswer{404, "not found\n"};
 }
 
-template <typename PeerData>
-HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
-                                                  absl::string_view path_key,
-                                                  const SocketAddress& peer, size_t ip_index,
-                                                  uint32_t now) {
+HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_view path_key,
+                                        const SocketAddress& peer, size_t ip_index,
+                                        uint32_t now) {
   wire::AnnounceRequest request;
   if (absl::Status status = wire::ParseQuery(query, &request); !status.ok()) {
     return Fail(absl::StrCat("invalid announce: ", status.message()), ip_index);
@@ -136,6 +128,11 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
   if (!access_list_.Current().Allows(request.info_hash)) {
     return Fail("info hash not allowed", ip_index);
   }
+  if (admission_.keys_required()) {
+    admission_.Account(admission::TransferReport{tracker_key, request.info_hash, request.peer_id,
+                                                 request.uploaded, request.downloaded,
+                                                 ToPeerEvent(request.event), now});
+  }
   const size_t max_peers =
       request.numwant <= 0
           ? settings_.max_response_peers
@@ -148,7 +145,7 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
   std::vector<wire::Peer> dict_peers;
   auto run = [&](auto key) {
     using Address = decltype(key);
-    typename Engine::template Announce<Address> announce;
+    HttpTorrentEngine::Announce<Address> announce;
     const absl::Span<const uint8_t> ip = peer.ip_bytes();
     std::copy(ip.begin(), ip.end(), announce.key.ip.begin());
     announce.key.port = static_cast<uint16_t>(request.port);
@@ -156,16 +153,9 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
     announce.seeder = request.left == 0;
     announce.event = ToPeerEvent(request.event);
     announce.now = now;
-    // A private tracker's accounting (see the UDP handler).
-    admission::TransferRecorder transfer({}, announce.event);
-    if constexpr (swarm::kKeepsTransfer<PeerData>) {
-      announce.data.transfer = admission::TotalsOf(tracker_key, request.peer_id, request.uploaded,
-                                                   request.downloaded);
-      transfer = admission::TransferRecorder(announce.data.transfer, announce.event);
-    }
-    const swarm::TorrentCounts counts = engine_->template AnnounceAndSelect<Address>(
+    const swarm::TorrentCounts counts = engine_->AnnounceAndSelect<Address>(
         request.info_hash, announce, max_peers, random_.Next(),
-        [&](const typename Engine::template Peer<Address>& selected, const PeerData& data) {
+        [&](const HttpTorrentEngine::Peer<Address>& selected) {
           if (request.compact) {
             compact.append(reinterpret_cast<const char*>(selected.key.ip.data()),
                            selected.key.ip.size());
@@ -175,13 +165,9 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
             wire::Peer& entry = dict_peers.emplace_back();
             entry.ip = IpText(selected.key.ip);
             entry.port = selected.key.port;
-            if (!request.no_peer_id) entry.peer_id = data.peer_id;
+            if (!request.no_peer_id) entry.peer_id = selected.peer_id;
           }
-        },
-        transfer);
-    if constexpr (swarm::kKeepsTransfer<PeerData>) {
-      admission_.Account(tracker_key, request.info_hash, transfer.delta());
-    }
+        });
     response.complete = counts.seeders;
     response.incomplete = counts.leechers;
   };
@@ -208,9 +194,8 @@ HttpAnswer HttpRequestHandler<PeerData>::Announce(absl::string_view query,
   return HttpAnswer{200, Encode(response, 128 + max_peers * per_peer)};
 }
 
-template <typename PeerData>
-HttpAnswer HttpRequestHandler<PeerData>::Scrape(absl::string_view query, absl::string_view key,
-                                                size_t ip_index) {
+HttpAnswer HttpRequestHandler::Scrape(absl::string_view query, absl::string_view key,
+                                      size_t ip_index) {
   if (admission_.keys_required()) {
     const admission::Verdict verdict = admission_.CheckScrape(key, UnixSeconds());
     if (!verdict.admitted()) return Fail(verdict.Message(), ip_index);
@@ -252,8 +237,5 @@ HttpAnswer HttpRequestHandler<PeerData>::Scrape(absl::string_view query, absl::s
   return HttpAnswer{200, Encode(response, 64 + response.files.size() * 80),
                     /*compressible=*/request.info_hashes.empty()};
 }
-
-template class HttpRequestHandler<swarm::PeerIdData>;
-template class HttpRequestHandler<swarm::PrivatePeerData>;
 
 }  // namespace aquatic::http

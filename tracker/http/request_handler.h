@@ -1,9 +1,7 @@
-// HttpRequestHandler<PeerData>: answers one tracker request target
-// (`/announce?...`, `/scrape?...`) for a peer address, using the generated
-// HTTP codec and the swarm engine. No I/O: the Beast sessions call it
-// (through HttpHandler), and so do the tests and the fuzz target. `PeerData`
-// is the IP engine's per-peer data (swarm/peer_data.h): PeerIdData for
-// non-compact responses, PrivatePeerData for a private tracker.
+// HttpRequestHandler: answers one tracker request target (`/announce?...`,
+// `/scrape?...`) for a peer address, using the generated HTTP codec and the
+// swarm engine. No I/O: the Beast sessions call it, and so do the tests and
+// the fuzz target.
 //
 // Every request a client could have meant as a tracker request gets HTTP 200
 // with bencode: a response, or a `failure reason` the client can show. Only an
@@ -16,7 +14,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <type_traits>
 
 #include "absl/strings/string_view.h"
 #include "tracker/admission/admission.h"
@@ -28,6 +25,9 @@
 #include "tracker/swarm/ip_torrents.h"
 
 namespace aquatic::http {
+
+// HTTP peers keep their peer id for non-compact (compact=0) responses.
+using HttpTorrentEngine = swarm::IpTorrentEngine<swarm::PeerIdData>;
 
 struct HttpProtocolSettings {
   uint32_t max_scrape_torrents = 100;
@@ -44,31 +44,20 @@ struct HttpAnswer {
   bool compressible = false;
 };
 
-// What a session asks of its worker's handler, whatever its peer data.
-class HttpHandler {
+class HttpRequestHandler {
  public:
-  virtual ~HttpHandler() = default;
-  // `peer_ip` is the connection's source (or the reverse proxy's header);
-  // nullopt when that header was missing or unparseable. `now` is
-  // SecondsSinceStart().
-  virtual HttpAnswer Handle(absl::string_view target, const std::optional<SocketAddress>& peer_ip,
-                            uint32_t now) = 0;
-};
-
-template <typename PeerData>
-class HttpRequestHandler final : public HttpHandler {
- public:
-  // HTTP peers keep at least their peer id, for non-compact (compact=0)
-  // responses.
-  static_assert(std::is_base_of_v<swarm::PeerIdData, PeerData>);
-  using Engine = swarm::IpTorrentEngine<PeerData>;
-
-  HttpRequestHandler(const HttpProtocolSettings& settings, Engine* engine,
+  HttpRequestHandler(const HttpProtocolSettings& settings, HttpTorrentEngine* engine,
                      const AccessListHolder* access_list, WorkerCounters<HttpCounter> counters,
                      uint64_t random_seed, admission::Admission* admission = nullptr);
 
+  // `peer_ip` is the connection's source (or the reverse proxy's header);
+  // nullopt when that header was missing or unparseable. `now` is
+  // SecondsSinceStart().
   HttpAnswer Handle(absl::string_view target, const std::optional<SocketAddress>& peer_ip,
-                    uint32_t now) override;
+                    uint32_t now);
+
+  // A bencoded failure response.
+  static std::string Failure(absl::string_view reason);
 
  private:
   // `query` is the target after '?', `path_key` the path's key segment.
@@ -78,15 +67,12 @@ class HttpRequestHandler final : public HttpHandler {
   HttpAnswer Fail(absl::string_view reason, size_t ip_index);
 
   HttpProtocolSettings settings_;
-  Engine* engine_;
+  HttpTorrentEngine* engine_;
   CachedAccessList access_list_;
   admission::AdmissionCheck admission_;
   WorkerCounters<HttpCounter> counters_;
   FastRandom random_;
 };
-
-extern template class HttpRequestHandler<swarm::PeerIdData>;
-extern template class HttpRequestHandler<swarm::PrivatePeerData>;
 
 // The peer address a reverse proxy put in a header like X-Forwarded-For:
 // the last address of a comma-separated list, IPv4 or IPv6 (no port).

@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<admission::Admission>> CreateAdmission(
       admission::LoadClientFilter(mode, config.client_filter().path());
   if (!client_filter.ok()) return client_filter.status();
   admission::KeyRegistry::Persist persist;
-  admission::Admission::TransferSink sink;
+  admission::TransferLedger::Sink sink;
   if (storage != nullptr) {
     persist = [storage](const admission::KeyValidity& key, bool present) {
       storage->SetKey(storage::StoredKey{key.key, key.valid_until}, present);
@@ -73,11 +73,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerCo
       LoadAccessList(config.access_list());
   if (!access_list.ok()) return access_list.status();
   runtime->access_list_ = *std::move(access_list);
-  const IpPeerData ip_peer_data = config.private_().mode() == config::PRIVATE_MODE_KEYS
-                                     ? IpPeerData::kPrivate
-                                 : store_peer_ids ? IpPeerData::kPeerIds
-                                                  : IpPeerData::kAddressOnly;
-  runtime->swarms_ = std::make_unique<Swarms>(runtime->worker_count_, ip_peer_data);
+  runtime->swarms_ = std::make_unique<Swarms>(runtime->worker_count_, store_peer_ids);
 
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(config.storage());
@@ -198,6 +194,8 @@ std::vector<RequestTotals> Runtime::Totals() const {
 void Runtime::Clean() {
   const uint32_t now = SecondsSinceStart();
   swarms_->Clean(now, config_.cleaning());
+  const uint32_t max_age = config_.cleaning().max_peer_age();
+  admission_->ledger().Clean(now > max_age ? now - max_age : 0);
 }
 
 absl::StatusOr<AccessListHolder::Change> Runtime::ReloadAccessList(absl::string_view why) {

@@ -36,9 +36,7 @@ namespace aquatic {
 class Runtime {
  public:
   // Opens the storage and loads what it holds, and loads the access list
-  // (errors name the key). Binds nothing. `store_peer_ids`: whether some
-  // front-end needs the IP engine to keep peer ids (see Swarms; a private
-  // tracker keeps them anyway).
+  // (errors name the key). Binds nothing. `store_peer_ids`: see Swarms.
   static absl::StatusOr<std::unique_ptr<Runtime>> Create(const config::TrackerConfig& config,
                                                          bool store_peer_ids);
   ~Runtime();
@@ -101,7 +99,7 @@ class Runtime {
   // First in, last out: the front-ends count into it until they stop.
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<AccessListHolder> access_list_;
-  // After the storage, which its key registry and transfer deltas go to.
+  // After the storage, which its key registry and ledger write to.
   std::unique_ptr<admission::Admission> admission_;
   std::unique_ptr<Swarms> swarms_;
   // Front-ends before the io workers: stopping destroys the io contexts (and

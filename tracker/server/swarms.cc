@@ -1,7 +1,6 @@
 #include "tracker/server/swarms.h"
 
 #include <cstdlib>
-#include <type_traits>
 
 #include "tracker/base/log.h"
 
@@ -27,10 +26,14 @@ void AddSwarmGauges(const SwarmStats& stats, absl::string_view swarm, Prometheus
 
 uint32_t Cutoff(uint32_t now, uint32_t max_age) { return now > max_age ? now - max_age : 0; }
 
-template <typename Data>
-constexpr IpPeerData kIpPeerDataOf = std::is_same_v<Data, swarm::NoPeerData>   ? IpPeerData::kAddressOnly
-                                     : std::is_same_v<Data, swarm::PeerIdData> ? IpPeerData::kPeerIds
-                                                                               : IpPeerData::kPrivate;
+// Both front-ends of a process must use the one IP engine: asking for the
+// other kind is a programming error that would split UDP and HTTP peers.
+void ExpectPeerIds(bool stored, bool wanted) {
+  if (stored == wanted) return;
+  LogLine(LogLevel::kError,
+          "internal error: the IP engine was asked for with and without peer ids");
+  std::abort();
+}
 
 }  // namespace
 
@@ -46,30 +49,24 @@ void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
   });
 }
 
-template <typename Data>
-swarm::IpTorrentEngine<Data>& Swarms::ip() {
-  // Every front-end of a process must use the one IP engine: asking for
-  // another kind is a programming error that would split UDP and HTTP peers.
-  if (kIpPeerDataOf<Data> != ip_peer_data_) {
-    LogLine(LogLevel::kError, "internal error: the IP engine was asked for with other peer data");
-    std::abort();
+template <>
+swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>() {
+  ExpectPeerIds(store_peer_ids_, false);
+  if (ip_ == nullptr) {
+    ip_ = std::make_unique<swarm::IpTorrentEngine<swarm::NoPeerData>>(shard_count_);
+    Prepare(*ip_, storage::SwarmKind::kIp);
   }
-  auto& engine = std::get<std::unique_ptr<swarm::IpTorrentEngine<Data>>>(ip_engines_);
-  if (engine == nullptr) {
-    engine = std::make_unique<swarm::IpTorrentEngine<Data>>(shard_count_);
-    Prepare(*engine, storage::SwarmKind::kIp);
-  }
-  return *engine;
+  return *ip_;
 }
 
-template swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>();
-template swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>();
-template swarm::IpTorrentEngine<swarm::PrivatePeerData>& Swarms::ip<swarm::PrivatePeerData>();
-
-bool Swarms::has_ip_engine() const {
-  bool made = false;
-  VisitIpEngine([&made](const auto&) { made = true; });
-  return made;
+template <>
+swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>() {
+  ExpectPeerIds(store_peer_ids_, true);
+  if (ip_with_peer_ids_ == nullptr) {
+    ip_with_peer_ids_ = std::make_unique<swarm::IpTorrentEngine<swarm::PeerIdData>>(shard_count_);
+    Prepare(*ip_with_peer_ids_, storage::SwarmKind::kIp);
+  }
+  return *ip_with_peer_ids_;
 }
 
 swarm::WsTorrentEngine& Swarms::webtorrent() {
@@ -82,20 +79,17 @@ swarm::WsTorrentEngine& Swarms::webtorrent() {
 
 void Swarms::Clean(uint32_t now, const config::CleaningConfig& cleaning) {
   const uint32_t peer_cutoff = Cutoff(now, cleaning.max_peer_age());
-  std::apply(
-      [peer_cutoff](auto&... engine) {
-        ((engine ? engine->RemoveStale(peer_cutoff) : void()), ...);
-      },
-      ip_engines_);
+  if (ip_ != nullptr) ip_->RemoveStale(peer_cutoff);
+  if (ip_with_peer_ids_ != nullptr) ip_with_peer_ids_->RemoveStale(peer_cutoff);
   if (webtorrent_ != nullptr) {
     webtorrent_->Clean(peer_cutoff, Cutoff(now, cleaning.max_offer_age()));
   }
 }
 
 SwarmStats Swarms::IpStats() const {
-  SwarmStats stats;
-  VisitIpEngine([&stats](const auto& engine) { stats = engine.Stats(); });
-  return stats;
+  if (ip_ != nullptr) return ip_->Stats();
+  if (ip_with_peer_ids_ != nullptr) return ip_with_peer_ids_->Stats();
+  return SwarmStats{};
 }
 
 SwarmStats Swarms::TotalStats() const {
@@ -116,19 +110,21 @@ bool Swarms::ListPeers(const InfoHash& info_hash, size_t max_peers, swarm::Torre
     counts->leechers += one.leechers;
     counts->completed += one.completed;
   };
-  VisitIpEngine(add);
+  if (ip_ != nullptr) add(*ip_);
+  if (ip_with_peer_ids_ != nullptr) add(*ip_with_peer_ids_);
   if (webtorrent_ != nullptr) add(*webtorrent_);
   return found;
 }
 
 void Swarms::ForEachTorrent(
     const std::function<void(const InfoHash&, const swarm::TorrentCounts&)>& visit) const {
-  VisitIpEngine([&visit](const auto& engine) { engine.ForEachTorrent(visit); });
+  if (ip_ != nullptr) ip_->ForEachTorrent(visit);
+  if (ip_with_peer_ids_ != nullptr) ip_with_peer_ids_->ForEachTorrent(visit);
   if (webtorrent_ != nullptr) webtorrent_->ForEachTorrent(visit);
 }
 
 void Swarms::AddMetrics(PrometheusText* text) const {
-  if (has_ip_engine()) AddSwarmGauges(IpStats(), "ip", text);
+  if (ip_ != nullptr || ip_with_peer_ids_ != nullptr) AddSwarmGauges(IpStats(), "ip", text);
   if (webtorrent_ != nullptr) AddSwarmGauges(webtorrent_->Stats(), "webtorrent", text);
 }
 
@@ -140,8 +136,8 @@ std::vector<StatisticsRow> Swarms::CurrentStatistics() const {
       rows.push_back(std::move(row));
     }
   };
-  const bool both = has_ip_engine() && webtorrent_ != nullptr;
-  if (has_ip_engine()) add(IpStats(), both ? "ip " : "");
+  const bool both = (ip_ != nullptr || ip_with_peer_ids_ != nullptr) && webtorrent_ != nullptr;
+  if (ip_ != nullptr || ip_with_peer_ids_ != nullptr) add(IpStats(), both ? "ip " : "");
   if (webtorrent_ != nullptr) add(webtorrent_->Stats(), both ? "webtorrent " : "");
   return rows;
 }

@@ -5,10 +5,9 @@
 // their WebSocket) have an engine of their own. Each engine is made when a
 // front-end first asks for it.
 //
-// The IP engine keeps per peer only what the process needs (IpPeerData): a
-// public UDP-only process keeps a peer in 12 bytes plus overhead, one that
-// also serves HTTP (whose non-compact responses name peer ids) in 32, a
-// private tracker also the transfer totals its accounting needs.
+// The IP engine stores peer ids only when a front-end needs them (HTTP's
+// non-compact responses): a UDP-only process keeps a peer in 12 bytes plus
+// overhead instead of 32.
 //
 // With a storage ([storage]), each engine starts from the stored completed
 // counts, reports every counted download to it, and keeps torrents with a
@@ -20,7 +19,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <tuple>
 #include <vector>
 
 #include "tracker/base/config/tracker.pb.h"
@@ -32,19 +30,14 @@
 
 namespace aquatic {
 
-// What the IP engine keeps per peer, as its Data type (swarm/peer_data.h).
-enum class IpPeerData : uint8_t {
-  kAddressOnly,  // swarm::NoPeerData
-  kPeerIds,      // swarm::PeerIdData: some front-end of the process needs them
-  kPrivate,      // swarm::PrivatePeerData: keys are required
-};
-
 class Swarms {
  public:
-  Swarms(size_t worker_count, IpPeerData ip_peer_data)
-      : shard_count_(swarm::ShardCountFor(worker_count)), ip_peer_data_(ip_peer_data) {}
+  // `store_peer_ids`: whether the IP engine keeps peer ids (some front-end
+  // of the process needs them).
+  Swarms(size_t worker_count, bool store_peer_ids)
+      : shard_count_(swarm::ShardCountFor(worker_count)), store_peer_ids_(store_peer_ids) {}
 
-  IpPeerData ip_peer_data() const { return ip_peer_data_; }
+  bool stores_peer_ids() const { return store_peer_ids_; }
 
   // Before any engine is made: `storage` (which outlives this) gets every
   // counted download, `stored` is what each engine starts from, and up to
@@ -58,8 +51,8 @@ class Swarms {
   // After the front-ends made their engines: the stored counts are in them.
   void ReleaseStored() { std::vector<storage::StoredCount>().swap(stored_); }
 
-  // The IP engine, as IpTorrentEngine<Data>: Data must be the type of
-  // ip_peer_data().
+  // The IP engine, as IpTorrentEngine<NoPeerData> or <PeerIdData>: Data must
+  // match stores_peer_ids().
   template <typename Data>
   swarm::IpTorrentEngine<Data>& ip();
   swarm::WsTorrentEngine& webtorrent();
@@ -91,31 +84,21 @@ class Swarms {
   // Storage hook-up of a new engine.
   template <typename Engine>
   void Prepare(Engine& engine, storage::SwarmKind kind);
-  // Calls `visit(const IpTorrentEngine<Data>&)` for the IP engine, if made.
-  template <typename Visit>
-  void VisitIpEngine(Visit&& visit) const {
-    std::apply([&](const auto&... engine) { ((engine ? visit(*engine) : void()), ...); },
-               ip_engines_);
-  }
-  bool has_ip_engine() const;
 
   const size_t shard_count_;
-  const IpPeerData ip_peer_data_;
-  // The one of them that ip_peer_data_ names, once a front-end asked for it.
-  std::tuple<std::unique_ptr<swarm::IpTorrentEngine<swarm::NoPeerData>>,
-             std::unique_ptr<swarm::IpTorrentEngine<swarm::PeerIdData>>,
-             std::unique_ptr<swarm::IpTorrentEngine<swarm::PrivatePeerData>>>
-      ip_engines_;
+  const bool store_peer_ids_;
+  std::unique_ptr<swarm::IpTorrentEngine<swarm::NoPeerData>> ip_;
+  std::unique_ptr<swarm::IpTorrentEngine<swarm::PeerIdData>> ip_with_peer_ids_;
   std::unique_ptr<swarm::WsTorrentEngine> webtorrent_;
   storage::Storage* storage_ = nullptr;
   std::vector<storage::StoredCount> stored_;
   size_t kept_torrent_limit_ = 0;
 };
 
-extern template swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>();
-extern template swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>();
-extern template swarm::IpTorrentEngine<swarm::PrivatePeerData>&
-Swarms::ip<swarm::PrivatePeerData>();
+template <>
+swarm::IpTorrentEngine<swarm::NoPeerData>& Swarms::ip<swarm::NoPeerData>();
+template <>
+swarm::IpTorrentEngine<swarm::PeerIdData>& Swarms::ip<swarm::PeerIdData>();
 
 }  // namespace aquatic
 

@@ -29,7 +29,7 @@ std::unique_ptr<storage::Storage> SqliteStorage(const std::string& name) {
 TEST(SwarmsTest, EachEngineStartsFromItsStoredCountsAndReportsNewOnes) {
   std::unique_ptr<storage::Storage> storage = SqliteStorage("engines");
   ASSERT_NE(storage, nullptr);
-  Swarms swarms(/*worker_count=*/1, IpPeerData::kAddressOnly);
+  Swarms swarms(/*worker_count=*/1, /*store_peer_ids=*/false);
   swarms.KeepCompletedIn(storage.get(),
                          {{storage::SwarmKind::kIp, Hash(1), 7},
                           {storage::SwarmKind::kWebTorrent, Hash(1), 3},
@@ -68,7 +68,7 @@ TEST(SwarmsTest, EachEngineStartsFromItsStoredCountsAndReportsNewOnes) {
 }
 
 TEST(SwarmsTest, ListPeersAndForEachTorrentSpanTheEngines) {
-  Swarms swarms(1, IpPeerData::kAddressOnly);
+  Swarms swarms(1, /*store_peer_ids=*/false);
   auto& ip = swarms.ip<swarm::NoPeerData>();
   swarm::IpTorrentEngine<swarm::NoPeerData>::Announce<swarm::PeerAddressV4> announce;
   announce.key = swarm::PeerAddressV4{{127, 0, 0, 2}, 7000};

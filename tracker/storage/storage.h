@@ -81,8 +81,8 @@ class Storage {
   // Any thread: a key made, changed or revoked through the API, written at
   // once.
   void SetKey(const StoredKey& key, bool present);
-  // Any thread: bytes and completions of a key's announce, added up until
-  // the next flush.
+  // Any thread, often under a lock of the transfer ledger: bytes and
+  // completions of a key's announce, added up until the next flush.
   void AddTransfer(const TrackerKey& key, const KeyTransfer& added);
 
   // Writes what is pending now, on the calling thread.

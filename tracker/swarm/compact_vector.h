@@ -87,10 +87,6 @@ class CompactVector {
     return removed;
   }
 
-  void reserve(size_t capacity) {
-    if (capacity > capacity_) Reallocate(capacity);
-  }
-
   void shrink_to_fit() {
     if (capacity_ != size_) Reallocate(size_);
   }

@@ -2,9 +2,8 @@
 // one engine for both when they share a process. Peers are keyed by (IP,
 // port); IPv4 and IPv6 peers live in separate swarms of the same torrent and
 // are never returned to each other; the completed-download count is per
-// torrent. `Data` is the per-peer extra (peer_data.h): NoPeerData where only
-// UDP serves the engine, PeerIdData where HTTP's non-compact responses need
-// peer ids, PrivatePeerData for a private tracker's transfer accounting.
+// torrent. `Data` is the per-peer extra: NoPeerData where only UDP serves the
+// engine, PeerIdData where HTTP's non-compact responses need peer ids.
 //
 // Thread-safe: socket workers call it concurrently (one lock per shard).
 #ifndef AQUATIC_TRACKER_SWARM_IP_TORRENTS_H_
@@ -21,12 +20,16 @@
 
 #include "tracker/base/info_hash.h"
 #include "tracker/swarm/peer_address.h"
-#include "tracker/swarm/peer_data.h"
 #include "tracker/swarm/swarm.h"
 #include "tracker/base/swarm_stats.h"
 #include "tracker/swarm/torrent_map.h"
 
 namespace aquatic::swarm {
+
+struct NoPeerData {};
+struct PeerIdData {
+  std::array<uint8_t, 20> peer_id{};
+};
 
 // Most torrents only ever see IPv4 peers, so the IPv6 swarm is allocated on
 // first use: a torrent is 40 bytes in its map slot instead of 72.
@@ -57,9 +60,6 @@ struct IpTorrent {
 template <typename Data>
 class IpTorrentEngine {
  public:
-  struct IgnorePrevious {
-    void operator()(const Data*) const {}
-  };
   template <typename Address>
   using SwarmOf = Swarm<Address, Data>;
   template <typename Address>
@@ -90,29 +90,20 @@ class IpTorrentEngine {
     });
   }
 
-  // Applies the announce and calls `emit(const Peer<Address>&)` (or
-  // `emit(const Peer<Address>&, const Data&)`, for callers that read the
-  // peer data) for up to `max_peers` other peers of the same address family
-  // (none after event=stopped). Returns the counts of that family's swarm and the
-  // torrent's completed count. `previous(const Data*)` sees the data the
-  // swarm held for the announcing peer first (see Swarm::Apply), under the
-  // shard's lock.
-  template <typename Address, typename Emit, typename Previous = IgnorePrevious>
+  // Applies the announce and calls `emit(const Peer<Address>&)` for up to
+  // `max_peers` other peers of the same address family (none after
+  // event=stopped). Returns the counts of that family's swarm and the
+  // torrent's completed count.
+  template <typename Address, typename Emit>
   TorrentCounts AnnounceAndSelect(const InfoHash& info_hash, const Announce<Address>& announce,
-                                  size_t max_peers, uint64_t random, Emit&& emit,
-                                  Previous&& previous = {}) {
+                                  size_t max_peers, uint64_t random, Emit&& emit) {
     return torrents_.Update(info_hash, [&](TorrentUpdate<IpTorrent<Data>>& update) {
       IpTorrent<Data>& torrent = update.torrent();
       SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
       torrent.last_announce = announce.now;
-      update.Record(Address::kIpSize == 16, swarm.Apply(announce, previous));
+      update.Record(Address::kIpSize == 16, swarm.Apply(announce));
       if (announce.event != PeerEvent::kStopped) {
-        if constexpr (std::is_invocable_v<Emit, const Peer<Address>&, const Data&>) {
-          swarm.SelectPeers(announce.key, announce.seeder, max_peers, random,
-                            [&](const Peer<Address>& peer) { emit(peer, swarm.data(peer)); });
-        } else {
-          swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
-        }
+        swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
       }
       return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
     });
@@ -161,9 +152,9 @@ class IpTorrentEngine {
       view.ipv6 = Address::kIpSize == 16;
       std::memcpy(view.ip.data(), peer.key.ip.data(), Address::kIpSize);
       view.port = peer.key.port;
-      if constexpr (std::is_base_of_v<PeerIdData, Data>) {
+      if constexpr (std::is_same_v<Data, PeerIdData>) {
         view.has_peer_id = true;
-        view.peer_id = swarm.data(peer).peer_id;
+        view.peer_id = peer.peer_id;
       }
       view.seeder = peer.seeder;
       view.last_announce = peer.last_announce;

@@ -182,56 +182,6 @@ TEST(SwarmTest, MatchesASimpleModelUnderRandomAnnounces) {
   EXPECT_EQ(selected.size(), model.size());
 }
 
-struct Apart {
-  uint64_t value = 0;
-  static constexpr bool kKeptApart = true;
-};
-
-TEST(SwarmTest, DataKeptApartFollowsItsPeerUnderRandomAnnouncesAndCleaning) {
-  // Each peer's data (kept apart from the sorted entries) against a model of
-  // peer -> data, over joins, status flips, stops and stale removals.
-  using TestSwarm = Swarm<PeerAddressV4, Apart>;
-  TestSwarm swarm;
-  std::map<PeerAddressV4, std::pair<uint64_t, uint32_t>> model;  // value, last announce
-  uint64_t state = 777;
-  auto next = [&state] {
-    state = state * 6364136223846793005u + 1442695040888963407u;
-    return state >> 33;
-  };
-  for (uint32_t i = 1; i <= 20000; ++i) {
-    TestSwarm::Announce announce;
-    announce.key = V4(static_cast<uint8_t>(next() % 64), static_cast<uint16_t>(next() % 4));
-    announce.seeder = next() % 4 != 0;
-    announce.event = next() % 8 == 0 ? PeerEvent::kStopped : PeerEvent::kNone;
-    announce.now = i;
-    announce.data.value = next();
-    uint64_t seen = 0;
-    swarm.Apply(announce, [&seen](const Apart* previous) {
-      seen = previous == nullptr ? 0 : previous->value;
-    });
-    const auto it = model.find(announce.key);
-    ASSERT_EQ(seen, it == model.end() ? 0 : it->second.first) << i;
-    if (announce.event == PeerEvent::kStopped) {
-      model.erase(announce.key);
-    } else {
-      model[announce.key] = {announce.data.value, i};
-    }
-    if (i % 1000 == 0) {
-      swarm.RemoveStale(i - 150);
-      for (auto stale = model.begin(); stale != model.end();) {
-        stale = stale->second.second < i - 150 ? model.erase(stale) : std::next(stale);
-      }
-    }
-    ASSERT_EQ(swarm.size(), model.size()) << i;
-  }
-  size_t visited = 0;
-  swarm.ForEachPeer([&](const TestSwarm::Peer& peer) {
-    ASSERT_EQ(swarm.data(peer).value, model.at(peer.key).first);
-    ++visited;
-  });
-  EXPECT_EQ(visited, model.size());
-}
-
 TEST(IpTorrentEngineTest, CountsFollowEveryEventOrder) {
   Engine engine(2);
   TorrentCounts counts;
@@ -454,41 +404,6 @@ TEST(IpTorrentEngineTest, UnknownTorrentScrapesAsZeros) {
 
 TEST(SwarmTest, Ipv4PeerPacksInto12Bytes) {
   EXPECT_EQ(sizeof(Engine::Peer<PeerAddressV4>), 12u);
-}
-
-// The hook a private tracker's accounting reads its previous totals through.
-TEST(SwarmTest, PreviousDataIsSeenBeforeTheAnnounceReplacesIt) {
-  using Totals = IpTorrentEngine<PrivatePeerData>;
-  Totals engine(1);
-  Totals::Announce<PeerAddressV4> announce;
-  announce.key = V4(1);
-  std::vector<int64_t> seen;  // -1: the swarm held no data for the peer
-  auto record = [&seen](const PrivatePeerData* previous) {
-    seen.push_back(previous == nullptr ? -1 : static_cast<int64_t>(previous->transfer.uploaded));
-  };
-  auto announce_with = [&](uint64_t uploaded, bool seeder, PeerEvent event) {
-    announce.data.transfer.uploaded = uploaded;
-    announce.seeder = seeder;
-    announce.event = event;
-    engine.AnnounceAndSelect<PeerAddressV4>(Hash(1), announce, 50, 0, [](const auto&) {}, record);
-  };
-  announce_with(5, false, PeerEvent::kStarted);
-  announce_with(7, false, PeerEvent::kNone);
-  // Moving to the seeders keeps the data.
-  announce_with(9, true, PeerEvent::kCompleted);
-  announce_with(11, true, PeerEvent::kStopped);
-  // Stopped removed the peer and its data.
-  announce_with(13, true, PeerEvent::kNone);
-  EXPECT_EQ(seen, (std::vector<int64_t>{-1, 5, 7, 9, -1}));
-}
-
-TEST(SwarmTest, PeerDataSizes) {
-  EXPECT_EQ(sizeof(IpTorrentEngine<NoPeerData>::Peer<PeerAddressV4>), 12u);
-  EXPECT_EQ(sizeof(IpTorrentEngine<PeerIdData>::Peer<PeerAddressV4>), 32u);
-  // A private tracker's peer data (peer id, owner digest, totals) is kept
-  // apart: its sorted entry holds a slot.
-  EXPECT_EQ(sizeof(IpTorrentEngine<PrivatePeerData>::Peer<PeerAddressV4>), 16u);
-  EXPECT_EQ(sizeof(PrivatePeerData), 48u);
 }
 
 }  // namespace

@@ -14,47 +14,23 @@
 // (public swarms) that walk was the largest part of an announce's user-space
 // time. Seeder and leecher counts are exact. Not thread-safe: the sharded
 // torrent map locks around it.
-//
-// Large per-peer data (a Data that declares `static constexpr bool
-// kKeptApart = true`, such as a private tracker's PrivatePeerData) lives
-// apart from the sorted array, in an unsorted one the entries point into by
-// index: a peer joining, leaving or changing parts shifts 16-byte entries
-// instead of 64-byte ones, and lookups search the small entries alone.
 #ifndef AQUATIC_TRACKER_SWARM_SWARM_H_
 #define AQUATIC_TRACKER_SWARM_SWARM_H_
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
-#include <utility>
-
 #include "tracker/swarm/compact_vector.h"
 
 namespace aquatic::swarm {
 
 enum class PeerEvent : uint8_t { kNone, kStarted, kStopped, kCompleted };
 
-// Whether a Swarm keeps `Data` apart from its sorted entries (see Swarm).
-template <typename Data, typename = void>
-inline constexpr bool kKeptApart = false;
-template <typename Data>
-inline constexpr bool kKeptApart<Data, std::void_t<decltype(Data::kKeptApart)>> =
-    Data::kKeptApart;
-
-// Where a sorted entry finds its data kept apart.
-struct ApartSlot {
-  uint32_t slot = 0;
-};
-
 template <typename Key, typename Data>
 class Swarm {
-  static constexpr bool kApart = kKeptApart<Data>;
-
  public:
-  // One stored peer. Data (or its slot) first so an empty Data takes no
-  // space.
-  struct Peer : std::conditional_t<kApart, ApartSlot, Data> {
+  // One stored peer. Data first so an empty Data takes no space.
+  struct Peer : Data {
     Key key;
     bool seeder = false;
     // This peer's event=completed was counted already (once per peer).
@@ -80,23 +56,6 @@ class Swarm {
   };
 
   Change Apply(const Announce& announce) {
-    return Apply(announce, [](const Data*) {});
-  }
-
-  // The data of a stored peer.
-  const Data& data(const Peer& peer) const {
-    if constexpr (kApart) {
-      return apart_[peer.slot];
-    } else {
-      return peer;
-    }
-  }
-
-  // As Apply(announce), first calling `previous(const Data*)` with the data
-  // the swarm held for the peer (null when it had none), before the announce
-  // replaces or removes it.
-  template <typename Previous>
-  Change Apply(const Announce& announce, Previous&& previous) {
     Change change;
     // Look where the announce says the peer is first: it usually still is.
     size_t index = LowerBound(announce.seeder, announce.key);
@@ -108,10 +67,6 @@ class Swarm {
         moved = candidate;
       }
     }
-    const Data* held = found                ? &data(peers_[index])
-                       : moved != kNotFound ? &data(peers_[moved])
-                                            : nullptr;
-    previous(held);
     if (announce.event == PeerEvent::kStopped) {
       if (found || moved != kNotFound) {
         const size_t at = found ? index : moved;
@@ -122,20 +77,15 @@ class Swarm {
       return change;
     }
     if (found) {
-      MutableData(peers_[index]) = announce.data;
+      static_cast<Data&>(peers_[index]) = announce.data;
     } else if (moved != kNotFound) {
       // Became a seeder (or, rarely, a leecher again): it changes parts.
       index = MoveToOtherPart(moved, announce.key);
-      MutableData(peers_[index]) = announce.data;
+      static_cast<Data&>(peers_[index]) = announce.data;
       change.seeders = announce.seeder ? 1 : -1;
     } else {
       Peer peer;
-      if constexpr (kApart) {
-        peer.slot = static_cast<uint32_t>(apart_.size());
-        apart_.insert(apart_.end(), announce.data);
-      } else {
-        static_cast<Data&>(peer) = announce.data;
-      }
+      static_cast<Data&>(peer) = announce.data;
       peer.key = announce.key;
       peer.seeder = announce.seeder;
       peers_.insert(peers_.begin() + index, peer);
@@ -190,7 +140,6 @@ class Swarm {
     if (removed > 0) {
       change.peers = -static_cast<int>(removed);
       leechers_ -= leechers_removed;
-      if constexpr (kApart) CompactApart();
       // Give back memory of swarms that shrank a lot.
       if (peers_.capacity() > 16 && peers_.size() < peers_.capacity() / 4) peers_.shrink_to_fit();
     }
@@ -215,11 +164,7 @@ class Swarm {
   bool empty() const { return peers_.empty(); }
   uint32_t seeders() const { return static_cast<uint32_t>(peers_.size()) - leechers_; }
   uint32_t leechers() const { return leechers_; }
-  size_t memory_bytes() const {
-    size_t bytes = peers_.capacity() * sizeof(Peer);
-    if constexpr (kApart) bytes += apart_.capacity() * sizeof(Data);
-    return bytes;
-  }
+  size_t memory_bytes() const { return peers_.capacity() * sizeof(Peer); }
 
  private:
   static constexpr size_t kNotFound = ~size_t{0};
@@ -261,52 +206,13 @@ class Swarm {
 
   void Erase(size_t index) {
     if (!peers_[index].seeder) --leechers_;
-    if constexpr (kApart) {
-      // The last apart entry fills the slot, and its peer learns where.
-      const uint32_t slot = peers_[index].slot;
-      const uint32_t last = static_cast<uint32_t>(apart_.size() - 1);
-      if (slot != last) {
-        apart_[slot] = std::move(apart_[last]);
-        for (Peer& peer : peers_) {
-          if (peer.slot == last) {
-            peer.slot = slot;
-            break;
-          }
-        }
-      }
-      apart_.erase(apart_.end() - 1);
-    }
     peers_.erase(peers_.begin() + index);
-  }
-
-  Data& MutableData(Peer& peer) {
-    if constexpr (kApart) {
-      return apart_[peer.slot];
-    } else {
-      return peer;
-    }
-  }
-
-  // After entries were removed: keeps the apart data of the remaining ones
-  // only, in the entries' order.
-  void CompactApart() {
-    CompactVector<Data> kept;
-    kept.reserve(peers_.size());
-    for (Peer& peer : peers_) {
-      kept.insert(kept.end(), std::move(apart_[peer.slot]));
-      peer.slot = static_cast<uint32_t>(kept.size() - 1);
-    }
-    apart_ = std::move(kept);
   }
 
   // Grows by a quarter (CompactVector): most swarms are small, and memory
   // per peer matters more than a few extra reallocations.
   CompactVector<Peer> peers_;
   uint32_t leechers_ = 0;
-  // kApart: the peers' data, in no order (Peer::slot indexes it). Otherwise
-  // an empty member in what was padding.
-  struct NoApart {};
-  std::conditional_t<kApart, CompactVector<Data>, NoApart> apart_;
 };
 
 }  // namespace aquatic::swarm

@@ -24,7 +24,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "tracker/base/info_hash.h"
 #include "tracker/base/swarm_stats.h"
-#include "tracker/swarm/peer_data.h"
 #include "tracker/swarm/swarm.h"
 #include "tracker/swarm/torrent_map.h"
 
@@ -42,13 +41,9 @@ class WsPeerSink {
   virtual void Deliver(std::string message) = 0;
 };
 
-// The per-peer data stored in a swarm: where to send its offers and answers,
-// and a private tracker's transfer totals (peer_data.h). Those are kept for
-// every WebTorrent peer: a peer already holds a connection of kilobytes, and
-// one engine type serves public and private trackers alike.
+// The per-peer data stored in a swarm: where to send its offers and answers.
 struct WsPeerData {
   std::shared_ptr<WsPeerSink> sink;
-  TransferTotals transfer;
 };
 
 using WsSwarm = Swarm<PeerId, WsPeerData>;

@@ -20,8 +20,6 @@ struct AnnounceContext {
   const SocketAddress& source;
   uint32_t now;
   size_t ip_index;
-  // When keys are required: the announce's (admitted) key.
-  const TrackerKey& key;
 };
 
 namespace {
@@ -148,7 +146,12 @@ size_t UdpRequestHandler<PeerData>::Respond(absl::Span<const uint8_t> datagram, 
       if (!access_list_.Current().Allows(announce.info_hash)) {
         return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
       }
-      const AnnounceContext context{announce, source, now, ip_index, key};
+      if (admission_.keys_required()) {
+        admission_.Account(admission::TransferReport{key, announce.info_hash, announce.peer_id,
+                                                     announce.uploaded, announce.downloaded,
+                                                     ToPeerEvent(announce.event), now});
+      }
+      const AnnounceContext context{announce, source, now, ip_index};
       return source.is_ipv6() ? this->template HandleAnnounce<swarm::PeerAddressV6>(context, response)
                               : this->template HandleAnnounce<swarm::PeerAddressV4>(context, response);
     }
@@ -203,16 +206,8 @@ size_t UdpRequestHandler<PeerData>::HandleAnnounce(const AnnounceContext& contex
   announce.seeder = request.left == 0;
   announce.event = ToPeerEvent(request.event);
   announce.now = context.now;
-  if constexpr (std::is_base_of_v<swarm::PeerIdData, PeerData>) {
+  if constexpr (std::is_same_v<PeerData, swarm::PeerIdData>) {
     announce.data.peer_id = request.peer_id;
-  }
-  // A private tracker's accounting: the totals go into the peer's swarm
-  // entry, the delta against the ones there comes out.
-  admission::TransferRecorder transfer({}, announce.event);
-  if constexpr (swarm::kKeepsTransfer<PeerData>) {
-    announce.data.transfer =
-        admission::TotalsOf(context.key, request.peer_id, request.uploaded, request.downloaded);
-    transfer = admission::TransferRecorder(announce.data.transfer, announce.event);
   }
   const size_t max_peers =
       request.num_want <= 0
@@ -228,11 +223,7 @@ size_t UdpRequestHandler<PeerData>::HandleAnnounce(const AnnounceContext& contex
         request.info_hash, announce, max_peers, random_.Next(),
         [&wire_response](const typename Engine::template Peer<Address>& peer) {
           wire_response.peers.push_back(WirePeer{peer.key.ip, peer.key.port});
-        },
-        transfer);
-    if constexpr (swarm::kKeepsTransfer<PeerData>) {
-      admission_.Account(context.key, request.info_hash, transfer.delta());
-    }
+        });
     wire_response.seeders = counts.seeders;
     wire_response.leechers = counts.leechers;
     counters_.Add(UdpCounter::kAnnounceResponses, context.ip_index);
@@ -247,6 +238,5 @@ size_t UdpRequestHandler<PeerData>::HandleAnnounce(const AnnounceContext& contex
 
 template class UdpRequestHandler<swarm::NoPeerData>;
 template class UdpRequestHandler<swarm::PeerIdData>;
-template class UdpRequestHandler<swarm::PrivatePeerData>;
 
 }  // namespace aquatic::udp

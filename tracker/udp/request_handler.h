@@ -3,9 +3,8 @@
 // the access list, admission (a private tracker's key comes in the BEP 41 URL
 // data of the announce) and the swarm engine. One per socket worker; no I/O, so the
 // fuzz target and the tests drive it directly. `PeerData` is the IP engine's
-// per-peer data (swarm/peer_data.h: NoPeerData, PeerIdData when the process
-// also serves HTTP and UDP peers keep their peer id for it, PrivatePeerData
-// for a private tracker, whose transfer accounting needs it).
+// per-peer data (swarm::NoPeerData, or swarm::PeerIdData when the process
+// also serves HTTP and UDP peers keep their peer id for it).
 #ifndef AQUATIC_TRACKER_UDP_REQUEST_HANDLER_H_
 #define AQUATIC_TRACKER_UDP_REQUEST_HANDLER_H_
 
@@ -90,7 +89,6 @@ class UdpRequestHandler final : public DatagramHandler {
 
 extern template class UdpRequestHandler<swarm::NoPeerData>;
 extern template class UdpRequestHandler<swarm::PeerIdData>;
-extern template class UdpRequestHandler<swarm::PrivatePeerData>;
 
 }  // namespace aquatic::udp
 

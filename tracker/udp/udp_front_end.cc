@@ -91,22 +91,12 @@ absl::StatusOr<std::unique_ptr<UdpFrontEnd>> UdpFrontEnd::Create(
   for (size_t i = 0; i < workers; ++i) {
     const uint64_t random_seed = RandomSeed();
     WorkerCounters<UdpCounter> counters = front_end->counters_->ForWorker(i);
-    const ConnectionIds* connection_ids = front_end->connection_ids_.get();
-    std::unique_ptr<DatagramHandler> handler;
-    switch (runtime.swarms().ip_peer_data()) {
-      case IpPeerData::kAddressOnly:
-        handler = NewHandler<swarm::NoPeerData>(runtime, settings, connection_ids, counters,
-                                                random_seed);
-        break;
-      case IpPeerData::kPeerIds:
-        handler = NewHandler<swarm::PeerIdData>(runtime, settings, connection_ids, counters,
-                                                random_seed);
-        break;
-      case IpPeerData::kPrivate:
-        handler = NewHandler<swarm::PrivatePeerData>(runtime, settings, connection_ids, counters,
-                                                     random_seed);
-        break;
-    }
+    std::unique_ptr<DatagramHandler> handler =
+        runtime.swarms().stores_peer_ids()
+            ? NewHandler<swarm::PeerIdData>(runtime, settings, front_end->connection_ids_.get(),
+                                            counters, random_seed)
+            : NewHandler<swarm::NoPeerData>(runtime, settings, front_end->connection_ids_.get(),
+                                            counters, random_seed);
     front_end->workers_.push_back(
         std::make_unique<UdpSocketWorker>(std::exchange(fds[i], {}), std::move(handler)));
   }

@@ -140,21 +140,18 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
     RemovePeer(connection, info_hash, old, now);
   }
 
+  if (admission_.keys_required()) {
+    admission_.Account(admission::TransferReport{
+        key, info_hash, request.peer_id, request.uploaded.value_or(0),
+        request.downloaded.value_or(0), ToPeerEvent(request.event), now});
+  }
+
   WsSwarm::Announce announce;
   announce.key = request.peer_id;
   announce.data.sink = connection.sink;
   announce.seeder = request.left.has_value() && *request.left == 0;
   announce.event = ToPeerEvent(request.event);
   announce.now = now;
-  // A private tracker's accounting: the totals go into the peer's swarm
-  // entry, the delta against the ones there comes out.
-  admission::TransferRecorder transfer({}, announce.event);
-  if (admission_.keys_required()) {
-    announce.data.transfer = admission::TotalsOf(key, request.peer_id,
-                                                 request.uploaded.value_or(0),
-                                                 request.downloaded.value_or(0));
-    transfer = admission::TransferRecorder(announce.data.transfer, announce.event);
-  }
   const size_t offer_count =
       announce.event == swarm::PeerEvent::kStopped || !request.offers.has_value()
           ? 0
@@ -167,7 +164,7 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
         WsTorrent& torrent = update.torrent();
         WsSwarm& swarm = torrent.swarm(ipv6);
         torrent.last_announce = now;
-        update.Record(ipv6, swarm.Apply(announce, transfer));
+        update.Record(ipv6, swarm.Apply(announce));
         if (offer_count > 0) {
           // A window of consecutive peers from a random start: all different.
           swarm.SelectPeers(announce.key, announce.seeder, offer_count, random,
@@ -181,7 +178,6 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
         }
         return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
       });
-  if (admission_.keys_required()) admission_.Account(key, info_hash, transfer.delta());
   if (announce.event == swarm::PeerEvent::kStopped) {
     connection.torrents.erase(info_hash);
   } else {
