@@ -4,56 +4,19 @@
 
 #include <string>
 
-#include <google/protobuf/compiler/parser.h>
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/descriptor.pb.h>
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
-#include "codec/schema/options.pb.h"
 #include "gtest/gtest.h"
+#include "tools/codecgen/test_schemas.h"
 
 namespace aquatic::codecgen {
 namespace {
 
 using google::protobuf::Descriptor;
-using google::protobuf::FileDescriptorProto;
-
-// Builds small schemas the way protoc hands them to the plugin.
-class Schemas {
- public:
-  Schemas() {
-    FileDescriptorProto file;
-    FileDescriptorProto::descriptor()->file()->CopyTo(&file);
-    pool_.BuildFile(file);
-    file.Clear();
-    codec::schema::JsonField::descriptor()->file()->CopyTo(&file);
-    pool_.BuildFile(file);
-  }
-
-  // `body` follows the imports of the options; returns message `name`.
-  const Descriptor* Message(const std::string& body, const std::string& name) {
-    const std::string text = "syntax = \"proto2\"; package t" + std::to_string(++count_) +
-                             "; import \"codec/schema/options.proto\";\n" + body;
-    google::protobuf::io::ArrayInputStream input(text.data(), static_cast<int>(text.size()));
-    google::protobuf::io::Tokenizer tokenizer(&input, nullptr);
-    google::protobuf::compiler::Parser parser;
-    FileDescriptorProto file;
-    EXPECT_TRUE(parser.Parse(&tokenizer, &file)) << body;
-    file.set_name("test" + std::to_string(count_) + ".proto");
-    const google::protobuf::FileDescriptor* built = pool_.BuildFile(file);
-    EXPECT_NE(built, nullptr) << body;
-    return built == nullptr ? nullptr : built->FindMessageTypeByName(name);
-  }
-
- private:
-  google::protobuf::DescriptorPool pool_;
-  int count_ = 0;
-};
 
 // The error for message `name` of `body` (without its package), or "ok".
 std::string Check(const std::string& body, const std::string& name = "M") {
-  static Schemas* schemas = new Schemas();
+  static TestSchemas* schemas = new TestSchemas();
   const Descriptor* message = schemas->Message(body, name);
   if (message == nullptr) return "schema did not build";
   absl::StatusOr<std::unique_ptr<MessageEmitter>> emitter = MakeJsonEmitter(*message);
