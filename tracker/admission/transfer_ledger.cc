@@ -35,21 +35,22 @@ TransferDelta TransferLedger::Record(const TransferReport& report) {
 
   TransferDelta delta;
   std::lock_guard<std::mutex> lock(shard.mutex);
-  auto found = shard.peers.find(peer);
-  if (found != shard.peers.end()) {
-    delta.uploaded = Growth(found->second.uploaded, uploaded);
-    delta.downloaded = Growth(found->second.downloaded, downloaded);
+  // One probe whether the peer is known or not: most announces of a busy
+  // tracker come from peers it has not recorded on that torrent yet.
+  auto [entry, inserted] = shard.peers.try_emplace(peer);
+  LastReport& last = entry->second;
+  if (!inserted) {
+    delta.uploaded = Growth(last.uploaded, uploaded);
+    delta.downloaded = Growth(last.downloaded, downloaded);
   } else if (report.event == swarm::PeerEvent::kStarted) {
     delta.uploaded = uploaded;
     delta.downloaded = downloaded;
   }
   if (report.event == swarm::PeerEvent::kCompleted) delta.completed = 1;
   if (report.event == swarm::PeerEvent::kStopped) {
-    if (found != shard.peers.end()) shard.peers.erase(found);
-  } else if (found != shard.peers.end()) {
-    found->second = LastReport{uploaded, downloaded, report.now};
+    shard.peers.erase(entry);
   } else {
-    shard.peers.emplace(peer, LastReport{uploaded, downloaded, report.now});
+    last = LastReport{uploaded, downloaded, report.now};
   }
   if (!delta.empty() && sink_) sink_(report.key, report.info_hash, delta);
   return delta;
