@@ -271,7 +271,7 @@ class LockPerShard {
             [&peer_out](const Peer& peer) {
               PutPeer(peer, peer_out);
               peer_out += kPeerBytes;
-            });
+            }).value_or(TorrentCounts{});
         PutHeader(request.transaction_id, counts, out);
       }
       socket.out.Send();
@@ -573,7 +573,7 @@ class QueueHandOff {
               [&peer_out](const Peer& peer) {
                 PutPeer(peer, peer_out);
                 peer_out += kPeerBytes;
-              });
+              }).value_or(TorrentCounts{});
           response.peer_count = static_cast<uint8_t>((peer_out - response.peers) / kPeerBytes);
         }
         requests.Consume(count);

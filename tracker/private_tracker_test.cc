@@ -22,6 +22,7 @@
 #include "tracker/server/testing/http_client.h"
 #include "tracker/server/testing/udp_client.h"
 #include "tracker/udp/udp_front_end.h"
+#include "tracker/testing/announce_probes.h"
 #include "tracker/ws/ws_test_client.h"
 
 namespace aquatic {
@@ -29,6 +30,7 @@ namespace {
 
 using http_client::HttpReply;
 using http_client::HttpRequest;
+using announce_probes::JsonString;
 using udp_client::UdpClient;
 namespace udp_wire = ::aquatic::codec::udp;
 namespace http_wire = ::aquatic::codec::http;
@@ -48,19 +50,6 @@ std::string HashHex(char fill) {
   std::string hex;
   for (int i = 0; i < 20; ++i) absl::StrAppend(&hex, absl::Hex(fill, absl::kZeroPad2));
   return hex;
-}
-
-// The value of a JSON string field ("key":"VALUE"), or "".
-std::string JsonString(absl::string_view json, absl::string_view field) {
-  const std::string marker = absl::StrCat("\"", field, "\":\"");
-  const size_t start = json.find(marker);
-  if (start == absl::string_view::npos) return "";
-  std::string value;
-  for (size_t i = start + marker.size(); i < json.size() && json[i] != '"'; ++i) {
-    if (json[i] == '\\' && i + 1 < json.size()) ++i;  // \" and \\ in the messages here
-    value.push_back(json[i]);
-  }
-  return value;
 }
 
 class PrivateTrackerTest : public testing::Test {
@@ -117,48 +106,27 @@ class PrivateTrackerTest : public testing::Test {
     return JsonString(reply.body, "key");
   }
 
+  static announce_probes::ProbeAnnounce Probe(absl::string_view peer_id, char hash) {
+    announce_probes::ProbeAnnounce announce;
+    announce.info_hash = std::string(20, hash);
+    announce.peer_id = std::string(peer_id);
+    return announce;
+  }
+
   // The failure reason of an HTTP announce, or "" when it got peers.
   std::string HttpAnnounce(absl::string_view path, absl::string_view peer_id, char hash,
                            absl::string_view extra = "") {
-    const std::string body = http_client::HttpGet(
-        http_port_, absl::StrCat(path, "?info_hash=", std::string(20, hash), "&peer_id=", peer_id,
-                                 "&port=6881&left=1000&compact=1", extra));
-    http_wire::FailureResponse failure;
-    if (http_wire::Parse(body, &failure).ok()) return failure.failure_reason;
-    http_wire::AnnounceResponse response;
-    EXPECT_TRUE(http_wire::Parse(body, &response).ok()) << body;
-    return "";
+    return announce_probes::HttpAnnounceFailure(http_port_, path, Probe(peer_id, hash), extra);
   }
 
   // The error message of a UDP announce with `url_data`, or "" when answered.
   std::string UdpAnnounce(absl::string_view url_data, absl::string_view peer_id, char hash) {
-    UdpClient client(udp_port_);
-    udp_wire::AnnounceRequest request;
-    request.connection_id = client.Connect();
-    request.transaction_id = 7;
-    request.info_hash.fill(static_cast<uint8_t>(hash));
-    std::copy(peer_id.begin(), peer_id.end(), request.peer_id.begin());
-    request.left = 1000;
-    request.port = 6881;
-    request.num_want = -1;
-    EXPECT_TRUE(request.url_data.assign(url_data));
-    const std::vector<uint8_t> reply = client.Send(request);
-    udp_wire::ErrorResponse error;
-    if (udp_wire::Parse(reply, &error).ok()) return std::string(error.message);
-    udp_wire::AnnounceResponseV4 response;
-    EXPECT_TRUE(udp_wire::Parse(reply, &response).ok()) << reply.size();
-    return "";
+    return announce_probes::UdpAnnounceError(udp_port_, url_data, Probe(peer_id, hash));
   }
 
   // The `failure reason` of a WebTorrent announce on `socket`, or "".
   std::string WsAnnounce(ws::WsTestClient& socket, absl::string_view peer_id, char hash) {
-    EXPECT_TRUE(socket.SendText(absl::StrCat(
-        R"({"action":"announce","info_hash":")", std::string(20, hash), R"(","peer_id":")",
-        peer_id, R"(","numwant":5,"uploaded":0,"downloaded":0,"left":10})")));
-    const std::optional<std::string> reply = socket.Read();
-    EXPECT_TRUE(reply.has_value());
-    if (!reply.has_value()) return "no reply";
-    return JsonString(*reply, "failure reason");
+    return announce_probes::WsAnnounceFailure(socket, Probe(peer_id, hash));
   }
 
   std::unique_ptr<ws::WsTestClient> WsConnect(absl::string_view target) {

@@ -14,6 +14,13 @@ struct SwarmStats {
   int64_t seeders = 0;
   uint64_t completed = 0;
   int64_t torrents = 0;
+  // Torrents held in memory, those kept only for their completed count
+  // included (what [limits] max_torrents bounds).
+  int64_t held_torrents = 0;
+  // Announces refused because the engine held [limits] max_torrents
+  // torrents (a new torrent) or max_peers peers (a new peer).
+  uint64_t refused_torrents = 0;
+  uint64_t refused_peers = 0;
 
   SwarmStats& operator+=(const SwarmStats& other) {
     peers_ipv4 += other.peers_ipv4;
@@ -21,6 +28,9 @@ struct SwarmStats {
     seeders += other.seeders;
     completed += other.completed;
     torrents += other.torrents;
+    held_torrents += other.held_torrents;
+    refused_torrents += other.refused_torrents;
+    refused_peers += other.refused_peers;
     return *this;
   }
 

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -143,7 +144,7 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
   response.min_interval = settings_.peer_announce_interval;
   std::string compact;
   std::vector<wire::Peer> dict_peers;
-  auto run = [&](auto key) {
+  auto run = [&](auto key) -> bool {
     using Address = decltype(key);
     HttpTorrentEngine::Announce<Address> announce;
     const absl::Span<const uint8_t> ip = peer.ip_bytes();
@@ -153,7 +154,7 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
     announce.seeder = request.left == 0;
     announce.event = ToPeerEvent(request.event);
     announce.now = now;
-    const swarm::TorrentCounts counts = engine_->AnnounceAndSelect<Address>(
+    const std::optional<swarm::TorrentCounts> counts = engine_->AnnounceAndSelect<Address>(
         request.info_hash, announce, max_peers, random_.Next(),
         [&](const HttpTorrentEngine::Peer<Address>& selected) {
           if (request.compact) {
@@ -168,14 +169,13 @@ HttpAnswer HttpRequestHandler::Announce(absl::string_view query, absl::string_vi
             if (!request.no_peer_id) entry.peer_id = selected.peer_id;
           }
         });
-    response.complete = counts.seeders;
-    response.incomplete = counts.leechers;
+    if (!counts.has_value()) return false;
+    response.complete = counts->seeders;
+    response.incomplete = counts->leechers;
+    return true;
   };
-  if (peer.is_ipv6()) {
-    run(swarm::PeerAddressV6{});
-  } else {
-    run(swarm::PeerAddressV4{});
-  }
+  const bool answered = peer.is_ipv6() ? run(swarm::PeerAddressV6{}) : run(swarm::PeerAddressV4{});
+  if (!answered) return Fail(swarm::kTrackerFull, ip_index);
   if (request.compact) {
     // BEP 7: IPv6 peers go in peers6; the (empty) IPv4 list stays for
     // clients that require the key.

@@ -142,6 +142,7 @@ class TypedProtocol : public Protocol {
     *shared->mutable_api() = own.api();
     *shared->mutable_private_() = own.private_();
     *shared->mutable_client_filter() = own.client_filter();
+    *shared->mutable_limits() = own.limits();
     config::CleaningConfig& cleaning = *shared->mutable_cleaning();
     cleaning.set_torrent_cleaning_interval(own.cleaning().torrent_cleaning_interval());
     cleaning.set_max_peer_age(own.cleaning().max_peer_age());

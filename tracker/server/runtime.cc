@@ -74,6 +74,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Create(const config::TrackerCo
   if (!access_list.ok()) return access_list.status();
   runtime->access_list_ = *std::move(access_list);
   runtime->swarms_ = std::make_unique<Swarms>(runtime->worker_count_, store_peer_ids);
+  runtime->swarms_->SetLimits(config.limits().max_torrents(), config.limits().max_peers());
 
   absl::StatusOr<std::unique_ptr<storage::Storage>> storage =
       storage::Storage::Open(config.storage());

@@ -22,6 +22,17 @@ void AddSwarmGauges(const SwarmStats& stats, absl::string_view swarm, Prometheus
   text->AddCounter("aquatic_completed_downloads_total",
                    "Downloads completed (event=completed, once per peer), ever.", label,
                    stats.completed);
+  text->AddGauge("aquatic_held_torrents",
+                 "Torrents in memory, those kept only for their completed count included "
+                 "([limits] max_torrents bounds them).",
+                 label, static_cast<double>(stats.held_torrents));
+  constexpr char kRefusedHelp[] =
+      "Announces refused with \"tracker full\": the engine held [limits] max_torrents "
+      "torrents or max_peers peers.";
+  text->AddCounter("aquatic_refused_announces_total", kRefusedHelp,
+                   JoinLabels(label, "limit=\"max_torrents\""), stats.refused_torrents);
+  text->AddCounter("aquatic_refused_announces_total", kRefusedHelp,
+                   JoinLabels(label, "limit=\"max_peers\""), stats.refused_peers);
 }
 
 uint32_t Cutoff(uint32_t now, uint32_t max_age) { return now > max_age ? now - max_age : 0; }
@@ -39,6 +50,7 @@ void ExpectPeerIds(bool stored, bool wanted) {
 
 template <typename Engine>
 void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
+  engine.set_limits(max_torrents_, max_peers_);
   if (storage_ == nullptr) return;
   engine.set_kept_torrent_limit(kept_torrent_limit_);
   for (const storage::StoredCount& count : stored_) {

@@ -48,6 +48,12 @@ class Swarms {
     stored_ = std::move(stored);
     kept_torrent_limit_ = kept_torrent_limit;
   }
+  // Before any engine is made: [limits] max_torrents and max_peers of each
+  // engine (0: none).
+  void SetLimits(uint64_t max_torrents, uint64_t max_peers) {
+    max_torrents_ = max_torrents;
+    max_peers_ = max_peers;
+  }
   // After the front-ends made their engines: the stored counts are in them.
   void ReleaseStored() { std::vector<storage::StoredCount>().swap(stored_); }
 
@@ -93,6 +99,8 @@ class Swarms {
   storage::Storage* storage_ = nullptr;
   std::vector<storage::StoredCount> stored_;
   size_t kept_torrent_limit_ = 0;
+  uint64_t max_torrents_ = 0;
+  uint64_t max_peers_ = 0;
 };
 
 template <>

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -73,6 +74,9 @@ class IpTorrentEngine {
   void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
   // See ShardedTorrentMap.
   void set_kept_torrent_limit(size_t limit) { torrents_.set_kept_torrent_limit(limit); }
+  void set_limits(uint64_t max_torrents, uint64_t max_peers) {
+    torrents_.set_limits(max_torrents, max_peers);
+  }
   void Restore(const InfoHash& info_hash, uint64_t completed) {
     torrents_.Restore(info_hash, completed);
   }
@@ -93,20 +97,28 @@ class IpTorrentEngine {
   // Applies the announce and calls `emit(const Peer<Address>&)` for up to
   // `max_peers` other peers of the same address family (none after
   // event=stopped). Returns the counts of that family's swarm and the
-  // torrent's completed count.
+  // torrent's completed count, or nothing when the engine is full: the
+  // announce would have added a torrent or peer over [limits] and changed
+  // nothing.
   template <typename Address, typename Emit>
-  TorrentCounts AnnounceAndSelect(const InfoHash& info_hash, const Announce<Address>& announce,
-                                  size_t max_peers, uint64_t random, Emit&& emit) {
-    return torrents_.Update(info_hash, [&](TorrentUpdate<IpTorrent<Data>>& update) {
-      IpTorrent<Data>& torrent = update.torrent();
-      SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
-      torrent.last_announce = announce.now;
-      update.Record(Address::kIpSize == 16, swarm.Apply(announce));
-      if (announce.event != PeerEvent::kStopped) {
-        swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
-      }
-      return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
-    });
+  std::optional<TorrentCounts> AnnounceAndSelect(const InfoHash& info_hash,
+                                                 const Announce<Address>& announce,
+                                                 size_t max_peers, uint64_t random, Emit&& emit) {
+    return torrents_.Update(
+        info_hash,
+        [&](TorrentUpdate<IpTorrent<Data>>& update) -> std::optional<TorrentCounts> {
+          IpTorrent<Data>& torrent = update.torrent();
+          SwarmOf<Address>& swarm = SwarmFor<Address>(torrent);
+          const auto change = swarm.Apply(announce, update.room_for_peer());
+          update.Record(Address::kIpSize == 16, change);
+          if (change.refused) return std::nullopt;
+          torrent.last_announce = announce.now;
+          if (announce.event != PeerEvent::kStopped) {
+            swarm.SelectPeers(announce.key, announce.seeder, max_peers, random, emit);
+          }
+          return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
+        },
+        []() -> std::optional<TorrentCounts> { return std::nullopt; });
   }
 
   // Both address families together; zeros for an unknown torrent.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -46,11 +47,18 @@ std::vector<Address> AnnounceAndCollect(Engine& engine, const InfoHash& hash,
                                         const AnnounceType& announce, size_t max_peers = 50,
                                         uint64_t random = 0, TorrentCounts* counts = nullptr) {
   std::vector<Address> peers;
-  TorrentCounts result = engine.AnnounceAndSelect<Address>(
+  std::optional<TorrentCounts> result = engine.AnnounceAndSelect<Address>(
       hash, announce, max_peers, random,
       [&](const Engine::Peer<Address>& peer) { peers.push_back(peer.key); });
-  if (counts != nullptr) *counts = result;
+  EXPECT_TRUE(result.has_value()) << "refused as full";
+  if (counts != nullptr && result.has_value()) *counts = *result;
   return peers;
+}
+
+// Whether the engine took the announce (false: refused as full).
+template <typename AnnounceType, typename Address = decltype(AnnounceType::key)>
+bool Accepted(Engine& engine, const InfoHash& hash, const AnnounceType& announce) {
+  return engine.AnnounceAndSelect<Address>(hash, announce, 50, 0, [](const auto&) {}).has_value();
 }
 
 TEST(IpTorrentEngineTest, SelectionExcludesTheAnnouncer) {
@@ -355,6 +363,91 @@ TEST(IpTorrentEngineTest, KeptTorrentsBeyondTheLimitAreForgottenWhenSilent) {
   engine.RemoveStale(/*cutoff=*/100);
   EXPECT_EQ(engine.StoredTorrents(), 4u);
   EXPECT_EQ(engine.Scrape(Hash(3)).completed, 3u);
+}
+
+TEST(IpTorrentEngineTest, NewTorrentsAreRefusedAtTheTorrentLimitAndHeldOnesServed) {
+  Engine engine(/*shard_count=*/1);
+  engine.set_limits(/*max_torrents=*/3, /*max_peers=*/0);
+  for (uint8_t i = 1; i <= 3; ++i) {
+    EXPECT_TRUE(Accepted(engine, Hash(i), Announce(V4(1), false, PeerEvent::kStarted, 10)));
+  }
+  // Full: a fourth torrent is refused and nothing of it is kept.
+  EXPECT_FALSE(Accepted(engine, Hash(4), Announce(V4(1), false, PeerEvent::kStarted, 10)));
+  EXPECT_FALSE(Accepted(engine, Hash(4), Announce(V6(1), false, PeerEvent::kStarted, 10)));
+  EXPECT_EQ(engine.StoredTorrents(), 3u);
+  EXPECT_EQ(engine.Scrape(Hash(4)).leechers, 0u);
+  // The torrents held still take new peers, in both families.
+  EXPECT_TRUE(Accepted(engine, Hash(2), Announce(V4(2), true, PeerEvent::kStarted, 20)));
+  EXPECT_TRUE(Accepted(engine, Hash(2), Announce(V6(2), true, PeerEvent::kStarted, 20)));
+  EXPECT_EQ(engine.Scrape(Hash(2)).seeders, 2u);
+  SwarmStats stats = engine.Stats();
+  EXPECT_EQ(stats.refused_torrents, 2u);
+  EXPECT_EQ(stats.held_torrents, 3);
+  // Room comes back once cleaning removes a silent torrent.
+  engine.RemoveStale(/*cutoff=*/15);
+  EXPECT_EQ(engine.StoredTorrents(), 1u);
+  EXPECT_TRUE(Accepted(engine, Hash(4), Announce(V4(1), false, PeerEvent::kStarted, 30)));
+  EXPECT_EQ(engine.Scrape(Hash(4)).leechers, 1u);
+}
+
+TEST(IpTorrentEngineTest, NewPeersAreRefusedAtThePeerLimitAndHeldOnesKeepAnnouncing) {
+  Engine engine(/*shard_count=*/1);
+  engine.set_limits(/*max_torrents=*/0, /*max_peers=*/3);
+  EXPECT_TRUE(Accepted(engine, Hash(1), Announce(V4(1), false, PeerEvent::kStarted)));
+  EXPECT_TRUE(Accepted(engine, Hash(1), Announce(V6(1), false, PeerEvent::kStarted)));
+  EXPECT_TRUE(Accepted(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStarted)));
+  // Full: another peer, in any torrent or family, is refused.
+  EXPECT_FALSE(Accepted(engine, Hash(1), Announce(V4(2), false)));
+  EXPECT_FALSE(Accepted(engine, Hash(3), Announce(V4(2), false)));
+  EXPECT_FALSE(Accepted(engine, Hash(2), Announce(V6(9), false)));
+  EXPECT_EQ(engine.StoredTorrents(), 2u);
+  // Held peers announce, change status and complete as before.
+  TorrentCounts counts;
+  const std::vector<PeerAddressV4> peers =
+      AnnounceAndCollect(engine, Hash(1), Announce(V4(1), true, PeerEvent::kCompleted), 50, 0,
+                         &counts);
+  EXPECT_EQ(counts.seeders, 1u);
+  EXPECT_EQ(counts.completed, 1u);
+  SwarmStats stats = engine.Stats();
+  EXPECT_EQ(stats.refused_peers, 3u);
+  EXPECT_EQ(stats.peers_ipv4 + stats.peers_ipv6, 3);
+  // A stop frees a place.
+  AnnounceAndCollect(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStopped));
+  EXPECT_TRUE(Accepted(engine, Hash(3), Announce(V4(2), false)));
+}
+
+TEST(IpTorrentEngineTest, LimitsAreSplitOverShardsAndNeverExceeded) {
+  Engine engine(/*shard_count=*/8);
+  engine.set_limits(/*max_torrents=*/100, /*max_peers=*/0);
+  size_t accepted = 0;
+  for (uint32_t i = 0; i < 1000; ++i) {
+    InfoHash hash{};
+    for (int b = 0; b < 4; ++b) hash[19 - b] = static_cast<uint8_t>(i >> (8 * b));
+    hash[0] = static_cast<uint8_t>(i);
+    accepted += Accepted(engine, hash, Announce(V4(1), false, PeerEvent::kStarted));
+  }
+  // 8 shards of 12: 96 torrents, never more than the limit.
+  EXPECT_EQ(accepted, 96u);
+  EXPECT_EQ(engine.StoredTorrents(), 96u);
+  EXPECT_EQ(engine.Stats().refused_torrents, 904u);
+}
+
+TEST(IpTorrentEngineTest, KeptTorrentsTakeAtMostHalfOfTheTorrentLimit) {
+  Engine engine(/*shard_count=*/1);
+  engine.set_kept_torrent_limit(1000);
+  engine.set_limits(/*max_torrents=*/4, /*max_peers=*/0);
+  // Two torrents whose peers left keep their counts; the limit holds four.
+  for (uint8_t i = 1; i <= 4; ++i) {
+    AnnounceAndCollect(engine, Hash(i), Announce(V4(1), true, PeerEvent::kCompleted, 10));
+    AnnounceAndCollect(engine, Hash(i), Announce(V4(1), true, PeerEvent::kStopped, 10));
+  }
+  EXPECT_EQ(engine.StoredTorrents(), 4u);
+  EXPECT_FALSE(Accepted(engine, Hash(5), Announce(V4(1), false, PeerEvent::kStarted, 20)));
+  // More than half the limit dormant: cleaning forgets the silent ones, and
+  // new torrents find room again.
+  engine.RemoveStale(/*cutoff=*/15);
+  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  EXPECT_TRUE(Accepted(engine, Hash(5), Announce(V4(1), false, PeerEvent::kStarted, 20)));
 }
 
 TEST(IpTorrentEngineTest, ListPeersShowsBothFamiliesUpToTheCap) {

@@ -53,9 +53,13 @@ class Swarm {
     int peers = 0;    // +1 added, -1 removed
     int seeders = 0;  // -1, 0 or +1
     bool completed = false;  // a download to count
+    // A new peer turned away (Apply with may_add false): nothing changed.
+    bool refused = false;
   };
 
-  Change Apply(const Announce& announce) {
+  // `may_add`: whether a peer the swarm does not hold may join (false when
+  // the engine is full); peers it holds are updated either way.
+  Change Apply(const Announce& announce, bool may_add = true) {
     Change change;
     // Look where the announce says the peer is first: it usually still is.
     size_t index = LowerBound(announce.seeder, announce.key);
@@ -83,6 +87,9 @@ class Swarm {
       index = MoveToOtherPart(moved, announce.key);
       static_cast<Data&>(peers_[index]) = announce.data;
       change.seeders = announce.seeder ? 1 : -1;
+    } else if (!may_add) {
+      change.refused = true;
+      return change;
     } else {
       Peer peer;
       static_cast<Data&>(peer) = announce.data;

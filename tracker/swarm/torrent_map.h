@@ -20,7 +20,14 @@
 //    holds no more of them than its share of the limit: a swarm that goes
 //    quiet and comes back must not count from zero while the stored count
 //    goes on. Over the limit, cleaning forgets them as above, so memory
-//    stays bounded when made-up completions flood the tracker.
+//    stays bounded when made-up completions flood the tracker;
+//  - with limits on torrents and peers ([limits]), memory stays bounded
+//    under a flood of made-up info hashes or peers: each shard holds at most
+//    its share of each limit, and over it an update that would add a torrent
+//    runs its `full` function instead, and TorrentUpdate::room_for_peer()
+//    says false. New arrivals are refused rather than old swarms evicted: a
+//    flood then cannot push out the swarms being served, and room comes back
+//    as cleaning removes what went silent. Refusals are counted.
 //
 // `Torrent` needs `bool has_peers() const` and `uint32_t completed` and
 // `uint32_t last_announce` members (seconds on the tracker's clock; the
@@ -28,13 +35,15 @@
 #ifndef AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 #define AQUATIC_TRACKER_SWARM_TORRENT_MAP_H_
 
-#include <cstddef>
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <iterator>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -48,6 +57,10 @@ namespace aquatic::swarm {
 // the torrent's new completed count. Must be quick and must not call back
 // into the engine (the storage counts it for its next write).
 using CompletionHook = std::function<void(const InfoHash& info_hash, uint32_t completed)>;
+
+// The failure reason of an announce refused because the engine is at
+// [limits] max_torrents or max_peers, in every protocol.
+inline constexpr char kTrackerFull[] = "tracker full";
 
 // Swarm counts as a tracker reports them.
 struct TorrentCounts {
@@ -79,16 +92,23 @@ template <typename Torrent>
 class TorrentUpdate {
  public:
   TorrentUpdate(const InfoHash& info_hash, Torrent& torrent, SwarmStats& stats,
-                const CompletionHook& hook)
-      : info_hash_(info_hash), torrent_(torrent), stats_(stats), hook_(hook) {}
+                const CompletionHook& hook, int64_t peer_limit)
+      : info_hash_(info_hash), torrent_(torrent), stats_(stats), hook_(hook),
+        peer_limit_(peer_limit) {}
 
   Torrent& torrent() { return torrent_; }
   const InfoHash& info_hash() const { return info_hash_; }
+
+  // Whether the shard may hold one more peer (pass to Swarm::Apply).
+  bool room_for_peer() const {
+    return peer_limit_ == 0 || stats_.peers_ipv4 + stats_.peers_ipv6 < peer_limit_;
+  }
 
   // Records what Swarm::Apply or Swarm::RemoveStale changed in the torrent's
   // swarm of one address family: peers, seeders, a completed download.
   template <typename Change>
   void Record(bool ipv6, const Change& change) {
+    if (change.refused) ++stats_.refused_peers;
     stats_.Count(ipv6, change);
     if (change.completed) {
       ++torrent_.completed;
@@ -102,6 +122,7 @@ class TorrentUpdate {
   Torrent& torrent_;
   SwarmStats& stats_;
   const CompletionHook& hook_;
+  const int64_t peer_limit_;
 };
 
 template <typename Torrent>
@@ -121,7 +142,16 @@ class ShardedTorrentMap {
   // Before the engine is shared: how many torrents without peers may be kept
   // for their completed count alone, however long silent (see above).
   void set_kept_torrent_limit(size_t limit) {
-    kept_per_shard_ = (limit + shards_.size() - 1) / shards_.size();
+    kept_limit_ = limit;
+    ApplyLimits();
+  }
+  // Before the engine is shared: most torrents and peers held (0: no limit),
+  // each shard holding at most its share (rounded down, at least one). Torrents
+  // kept for their count alone take at most half of a shard's torrents.
+  void set_limits(uint64_t max_torrents, uint64_t max_peers) {
+    max_torrents_ = max_torrents;
+    max_peers_ = max_peers;
+    ApplyLimits();
   }
 
   // A stored count, before the engine serves: the torrent's completed count
@@ -140,19 +170,30 @@ class ShardedTorrentMap {
 
   // Runs `update(TorrentUpdate<Torrent>&)` on the torrent, creating it first
   // if needed, then keeps the torrent count and erases a torrent with
-  // nothing left to keep.
-  template <typename UpdateFn>
-  decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
+  // nothing left to keep. When the torrent is new and its shard holds its
+  // share of max_torrents, runs and returns `full()` instead (counted).
+  template <typename UpdateFn, typename FullFn>
+  decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update, FullFn&& full) {
     Shard& shard = ShardOf(info_hash);
     std::lock_guard<std::mutex> lock(shard.mutex);
-    auto [it, inserted] = shard.torrents.try_emplace(info_hash);
+    typename Map::iterator it;
+    bool inserted = false;
+    if (shard.torrents.size() < torrents_per_shard_) {
+      std::tie(it, inserted) = shard.torrents.try_emplace(info_hash);
+    } else {
+      it = shard.torrents.find(info_hash);
+      if (it == shard.torrents.end()) {
+        ++shard.stats.refused_torrents;
+        return full();
+      }
+    }
     struct Bookkeeping {
       Shard& shard;
       typename Map::iterator it;
       bool had_peers;
       ~Bookkeeping() { Settle(shard, it, had_peers, /*dormant_cutoff=*/0); }
     } bookkeeping{shard, it, !inserted && it->second.has_peers()};
-    TorrentUpdate<Torrent> context(it->first, it->second, shard.stats, hook_);
+    TorrentUpdate<Torrent> context(it->first, it->second, shard.stats, hook_, peers_per_shard_);
     return update(context);
   }
 
@@ -178,7 +219,8 @@ class ShardedTorrentMap {
           kept_per_shard_ == 0 || dormant > kept_per_shard_ ? dormant_cutoff : 0;
       for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
         const bool had_peers = it->second.has_peers();
-        TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_);
+        TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_,
+                                       peers_per_shard_);
         update(context);
         const auto next = std::next(it);
         Settle(*shard, it, had_peers, cutoff);
@@ -202,6 +244,7 @@ class ShardedTorrentMap {
     for (const auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
       total += shard->stats;
+      total.held_torrents += static_cast<int64_t>(shard->torrents.size());
     }
     return total;
   }
@@ -254,9 +297,28 @@ class ShardedTorrentMap {
     return tail % shards_.size();
   }
 
+  // Each shard's share of a limit: rounded down so that the shards together
+  // stay under it, but at least one.
+  uint64_t ShareOf(uint64_t limit) const {
+    return limit == 0 ? 0 : std::max<uint64_t>(1, limit / shards_.size());
+  }
+  void ApplyLimits() {
+    torrents_per_shard_ = max_torrents_ == 0 ? SIZE_MAX : ShareOf(max_torrents_);
+    peers_per_shard_ = static_cast<int64_t>(ShareOf(max_peers_));
+    kept_per_shard_ = kept_limit_ == 0 ? 0 : (kept_limit_ + shards_.size() - 1) / shards_.size();
+    if (max_torrents_ != 0 && kept_limit_ != 0) {
+      kept_per_shard_ = std::max<size_t>(1, std::min(kept_per_shard_, torrents_per_shard_ / 2));
+    }
+  }
+
   std::vector<std::unique_ptr<Shard>> shards_;
   CompletionHook hook_;
+  uint64_t kept_limit_ = 0;
+  uint64_t max_torrents_ = 0;
+  uint64_t max_peers_ = 0;
   size_t kept_per_shard_ = 0;
+  size_t torrents_per_shard_ = SIZE_MAX;
+  int64_t peers_per_shard_ = 0;
 };
 
 }  // namespace aquatic::swarm

@@ -81,6 +81,9 @@ class WsTorrentEngine {
   void SetCompletionHook(CompletionHook hook) { torrents_.SetCompletionHook(std::move(hook)); }
   // See ShardedTorrentMap.
   void set_kept_torrent_limit(size_t limit) { torrents_.set_kept_torrent_limit(limit); }
+  void set_limits(uint64_t max_torrents, uint64_t max_peers) {
+    torrents_.set_limits(max_torrents, max_peers);
+  }
   void Restore(const InfoHash& info_hash, uint64_t completed) {
     torrents_.Restore(info_hash, completed);
   }
@@ -115,12 +118,13 @@ class WsTorrentEngine {
     });
   }
 
-  // Runs `update(TorrentUpdate<WsTorrent>&)` under the torrent's shard lock
-  // (see ShardedTorrentMap::Update); swarm changes go through
+  // Runs `update(TorrentUpdate<WsTorrent>&)` under the torrent's shard lock,
+  // or `full()` when the torrent is new and the engine full (see
+  // ShardedTorrentMap::Update); swarm changes go through
   // TorrentUpdate::Record.
-  template <typename UpdateFn>
-  decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update) {
-    return torrents_.Update(info_hash, std::forward<UpdateFn>(update));
+  template <typename UpdateFn, typename FullFn>
+  decltype(auto) Update(const InfoHash& info_hash, UpdateFn&& update, FullFn&& full) {
+    return torrents_.Update(info_hash, std::forward<UpdateFn>(update), std::forward<FullFn>(full));
   }
 
   // Both families together; zeros for an unknown torrent.

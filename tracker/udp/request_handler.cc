@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -219,13 +220,17 @@ size_t UdpRequestHandler<PeerData>::HandleAnnounce(const AnnounceContext& contex
     wire_response.transaction_id = request.transaction_id;
     wire_response.interval = settings_.peer_announce_interval;
     wire_response.peers.clear();
-    const swarm::TorrentCounts counts = engine_->template AnnounceAndSelect<Address>(
-        request.info_hash, announce, max_peers, random_.Next(),
-        [&wire_response](const typename Engine::template Peer<Address>& peer) {
-          wire_response.peers.push_back(WirePeer{peer.key.ip, peer.key.port});
-        });
-    wire_response.seeders = counts.seeders;
-    wire_response.leechers = counts.leechers;
+    const std::optional<swarm::TorrentCounts> counts =
+        engine_->template AnnounceAndSelect<Address>(
+            request.info_hash, announce, max_peers, random_.Next(),
+            [&wire_response](const typename Engine::template Peer<Address>& peer) {
+              wire_response.peers.push_back(WirePeer{peer.key.ip, peer.key.port});
+            });
+    if (!counts.has_value()) {
+      return ErrorReply(request.transaction_id, swarm::kTrackerFull, context.ip_index, response);
+    }
+    wire_response.seeders = counts->seeders;
+    wire_response.leechers = counts->leechers;
     counters_.Add(UdpCounter::kAnnounceResponses, context.ip_index);
     return SerializeInto(wire_response, response);
   };

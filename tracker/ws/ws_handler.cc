@@ -159,12 +159,15 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
   const bool ipv6 = connection.ipv6;
   const uint64_t random = random_.Next();
   deliveries_.clear();
-  const TorrentCounts counts =
-      engine_->Update(info_hash, [&](Update& update) {
+  const std::optional<TorrentCounts> counts = engine_->Update(
+      info_hash,
+      [&](Update& update) -> std::optional<TorrentCounts> {
         WsTorrent& torrent = update.torrent();
         WsSwarm& swarm = torrent.swarm(ipv6);
+        const auto change = swarm.Apply(announce, update.room_for_peer());
+        update.Record(ipv6, change);
+        if (change.refused) return std::nullopt;
         torrent.last_announce = now;
-        update.Record(ipv6, swarm.Apply(announce));
         if (offer_count > 0) {
           // A window of consecutive peers from a random start: all different.
           swarm.SelectPeers(announce.key, announce.seeder, offer_count, random,
@@ -177,7 +180,13 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
                             });
         }
         return TorrentCounts{swarm.seeders(), swarm.leechers(), torrent.completed};
-      });
+      },
+      []() -> std::optional<TorrentCounts> { return std::nullopt; });
+  if (!counts.has_value()) {
+    // The peer joined no swarm: nothing of it to remove at close.
+    ErrorReply(connection, swarm::kTrackerFull, "announce", &info_hash, replies);
+    return;
+  }
   if (announce.event == swarm::PeerEvent::kStopped) {
     connection.torrents.erase(info_hash);
   } else {
@@ -186,8 +195,8 @@ void WsRequestHandler::HandleAnnounce(WsConnectionState& connection, uint32_t no
 
   wire::AnnounceResponse response;
   response.info_hash = info_hash;
-  response.complete = counts.seeders;
-  response.incomplete = counts.leechers;
+  response.complete = counts->seeders;
+  response.incomplete = counts->leechers;
   response.interval = settings_.peer_announce_interval;
   std::string out;
   if (wire::Serialize(response, &out).ok()) {
@@ -224,7 +233,9 @@ void WsRequestHandler::HandleAnswer(WsConnectionState& connection, uint32_t now)
         torrent.offers.erase(it);
         if (const WsSwarm::Peer* peer = torrent.swarm(ipv6).Find(offerer)) sink = peer->sink;
         return sink;
-      });
+      },
+      // A torrent the engine does not hold has no offer to answer.
+      [] { return std::shared_ptr<WsPeerSink>(); });
   if (target == nullptr) {
     Count(connection, WsCounter::kAnswersDropped);
     return;
@@ -300,7 +311,7 @@ void WsRequestHandler::RemovePeer(WsConnectionState& connection,
     stopped.event = swarm::PeerEvent::kStopped;
     stopped.now = now;
     update.Record(ipv6, swarm.Apply(stopped));
-  });
+  }, [] {});
 }
 
 void WsRequestHandler::HandleClose(WsConnectionState& connection, uint32_t now) {
