@@ -85,7 +85,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>>,
 
   void Start() {
     if constexpr (kTls) {
-      worker_->idle_sweeper->SetTimeout(this, kTlsHandshakeTimeout);
+      // A handshake dribbled a byte at a time is closed like an idle
+      // connection, or sooner.
+      worker_->idle_sweeper->SetTimeout(this,
+                                        std::min<std::chrono::steady_clock::duration>(
+                                            kTlsHandshakeTimeout, settings_->idle_timeout));
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code error) {
                                 if (error) return self->Refuse(HttpCounter::kBadRequestCloses);
@@ -281,6 +285,10 @@ absl::StatusOr<std::unique_ptr<HttpFrontEnd>> HttpFrontEnd::Create(
   options.listen = &config.network().listen();
   options.tls = &config.network().tls();
   options.max_connections = config.network().max_connections();
+  // Behind a reverse proxy every connection comes from the proxy.
+  options.max_connections_per_ip = config.network().runs_behind_reverse_proxy()
+                                       ? 0
+                                       : runtime.config().limits().max_connections_per_ip();
   options.counters = &front_end->counters_->table();
   if (absl::Status status = front_end->Init(runtime, options); !status.ok()) return status;
 

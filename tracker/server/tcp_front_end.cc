@@ -35,6 +35,7 @@ absl::Status TcpFrontEnd::Init(Runtime& runtime, const Options& options) {
   }
   TcpServer::Options tcp_options;
   tcp_options.max_connections = options.max_connections;
+  tcp_options.max_connections_per_address = options.max_connections_per_ip;
   absl::StatusOr<std::unique_ptr<TcpServer>> tcp = TcpServer::Listen(
       io, options.name, *options.listen, tcp_options,
       [this](size_t worker, TcpSocket socket, const SocketAddress& peer, ConnectionSlot slot) {

@@ -60,6 +60,8 @@ class TcpFrontEnd : public FrontEnd {
     const config::ListenAddresses* listen = nullptr;
     const config::TlsSettings* tls = nullptr;
     uint32_t max_connections = 4096;
+    // [limits] max_connections_per_ip; 0: none.
+    uint32_t max_connections_per_ip = 0;
     // The front-end's own counters, for AddMetrics; may be null.
     const CounterTable* counters = nullptr;
   };

@@ -12,20 +12,63 @@
 
 namespace aquatic {
 
+ClientAddressKey ClientAddressKey::Of(const SocketAddress& address) {
+  const absl::Span<const uint8_t> ip = address.ip_bytes();
+  ClientAddressKey key;
+  if (address.is_ipv6()) {
+    // The /64; low stays 0, which no IPv4 key has.
+    for (size_t i = 0; i < 8; ++i) key.high = key.high << 8 | ip[i];
+  } else {
+    // A bit above the 32 address bits: never 0, unlike any IPv6 key's low.
+    key.low = 1;
+    for (uint8_t byte : ip) key.low = key.low << 8 | byte;
+  }
+  return key;
+}
+
+ConnectionSlot::ConnectionSlot(WorkerConnections* connections, const ClientAddressKey* address)
+    : connections_(connections) {
+  connections_->open.store(connections_->open.load(std::memory_order_relaxed) + 1,
+                           std::memory_order_relaxed);
+  if (address != nullptr) {
+    address_ = *address;
+    by_address_ = true;
+    ++connections_->by_address[address_];
+  }
+}
+
 ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
   if (this != &other) {
     Release();
-    open_ = other.open_;
-    other.open_ = nullptr;
+    connections_ = other.connections_;
+    address_ = other.address_;
+    by_address_ = other.by_address_;
+    other.connections_ = nullptr;
   }
   return *this;
 }
 
 void ConnectionSlot::Release() {
-  if (open_ == nullptr) return;
-  open_->store(open_->load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-  open_ = nullptr;
+  if (connections_ == nullptr) return;
+  connections_->open.store(connections_->open.load(std::memory_order_relaxed) - 1,
+                           std::memory_order_relaxed);
+  if (by_address_) {
+    auto it = connections_->by_address.find(address_);
+    if (it != connections_->by_address.end() && --it->second == 0) {
+      connections_->by_address.erase(it);
+    }
+  }
+  connections_ = nullptr;
 }
+
+namespace {
+
+uint32_t OpenFrom(const WorkerConnections& connections, const ClientAddressKey& address) {
+  auto it = connections.by_address.find(address);
+  return it == connections.by_address.end() ? 0 : it->second;
+}
+
+}  // namespace
 
 // One acceptor of one worker, with its pause timer.
 struct TcpServer::Listener {
@@ -49,7 +92,7 @@ TcpServer::TcpServer(IoWorkers& io, std::string name, Options options, OnAccept 
       options_(options),
       on_accept_(std::move(on_accept)),
       counters_(io.size()),
-      open_(new OpenCount[io.size()]) {}
+      connections_(new WorkerConnections[io.size()]) {}
 
 TcpServer::~TcpServer() { Stop(); }
 
@@ -117,13 +160,20 @@ void TcpServer::Accept(Listener& listener) {
         const SocketAddress peer =
             SocketAddress::FromSockaddr(listener.peer.data(), listener.peer.size());
         const size_t ip_index = IpIndex(peer.is_ipv6());
-        std::atomic<int64_t>& open = open_[listener.worker].value;
-        if (open.load(std::memory_order_relaxed) >= options_.max_connections) {
-          // The socket closes as it goes out of scope.
+        WorkerConnections& connections = connections_[listener.worker];
+        const bool per_address = options_.max_connections_per_address != 0;
+        const ClientAddressKey address =
+            per_address ? ClientAddressKey::Of(peer) : ClientAddressKey{};
+        // The refused socket closes as it goes out of scope.
+        if (connections.open.load(std::memory_order_relaxed) >= options_.max_connections) {
           listener.counters.Add(TcpCounter::kRefused, ip_index);
+        } else if (per_address && OpenFrom(connections, address) >=
+                                      options_.max_connections_per_address) {
+          listener.counters.Add(TcpCounter::kRefusedPerAddress, ip_index);
         } else {
           listener.counters.Add(TcpCounter::kAccepted, ip_index);
-          on_accept_(listener.worker, std::move(socket), peer, ConnectionSlot(&open));
+          on_accept_(listener.worker, std::move(socket), peer,
+                     ConnectionSlot(&connections, per_address ? &address : nullptr));
         }
         Accept(listener);
       });
@@ -155,7 +205,7 @@ std::string TcpServer::DescribeAddresses() const {
 int64_t TcpServer::open_connections() const {
   int64_t total = 0;
   for (size_t i = 0; i < worker_count_; ++i) {
-    total += open_[i].value.load(std::memory_order_relaxed);
+    total += connections_[i].open.load(std::memory_order_relaxed);
   }
   return total;
 }

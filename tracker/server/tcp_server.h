@@ -9,6 +9,9 @@
 //    failing and once when it accepts again;
 //  - a per-worker cap on open connections (max_connections): a connection
 //    over the cap is closed at once and counted, never queued;
+//  - a per-worker cap on open connections from one address (IPv4, or an
+//    IPv6 /64, which one host usually holds whole), so that one address
+//    cannot take all of max_connections; counted apart;
 //  - counters of accepted and refused connections and of accept errors.
 //
 // A session holds the ConnectionSlot it is given for as long as it is open.
@@ -26,6 +29,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "tracker/base/config/common.pb.h"
 #include "tracker/base/metrics.h"
@@ -45,21 +49,52 @@ using TcpSocket = boost::asio::basic_stream_socket<boost::asio::ip::tcp,
   /* Closed at once: the worker already had max_connections open. */                       \
   X(kRefused, "aquatic_connections_total", "result=\"refused\"",                            \
     "TCP connections, by outcome and IP version.")                                         \
+  /* Closed at once: its address already had max_connections_per_ip open. */                \
+  X(kRefusedPerAddress, "aquatic_connections_total", "result=\"refused_per_ip\"",            \
+    "TCP connections, by outcome and IP version.")                                         \
   X(kAcceptErrors, "aquatic_accept_errors_total", "",                                       \
     "accept(2) failures (descriptors exhausted, ...), each followed by a pause.")
 
 AQUATIC_DEFINE_COUNTERS(TcpCounter, AQUATIC_TCP_COUNTERS)
 
-// One open connection of a worker, counted until the slot is destroyed.
-// Move-only; destroy it on the worker's thread (or after the workers
-// stopped).
+// A client address as the per-address cap counts it: IPv4 whole, IPv6 by
+// its /64.
+struct ClientAddressKey {
+  uint64_t high = 0;
+  uint64_t low = 0;
+  static ClientAddressKey Of(const SocketAddress& address);
+  bool operator==(const ClientAddressKey& other) const {
+    return high == other.high && low == other.low;
+  }
+  template <typename H>
+  friend H AbslHashValue(H state, const ClientAddressKey& key) {
+    return H::combine(std::move(state), key.high, key.low);
+  }
+};
+
+// The open connections of one worker.
+struct alignas(64) WorkerConnections {
+  // All of them; read by other threads for metrics.
+  std::atomic<int64_t> open{0};
+  // By address, when the per-address cap is on; the worker's thread only.
+  // Holds only addresses with connections open, so it is bounded by
+  // max_connections.
+  absl::flat_hash_map<ClientAddressKey, uint32_t> by_address;
+};
+
+// One open connection of a worker, counted (in all, and by its address when
+// the per-address cap is on) until the slot is destroyed. Move-only;
+// destroy it on the worker's thread (or after the workers stopped).
 class ConnectionSlot {
  public:
   ConnectionSlot() = default;
-  explicit ConnectionSlot(std::atomic<int64_t>* open) : open_(open) {
-    open_->store(open_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // Counts a connection from `address` (not by address when null).
+  ConnectionSlot(WorkerConnections* connections, const ClientAddressKey* address);
+  ConnectionSlot(ConnectionSlot&& other) noexcept
+      : connections_(other.connections_), address_(other.address_),
+        by_address_(other.by_address_) {
+    other.connections_ = nullptr;
   }
-  ConnectionSlot(ConnectionSlot&& other) noexcept : open_(other.open_) { other.open_ = nullptr; }
   ConnectionSlot& operator=(ConnectionSlot&& other) noexcept;
   ConnectionSlot(const ConnectionSlot&) = delete;
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
@@ -67,7 +102,9 @@ class ConnectionSlot {
 
  private:
   void Release();
-  std::atomic<int64_t>* open_ = nullptr;
+  WorkerConnections* connections_ = nullptr;
+  ClientAddressKey address_;
+  bool by_address_ = false;
 };
 
 class TcpServer {
@@ -75,6 +112,9 @@ class TcpServer {
   struct Options {
     // Most open connections per worker.
     uint32_t max_connections = 4096;
+    // Most open connections per worker from one address (ClientAddressKey);
+    // 0: no cap.
+    uint32_t max_connections_per_address = 0;
     // The first pause after an accept error; doubles up to max_backoff.
     std::chrono::milliseconds min_backoff{10};
     std::chrono::milliseconds max_backoff{1000};
@@ -121,10 +161,7 @@ class TcpServer {
   const OnAccept on_accept_;
   Counters<TcpCounter> counters_;
   // One per worker, each on its own cache line.
-  struct alignas(64) OpenCount {
-    std::atomic<int64_t> value{0};
-  };
-  std::unique_ptr<OpenCount[]> open_;
+  std::unique_ptr<WorkerConnections[]> connections_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<SocketAddress> bound_;
   uint16_t ipv4_port_ = 0;

@@ -29,9 +29,17 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-int Connect(uint16_t port) {
+// A client connection to 127.0.0.1:`port` from `source` (host order).
+int Connect(uint16_t port, uint32_t source = INADDR_LOOPBACK) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  local.sin_addr.s_addr = htonl(source);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+    close(fd);
+    return -1;
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -80,13 +88,14 @@ double ProcessCpuSeconds() {
 // slots) until Release().
 class TcpServerTest : public testing::Test {
  protected:
-  void Listen(uint32_t max_connections, size_t workers = 1) {
+  void Listen(uint32_t max_connections, size_t workers = 1, uint32_t per_address = 0) {
     io_ = std::make_unique<IoWorkers>(workers);
     config::ListenAddresses listen;
     listen.set_address_ipv4("127.0.0.1:0");
     listen.set_use_ipv6(false);
     TcpServer::Options options;
     options.max_connections = max_connections;
+    options.max_connections_per_address = per_address;
     absl::StatusOr<std::unique_ptr<TcpServer>> server = TcpServer::Listen(
         *io_, "test", listen, options,
         [this](size_t, TcpSocket socket, const SocketAddress& peer, ConnectionSlot slot) {
@@ -164,6 +173,45 @@ TEST_F(TcpServerTest, ConnectionsOverTheCapAreClosedAtOnceAndCounted) {
   EXPECT_FALSE(ClosedByPeer(fourth, milliseconds(100)));
   EXPECT_EQ(Count(TcpCounter::kAccepted), 3u);
   for (int fd : {first, second, third, fourth}) close(fd);
+}
+
+// One address cannot take every connection of a worker: over its own cap
+// its connections are closed at once and counted apart, while other
+// addresses are still taken; a slot it frees is its own again.
+TEST_F(TcpServerTest, ConnectionsOverTheCapOfTheirAddressAreClosedAndCounted) {
+  Listen(/*max_connections=*/100, /*workers=*/1, /*per_address=*/2);
+  const uint32_t kOther = INADDR_LOOPBACK + 1;  // 127.0.0.2
+  std::vector<int> clients = {Connect(server_->ipv4_port()), Connect(server_->ipv4_port())};
+  ASSERT_TRUE(WaitFor([&] { return server_->open_connections() == 2; }));
+  const int over = Connect(server_->ipv4_port());
+  EXPECT_TRUE(ClosedByPeer(over, milliseconds(2000)));
+  EXPECT_TRUE(WaitFor([&] { return Count(TcpCounter::kRefusedPerAddress) == 1; }));
+  EXPECT_EQ(Count(TcpCounter::kRefused), 0u);
+  // Another address has its own count.
+  clients.push_back(Connect(server_->ipv4_port(), kOther));
+  clients.push_back(Connect(server_->ipv4_port(), kOther));
+  ASSERT_TRUE(WaitFor([&] { return server_->open_connections() == 4; }));
+  EXPECT_FALSE(ClosedByPeer(clients[3], milliseconds(100)));
+  // Closed connections give their address its places back.
+  Release();
+  const int again = Connect(server_->ipv4_port());
+  EXPECT_TRUE(WaitFor([&] { return server_->open_connections() == 1; }));
+  EXPECT_FALSE(ClosedByPeer(again, milliseconds(100)));
+  EXPECT_EQ(Count(TcpCounter::kAccepted), 5u);
+  for (int fd : clients) close(fd);
+  close(over);
+  close(again);
+}
+
+TEST(ClientAddressKeyTest, Ipv4WholeAndIpv6ByItsSlash64) {
+  auto key = [](const char* text) { return ClientAddressKey::Of(*SocketAddress::Parse(text)); };
+  EXPECT_EQ(key("127.0.0.1:1"), key("127.0.0.1:2"));
+  EXPECT_FALSE(key("127.0.0.1:1") == key("127.0.0.2:1"));
+  EXPECT_EQ(key("[2001:db8:1:2::1]:1"), key("[2001:db8:1:2:ffff::9]:2"));
+  EXPECT_FALSE(key("[2001:db8:1:2::1]:1") == key("[2001:db8:1:3::1]:1"));
+  // An IPv4 address never shares a key with an IPv6 /64, even ::/64.
+  EXPECT_FALSE(key("0.0.0.0:1") == key("[::]:1"));
+  EXPECT_FALSE(key("0.0.0.1:1") == key("[::1]:1"));
 }
 
 // With no descriptor left for accept(2), the listener pauses (10 ms doubling

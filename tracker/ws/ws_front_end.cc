@@ -1,5 +1,6 @@
 #include "tracker/ws/ws_front_end.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "tracker/base/fast_random.h"
@@ -22,6 +23,7 @@ absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
   options.listen = &network.listen();
   options.tls = &network.tls();
   options.max_connections = network.max_connections();
+  options.max_connections_per_ip = runtime.config().limits().max_connections_per_ip();
   options.counters = &front_end->counters_->table();
   if (absl::Status status = front_end->Init(runtime, options); !status.ok()) return status;
 
@@ -29,6 +31,10 @@ absl::StatusOr<std::unique_ptr<WsFrontEnd>> WsFrontEnd::Create(
   server.max_message_size = network.websocket_max_message_size();
   server.max_frame_size = network.websocket_max_frame_size();
   server.idle_timeout_seconds = runtime.config().cleaning().max_connection_idle();
+  // A handshake (TLS, then the upgrade request) dribbled a byte at a time
+  // is closed like an idle connection, or sooner.
+  server.handshake_timeout_seconds =
+      std::min(server.handshake_timeout_seconds, server.idle_timeout_seconds);
   server.health_checks = network.enable_http_health_checks();
 
   WsProtocolSettings protocol;
