@@ -136,6 +136,7 @@ max_response_peers = 50
 mode = "allow"
 path = "${list_dir}/whitelist.txt"
 $(storage_section "${name}" "${work}/${name}-${port}.sqlite3")
+$(open_connections_section "${name}")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" http -c "${work}/${name}.toml" \
         >"${work}/${name}.log" 2>&1 &
@@ -155,7 +156,7 @@ results="${work}/results.txt"
 log "${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up) per case: ${CASES}; servers on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU}"
 run_port="${PORT}"
 for run in $(seq "${REPEAT}"); do
-  for name in ${CASES}; do
+  for name in $(round_order "${run}" ${CASES}); do
     run_port=$((run_port + 1))
     keep_alive=true tls=false
     [[ "$(case_base "${name}")" == aquatic || "${name}" == opentracker ]] && keep_alive=false

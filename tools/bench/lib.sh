@@ -174,6 +174,37 @@ if count != expected:
 PY
 }
 
+# limits_section NAME: the [limits] of a case; *-nolimits turns the engine's
+# torrent and peer limits off (the other cases keep the defaults, far above
+# any benchmark's swarms), to measure what the limits cost.
+limits_section() {
+  [[ "$1" == *-nolimits ]] && printf '[limits]\nmax_torrents = 0\nmax_peers = 0\n'
+  return 0
+}
+
+# open_connections_section NAME: turns [limits] max_connections_per_ip off
+# (every load-test connection comes from a loopback address); nothing for a
+# baseline binary, which may predate [limits].
+open_connections_section() {
+  [[ "$1" == *@baseline ]] || printf '[limits]\nmax_connections_per_ip = 0\n'
+}
+
+# round_order RUN NAMES...: the names in order for odd runs, reversed for
+# even ones. Measured on this machine, the second server of a round ran up to
+# 10% faster than the first whatever the two were; alternating the order
+# cancels that out of the medians when REPEAT is even.
+round_order() {
+  local run="$1"
+  shift
+  if (( run % 2 == 1 )); then
+    echo "$@"
+  else
+    local reversed=() name
+    for name in "$@"; do reversed=("${name}" "${reversed[@]}"); done
+    echo "${reversed[@]}"
+  fi
+}
+
 case_base() { echo "${1%@baseline}"; }  # NAME: the case without @baseline
 
 # aquatic_bin NAME: the binary a case runs (uses AQUATIC and BASELINE).

@@ -16,11 +16,15 @@
 #                a key (aquatic refuses them), so this case alone sends none
 #                (weight_scrape = 0; the others send 1 scrape per 100
 #                announces).
+#   aquatic-nolimits  aquatic with [limits] max_torrents and max_peers off
+#                (every other case runs with their defaults, far above this
+#                load): what the engine's memory limits cost
 #   opentracker  Debian's opentracker (allow-list build, IPv4)
 #   floor        tools/bench:noop_udp_responder, a stateless fixed reply with
 #                recvmmsg/sendmmsg: the most the kernel allows
 # Each server runs pinned to one core (taskset -c $BENCH_SERVER_CPU), the load
-# tester (//loadtest:udp) to the other; warm-up discarded; repeated. Reported:
+# tester (//loadtest:udp) to the other; warm-up discarded; repeated, the
+# servers' order reversed every other round. Reported:
 # announce responses/s (successful ones only: error responses are counted
 # apart, and a run with any is left out of the medians), server CPU
 # microseconds per answered request (from /proc/PID/stat over the measured
@@ -46,8 +50,9 @@
 #
 # The last line is:
 #   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B;
-#   storage sqlite vs off: S.SS; private vs sqlite: P.PP (cpu C.CC)
-# ("n/a" where a server failed). P.PP is the median announce responses/s of
+#   storage sqlite vs off: S.SS; private vs sqlite: P.PP (cpu C.CC); limits on vs off: L.LL
+# ("n/a" where a server failed, or was not in BENCH_SERVERS: aquatic-nolimits
+# is not by default). L.LL is aquatic's median over aquatic-nolimits'. P.PP is the median announce responses/s of
 # aquatic-private over aquatic-sqlite's; C.CC aquatic-sqlite's CPU us/resp over
 # aquatic-private's (above 1: private mode costs less per response). If the
 # private case's key setup fails the script stops before measuring; if a
@@ -121,7 +126,7 @@ start_server() {
   local name="$1" port="$2" dir="$3"
   server_pid=""
   case "$(case_base "${name}")" in
-    aquatic | aquatic-sqlite | aquatic-private)
+    aquatic | aquatic-sqlite | aquatic-private | aquatic-nolimits)
       # A private case starts from the file with its keys (once made).
       if [[ "${name}" == *-private && -n "${PRIVATE_DB}" ]]; then
         cp "${PRIVATE_DB}" "${dir}/${name}-${port}.sqlite3" || return 1
@@ -136,6 +141,7 @@ mode = "allow"
 path = "${dir}/whitelist.txt"
 $(storage_section "${name}" "${dir}/${name}-${port}.sqlite3")
 $(private_section "${name}")
+$(limits_section "${name}")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" udp -c "${dir}/${name}.toml" \
         >"${dir}/${name}.log" 2>&1 &
@@ -220,7 +226,7 @@ run_port="${PORT}"
 [[ " ${SERVERS} " == *" aquatic-private "* ]] && prepare_private_db "${work}/load"
 private_failed=""
 for run in $(seq "${REPEAT}"); do
-  for name in ${SERVERS}; do
+  for name in $(round_order "${run}" ${SERVERS}); do
     run_port=$((run_port + 1))
     config="${work}/load.toml"
     [[ "$(case_base "${name}")" == *-private ]] && config="${work}/load-private.toml"
@@ -331,5 +337,6 @@ vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
 vs_off="$(ratio "${RATES[aquatic-sqlite]:-n/a}" "${RATES[aquatic]:-n/a}")"
 vs_private="$(ratio "${RATES[aquatic-private]:-n/a}" "${RATES[aquatic-sqlite]:-n/a}") (cpu $(ratio "${CPU_US[aquatic-sqlite]:-n/a}" "${CPU_US[aquatic-private]:-n/a}"))"
 [[ -n "${private_failed}" ]] && vs_private="FAILED (${private_failed})"
-echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}; private vs sqlite: ${vs_private}${vs_baseline:+; vs baseline: ${vs_baseline}}"
+vs_nolimits="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[aquatic-nolimits]:-n/a}")"
+echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}; private vs sqlite: ${vs_private}; limits on vs off: ${vs_nolimits}${vs_baseline:+; vs baseline: ${vs_baseline}}"
 [[ -z "${private_failed}" ]] || exit 1

@@ -50,6 +50,12 @@ grep -q '^source .*/lib\.sh" || exit 1$' "${script}" ||
   [[ "$(private_section aquatic-private)" == "$(printf '[private]\nmode = "keys"')" &&
      -z "$(private_section aquatic-sqlite)" && -z "$(private_section aquatic)" ]] ||
     { echo "FAIL: private_section"; exit 1; }
+  [[ "$(limits_section aquatic-nolimits)" == "$(printf '[limits]\nmax_torrents = 0\nmax_peers = 0')" &&
+     -z "$(limits_section aquatic)" && -z "$(limits_section aquatic-private)" ]] ||
+    { echo "FAIL: limits_section"; exit 1; }
+  grep -q '^#   aquatic-nolimits ' "${script}" || { echo "FAIL: the header does not describe aquatic-nolimits"; exit 1; }
+  [[ "$(round_order 1 a b c)" == "a b c" && "$(round_order 2 a b c)" == "c b a" &&
+     "$(round_order 3 a)" == "a" ]] || { echo "FAIL: round_order"; exit 1; }
   mostly_errors 10 5 && mostly_errors 5 0 && mostly_errors 5 5 && ! mostly_errors 0 0 &&
     ! mostly_errors 1 100000 && ! mostly_errors 0 100 && ! mostly_errors 5 "" ||
     { echo "FAIL: mostly_errors"; exit 1; }

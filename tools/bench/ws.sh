@@ -104,6 +104,7 @@ address_ipv4 = "127.0.0.1:${port}"
 use_ipv6 = false
 max_connections = 100000
 $(storage_section "${name}" "")
+$(open_connections_section "${name}")
 TOML
       taskset -c "${SERVER_CPU}" "$(aquatic_bin "${name}")" ws -c "${work}/aquatic.toml" \
         >"${work}/${name}.log" 2>&1 &
@@ -124,7 +125,7 @@ results="${work}/results.txt"
 log "${REPEAT} x ${DURATION} s (+${WARMUP} s warm-up) per server; servers on cpu ${SERVER_CPU}, load tester on cpu ${LOAD_CPU}"
 run_port="${PORT}"
 for run in $(seq "${REPEAT}"); do
-  for name in ${SERVERS}; do
+  for name in $(round_order "${run}" ${SERVERS}); do
     run_port=$((run_port + 1))
     while tcp_port_listening "${run_port}"; do run_port=$((run_port + 1)); done
     if ! start_server "${name}" "${run_port}"; then

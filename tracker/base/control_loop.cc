@@ -23,6 +23,7 @@ sigset_t ControlSignals() {
 void BlockControlSignals() {
   const sigset_t signals = ControlSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 const char* SignalName(int signal) {

@@ -22,7 +22,10 @@ struct PeriodicTask {
 
 // Blocks SIGINT, SIGTERM, SIGUSR1 and SIGHUP in the calling thread; threads started
 // afterwards inherit the mask, so only RunControlLoop receives them. Call it
-// before starting any worker thread.
+// before starting any worker thread. Also ignores SIGXFSZ, so that a file
+// size limit (systemd's LimitFSIZE, a quota) fails a write of the storage or
+// the statistics page with EFBIG, which they survive, instead of killing the
+// tracker.
 void BlockControlSignals();
 
 // Until SIGINT/SIGTERM: runs `on_reload(signal)` on SIGUSR1 and SIGHUP and

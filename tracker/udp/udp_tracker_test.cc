@@ -253,6 +253,56 @@ TEST_F(UdpTrackerTest, BadConnectionIdsAndGarbageAreDroppedSilently) {
   EXPECT_GE(tracker_->counters().Total(UdpCounter::kDropped), 42u);
 }
 
+// BEP 15 amplification: a source that has not shown it receives at its
+// address (no valid connection id) gets at most as many bytes as it sent,
+// whatever it sends: only a connect is answered, 16 bytes for 16. Connection
+// ids are checked statelessly, so a flood of bad ones costs no memory.
+TEST_F(UdpTrackerTest, AnUnverifiedSourceNeverGetsMoreBytesThanItSent) {
+  StartTracker();
+  Client client(false, tracker_->ipv4_port());
+  std::vector<std::vector<uint8_t>> datagrams;
+  wire::ConnectRequest connect;
+  connect.transaction_id = 5;
+  std::vector<uint8_t> connect_bytes(wire::SerializedSize(connect));
+  ASSERT_TRUE(wire::Serialize(connect, absl::MakeSpan(connect_bytes)).ok());
+  datagrams.push_back(connect_bytes);
+  // Announces and scrapes with made-up connection ids, whole and truncated.
+  for (uint64_t made_up : {uint64_t{0}, uint64_t{0x41727101980}, ~uint64_t{0}}) {
+    std::vector<uint8_t> announce(wire::AnnounceRequest::kFixedSize);
+    ASSERT_TRUE(wire::Serialize(Announce(made_up, 1, 1, 0, wire::AnnounceEvent::kStarted),
+                                absl::MakeSpan(announce))
+                    .ok());
+    datagrams.push_back(announce);
+    datagrams.emplace_back(announce.begin(), announce.begin() + 20);
+    wire::ScrapeRequest scrape;
+    scrape.connection_id = made_up;
+    scrape.transaction_id = 6;
+    scrape.info_hashes.resize(70);
+    std::vector<uint8_t> scrape_bytes(wire::SerializedSize(scrape));
+    ASSERT_TRUE(wire::Serialize(scrape, absl::MakeSpan(scrape_bytes)).ok());
+    datagrams.push_back(scrape_bytes);
+  }
+  // A connect with trailing bytes, and every short prefix of one.
+  std::vector<uint8_t> padded = connect_bytes;
+  padded.resize(200, 0);
+  datagrams.push_back(padded);
+  for (size_t length = 0; length < connect_bytes.size(); ++length) {
+    datagrams.emplace_back(connect_bytes.begin(), connect_bytes.begin() + length);
+  }
+  size_t sent = 0;
+  size_t received = 0;
+  for (const std::vector<uint8_t>& datagram : datagrams) {
+    client.Send(datagram);
+    sent += datagram.size();
+    while (std::optional<std::vector<uint8_t>> reply = client.Receive(100)) {
+      received += reply->size();
+      EXPECT_LE(reply->size(), datagram.size());
+    }
+  }
+  EXPECT_GT(received, 0u);  // the connects were answered
+  EXPECT_LE(received, sent);
+}
+
 TEST_F(UdpTrackerTest, ErrorRepliesWhereTheProtocolAllowsThem) {
   StartTracker();
   Client client(false, tracker_->ipv4_port());
