@@ -17,8 +17,10 @@
 #                    --fsize: the SQLite file and the statistics page can no
 #                    longer grow) for 5 s, then lifted: it must keep serving
 #                    and write its page again afterwards
-# Peers expire after 20 s (cleaning every 5 s), so the swarms reach a steady
-# size during the warm-up. Every second it samples the tracker's resident
+# The load draws from 200 torrents and 1,000 peers (one source address for
+# each load tester), which it has all announced within seconds, and peers
+# expire after 20 s (cleaning every 5 s): the swarms reach their steady size
+# during the warm-up, and memory that grows after it is a leak. Every second it samples the tracker's resident
 # memory, open descriptors and threads. It ends with a table of the samples
 # (every tenth) and the fault steps, then one line:
 #   soak: S s, requests R, errors E, rss start A MiB end B MiB max C MiB, fds start F end G, faults survived K/N
@@ -33,12 +35,13 @@
 # Needs python3 and prlimit (util-linux). Loopback only.
 set -uo pipefail
 
-DURATION="${1:-120}"
-[[ "${DURATION}" =~ ^[0-9]+$ && "${DURATION}" -ge 60 ]] || {
+soak_seconds="${1:-120}"
+[[ "${soak_seconds}" =~ ^[0-9]+$ && "${soak_seconds}" -ge 60 ]] || {
   echo "usage: tools/soak.sh [SECONDS >= 60]" >&2
   exit 2
 }
 source "$(dirname "${BASH_SOURCE[0]}")/bench/lib.sh" || exit 1
+DURATION="${soak_seconds}"
 BENCH_SKIP_BUILD="${SOAK_SKIP_BUILD:-}"
 PORT="${SOAK_PORT:-39600}"
 UDP_PORT="${PORT}" HTTP_PORT="$((PORT + 1))" WS_PORT="$((PORT + 2))"
@@ -75,6 +78,8 @@ prometheus_endpoint_address = "127.0.0.1:${METRICS_PORT}"
 [cleaning]
 torrent_cleaning_interval = 5
 max_peer_age = 20
+[udp.protocol]
+peer_announce_interval = 10
 [access_list]
 mode = "allow"
 path = "${work}/allow.txt"
@@ -91,6 +96,8 @@ address_ipv4 = "127.0.0.1:${UDP_PORT}"
 use_ipv6 = false
 [http]
 enabled = true
+[http.protocol]
+peer_announce_interval = 10
 [http.network]
 address_ipv4 = "127.0.0.1:${HTTP_PORT}"
 use_ipv6 = false
@@ -99,6 +106,8 @@ tls_certificate_path = "${work}/certificate.pem"
 tls_private_key_path = "${work}/private_key.pem"
 [ws]
 enabled = true
+[ws.protocol]
+peer_announce_interval = 10
 [ws.network]
 address_ipv4 = "127.0.0.1:${WS_PORT}"
 use_ipv6 = false
@@ -110,10 +119,11 @@ duration = ${DURATION}
 progress = false
 [network]
 sockets_per_worker = 2
+source_ipv4_addresses = 1
 max_requests_in_flight = 16
 [requests]
-number_of_torrents = 10000
-number_of_peers = 20000
+number_of_torrents = 200
+number_of_peers = 1000
 seed = 7
 info_hash_file = "${work}/allow.txt"
 TOML
@@ -125,10 +135,11 @@ progress = false
 connections_per_worker = 8
 keep_alive = false
 enable_tls = true
+source_ipv4_addresses = 1
 request_timeout_ms = 5000
 [requests]
-number_of_torrents = 10000
-number_of_peers = 20000
+number_of_torrents = 200
+number_of_peers = 1000
 seed = 7
 TOML
 cat >"${work}/ws.toml" <<TOML
@@ -138,8 +149,8 @@ progress = false
 [network]
 connections_per_worker = 20
 [requests]
-number_of_torrents = 10000
-number_of_peers = 2000
+number_of_torrents = 200
+number_of_peers = 1000
 seed = 7
 TOML
 # The three load testers draw the same torrents (same seed and count): the
@@ -158,8 +169,36 @@ done
 
 # --- probes and samples ---------------------------------------------------------
 alive() { kill -0 "${server_pid}" 2>/dev/null; }
-udp_answers() { python3 tools/udp_probe.py 127.0.0.1 "${UDP_PORT}" --timeout 3 >/dev/null 2>&1; }
-# An HTTPS announce answered (a bencoded dictionary), certificate unchecked.
+# A UDP connect and announce answered (on a torrent of the allow list),
+# each request tried up to 3 times with 1 s to answer.
+udp_answers() {
+  python3 - "${UDP_PORT}" "$(head -n 1 "${work}/allow.good")" <<'PY' >/dev/null 2>&1
+import os, socket, struct, sys
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sock.settimeout(1)
+address = ("127.0.0.1", int(sys.argv[1]))
+def ask(payload, action):
+    for _ in range(3):
+        sock.sendto(payload, address)
+        try:
+            while True:
+                reply = sock.recv(2048)
+                if reply[4:8] == payload[12:16]:
+                    return reply if struct.unpack(">I", reply[:4])[0] == action else None
+        except socket.timeout:
+            continue
+    return None
+reply = ask(struct.pack(">QII", 0x41727101980, 0, 0x50a1), 0)
+if reply is None:
+    sys.exit(1)
+announce = struct.pack(">QII20s20sQQQIIIiH", struct.unpack(">Q", reply[8:16])[0], 1, 0x50a2,
+                       bytes.fromhex(sys.argv[2]), b"-SK0001-" + os.urandom(12), 0, 100, 0,
+                       2, 0, 0, 5, 6881)
+sys.exit(0 if ask(announce, 1) is not None else 1)
+PY
+}
+# An HTTPS request answered with a bencoded dictionary (a failure reason
+# too: the probe's torrent is not on the allow list), certificate unchecked.
 https_answers() {
   python3 - "${HTTP_PORT}" <<'PY' >/dev/null 2>&1
 import socket, ssl, sys
@@ -176,7 +215,7 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3) as raw
             if not chunk:
                 break
             reply += chunk
-sys.exit(0 if b"\r\n\r\nd" in reply and b"failure" not in reply else 1)
+sys.exit(0 if b"\r\n\r\nd" in reply else 1)
 PY
 }
 # An API write and its undo: a hash the load never uses added to the allow
@@ -194,6 +233,13 @@ for method in ("POST", "DELETE"):
         sys.exit(1)
 PY
 }
+# Peers held (both swarm engines), from /metrics.
+peers_held() {
+  local metrics
+  metrics="$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/${METRICS_PORT} &&
+    printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3" 2>/dev/null)"
+  awk '/^aquatic_peers\{/ {sum += $NF} END {printf "%d", sum}' <<<"${metrics}"
+}
 fd_count() { find "/proc/${server_pid}/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 threads() { awk '/^Threads:/ {print $2}' "/proc/${server_pid}/status" 2>/dev/null || echo 0; }
 errors_logged() { grep -c ' ERROR ' "${work}/tracker.log"; }
@@ -201,8 +247,8 @@ errors_logged() { grep -c ' ERROR ' "${work}/tracker.log"; }
 samples="${work}/samples"
 : >"${samples}"
 api_failures=0
-sample() {  # SECOND: one line "second rss_mib fds threads"
-  echo "$1 $(($(rss_kb "${server_pid}") / 1024)) $(fd_count) $(threads)" >>"${samples}"
+sample() {  # SECOND: one line "second rss_mib fds threads peers"
+  echo "$1 $(($(rss_kb "${server_pid}") / 1024)) $(fd_count) $(threads) $(peers_held)" >>"${samples}"
 }
 # One second of background activity: a reload, an API write, a sample.
 tick() {
@@ -225,8 +271,18 @@ fault_result() {  # NAME OK DETAIL
   log "fault ${1}: ${verdict} (${3})"
 }
 
+# check_step WHAT COMMAND...: runs the check; on failure notes WHAT in
+# `missed` and sets ok=no (both the calling fault step's).
+check_step() {
+  local what="$1"
+  shift
+  "$@" && return 0
+  ok=no
+  missed+=" ${what};"
+}
+
 reload_storm() {
-  local before ok=yes
+  local before ok=yes missed=""
   before="$(errors_logged)"
   for step in $(seq 1000); do
     (( step == 300 )) && printf 'not an info hash\n' >"${work}/allow.txt"
@@ -237,31 +293,32 @@ reload_storm() {
   sleep 0.5
   kill -USR1 "${server_pid}"
   sleep 0.5
-  udp_answers || ok=no
-  (( $(errors_logged) > before )) || ok=no  # the bad file was noticed
-  tail -n 50 "${work}/tracker.log" | grep -q 'access list reloaded' || ok=no
-  fault_result reload-storm "${ok}" "1000 reloads in ~10 s, $(($(errors_logged) - before)) ERROR lines"
+  check_step "UDP unanswered" udp_answers
+  check_step "bad file not logged" test "$(errors_logged)" -gt "${before}"
+  check_step "good file not reloaded" grep -q 'access list reloaded' <(tail -n 20 "${work}/tracker.log")
+  fault_result reload-storm "${ok}" \
+    "1000 reloads in ~10 s, $(($(errors_logged) - before)) ERROR lines${missed:+;${missed}}"
 }
 
 bad_certificate() {
-  local before ok=yes
+  local before ok=yes missed=""
   before="$(errors_logged)"
   head -c 700 /dev/urandom | base64 >"${work}/certificate.pem"
   kill -USR1 "${server_pid}"
   sleep 1
-  https_answers || ok=no
-  (( $(errors_logged) > before )) || ok=no
+  check_step "HTTPS unanswered with the bad file" https_answers
+  check_step "bad certificate not logged" test "$(errors_logged)" -gt "${before}"
   cp "${work}/certificate.good" "${work}/certificate.pem"
   kill -USR1 "${server_pid}"
   sleep 1
-  https_answers || ok=no
-  fault_result bad-certificate "${ok}" "old certificate kept, HTTPS answered"
+  check_step "HTTPS unanswered after the restore" https_answers
+  fault_result bad-certificate "${ok}" "old certificate kept, HTTPS answered${missed:+;${missed}}"
 }
 
 out_of_files() {
-  local ok=yes held limit
+  local ok=yes missed="" held limit
   held="$(fd_count)"
-  limit="$(prlimit --pid "${server_pid}" --nofile --raw --noheadings | awk '{print $2":"$3}')"
+  limit="$(prlimit --pid "${server_pid}" --nofile --output=SOFT,HARD --noheadings --raw | awk '{print $1":"$2}')"
   prlimit --pid "${server_pid}" --nofile="$((held + 8)):${limit#*:}" || { fault_result out-of-files no "prlimit failed"; return; }
   python3 - "${HTTP_PORT}" <<'PY' &
 import socket, sys, time
@@ -275,26 +332,29 @@ time.sleep(5)
 PY
   local holder=$!
   sleep 2
-  udp_answers || ok=no
+  check_step "UDP unanswered" udp_answers
   wait "${holder}"
   prlimit --pid "${server_pid}" --nofile="${limit}"
   sleep 2
-  https_answers || ok=no
-  fault_result out-of-files "${ok}" "open-files limit ${held}+8 for 5 s with 60 extra connections"
+  check_step "HTTPS unanswered after" https_answers
+  fault_result out-of-files "${ok}" \
+    "open-files limit ${held}+8 for 5 s with 60 extra connections${missed:+;${missed}}"
 }
 
 full_disk() {
-  local ok=yes page_before page_after
-  prlimit --pid "${server_pid}" --fsize=1 || { fault_result full-disk no "prlimit failed"; return; }
+  local ok=yes missed="" page_before page_after limit
+  limit="$(prlimit --pid "${server_pid}" --fsize --output=SOFT --noheadings --raw)"
+  # The soft limit only: raising a hard limit back needs CAP_SYS_RESOURCE.
+  prlimit --pid "${server_pid}" --fsize=1: || { fault_result full-disk no "prlimit failed"; return; }
   sleep 5
-  udp_answers || ok=no
-  https_answers || ok=no
+  check_step "UDP unanswered" udp_answers
+  check_step "HTTPS unanswered" https_answers
   page_before="$(stat -c %Y "${work}/page/stats.html" 2>/dev/null || echo 0)"
-  prlimit --pid "${server_pid}" --fsize=unlimited
+  prlimit --pid "${server_pid}" --fsize="${limit}:"
   sleep 3
   page_after="$(stat -c %Y "${work}/page/stats.html" 2>/dev/null || echo 0)"
-  (( page_after > page_before )) || ok=no
-  fault_result full-disk "${ok}" "no file could grow for 5 s; page written again after"
+  check_step "page not written again" test "${page_after}" -gt "${page_before}"
+  fault_result full-disk "${ok}" "no file could grow for 5 s; page written again after${missed:+;${missed}}"
 }
 
 log "soak: ${DURATION} s, warm-up ${WARMUP} s; tracker pid ${server_pid}"
@@ -302,10 +362,13 @@ start_time="$(date +%s)"
 second=0
 faults=(reload_storm bad_certificate out_of_files full_disk)
 next_fault=0
+fault_time="${WARMUP}"
 while (( second < DURATION - 2 )) && alive; do
-  if (( second >= WARMUP && next_fault < ${#faults[@]} && second % 15 == 0 )); then
+  if (( second >= fault_time && next_fault < ${#faults[@]} )); then
+    sample "${second}"
     "${faults[next_fault]}"
     next_fault=$((next_fault + 1))
+    fault_time=$(($(date +%s) - start_time + 5))
   else
     tick "${second}"
     sleep 1
@@ -339,8 +402,10 @@ rss_max="$(awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "${samples}")"
 
 echo
 echo "Soak samples (every 10th second)"
-table_header "-8 9 6 8" second "rss MiB" fds threads
-awk 'NR % 10 == 1' "${samples}" | while read -r s r f t; do table_row "-8 9 6 8" "${s}" "${r}" "${f}" "${t}"; done
+table_header "-8 9 6 8 10" second "rss MiB" fds threads peers
+awk 'NR % 10 == 1' "${samples}" | while read -r s r f t p; do
+  table_row "-8 9 6 8 10" "${s}" "${r}" "${f}" "${t}" "${p}"
+done
 echo
 table_header "-16 9 60" fault result detail
 for row in "${fault_rows[@]}"; do

@@ -6,7 +6,8 @@
 #   - the start line names the version, every bound address, the metrics
 #     endpoint, the workers and the open-files limit; a fatal error has the
 #     log's time stamp and level; the last line says it stopped;
-#   - SIGHUP reloads like SIGUSR1, with a line saying what changed;
+#   - SIGHUP reloads like SIGUSR1, with a line saying what changed; a bad
+#     file reloaded again and again is logged once;
 #   - after chroot and privilege drop, an access list, a client filter and a
 #     TLS certificate inside the chroot are re-read; one outside is refused at
 #     start; the SQLite storage, opened before the drop, still writes the
@@ -207,6 +208,17 @@ if start jailed run -c "${tmp}/jailed.toml"; then
     >/dev/null || fail "udp probe with event=completed inside the chroot"
   sleep 2
   grep -q "reload failed" "${tmp}/jailed.log" && fail "a reload failed: $(grep 'reload failed' "${tmp}/jailed.log")"
+  # A bad file reloaded again and again is logged once, and the good one
+  # after it says how many reloads failed.
+  cp "${jail}/etc/allow.txt" "${tmp}/allow.good"
+  echo "not an info hash" >>"${jail}/etc/allow.txt"
+  for _ in 1 2 3 4 5; do kill -USR1 "${pid}"; sleep 0.2; done
+  cp "${tmp}/allow.good" "${jail}/etc/allow.txt"
+  kill -USR1 "${pid}"
+  wait_for "${tmp}/jailed.log" "info hashes (0 added, 0 removed) after 5 failed reloads" ||
+    fail "no reload line after the failed ones: $(tail -n 3 "${tmp}/jailed.log")"
+  failed_lines="$(grep -c "access list reload failed" "${tmp}/jailed.log")"
+  [[ "${failed_lines}" == 1 ]] || fail "5 failed reloads logged ${failed_lines} lines, not 1"
   stop "${pid}"
   [[ "${code}" == 0 ]] ||
     fail "the jailed tracker exited ${code} after SIGTERM: $(tail -n 5 "${tmp}/jailed.log")"

@@ -206,11 +206,13 @@ absl::StatusOr<AccessListHolder::Change> Runtime::ReloadAccessList(absl::string_
   }
   absl::StatusOr<AccessListHolder::Change> change = access_list_->Reload();
   if (change.ok()) {
+    const uint64_t failed = access_list_failures_.Succeeded();
     AQUATIC_LOG(kInfo, why, ": access list reloaded: ", change->size, " info hashes (",
-                change->added, " added, ", change->removed, " removed)");
-  } else {
+                change->added, " added, ", change->removed, " removed)",
+                failed == 0 ? "" : absl::StrCat(" after ", failed, " failed reloads"));
+  } else if (access_list_failures_.Failed()) {
     AQUATIC_LOG(kError, why, ": access list reload failed, keeping the old list: ",
-                change.status().message());
+                change.status().message(), " (logged once until a reload succeeds)");
   }
   return change;
 }
@@ -223,10 +225,12 @@ absl::StatusOr<size_t> Runtime::ReloadClientFilter(absl::string_view why) {
   }
   absl::StatusOr<size_t> prefixes = filter.Reload();
   if (prefixes.ok()) {
-    AQUATIC_LOG(kInfo, why, ": client filter reloaded: ", *prefixes, " peer id prefixes");
-  } else {
+    const uint64_t failed = client_filter_failures_.Succeeded();
+    AQUATIC_LOG(kInfo, why, ": client filter reloaded: ", *prefixes, " peer id prefixes",
+                failed == 0 ? "" : absl::StrCat(" after ", failed, " failed reloads"));
+  } else if (client_filter_failures_.Failed()) {
     AQUATIC_LOG(kError, why, ": client filter reload failed, keeping the old filter: ",
-                prefixes.status().message());
+                prefixes.status().message(), " (logged once until a reload succeeds)");
   }
   return prefixes;
 }

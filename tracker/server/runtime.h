@@ -24,6 +24,7 @@
 #include "tracker/admission/admission.h"
 #include "tracker/base/access_list.h"
 #include "tracker/base/config/tracker.pb.h"
+#include "tracker/base/log.h"
 #include "tracker/base/prometheus_endpoint.h"
 #include "tracker/base/statistics_report.h"
 #include "tracker/server/front_end.h"
@@ -99,6 +100,9 @@ class Runtime {
   // First in, last out: the front-ends count into it until they stop.
   std::unique_ptr<storage::Storage> storage_;
   std::unique_ptr<AccessListHolder> access_list_;
+  // Reloads that keep failing are logged once (see FailureRun).
+  FailureRun access_list_failures_;
+  FailureRun client_filter_failures_;
   // After the storage, which its key registry and ledger write to.
   std::unique_ptr<admission::Admission> admission_;
   std::unique_ptr<Swarms> swarms_;

@@ -80,10 +80,12 @@ void TcpFrontEnd::Reload() {
   if (tls_ == nullptr) return;
   absl::Status status = tls_->Reload();
   if (status.ok()) {
-    AQUATIC_LOG(kInfo, options_.name, ": TLS certificate reloaded: ", tls_->Describe());
-  } else {
+    const uint64_t failed = tls_failures_.Succeeded();
+    AQUATIC_LOG(kInfo, options_.name, ": TLS certificate reloaded: ", tls_->Describe(),
+                failed == 0 ? "" : absl::StrCat(" after ", failed, " failed reloads"));
+  } else if (tls_failures_.Failed()) {
     AQUATIC_LOG(kError, options_.name, ": TLS reload failed, keeping the old certificate: ",
-                status.message());
+                status.message(), " (logged once until a reload succeeds)");
   }
 }
 

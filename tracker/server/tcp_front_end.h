@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "tracker/base/config/common.pb.h"
+#include "tracker/base/log.h"
 #include "tracker/base/metrics.h"
 #include "tracker/server/front_end.h"
 #include "tracker/server/idle_sweeper.h"
@@ -87,6 +88,7 @@ class TcpFrontEnd : public FrontEnd {
  private:
   Options options_;
   std::unique_ptr<TlsContexts> tls_;
+  FailureRun tls_failures_;
   std::vector<std::unique_ptr<IdleSweeper>> sweepers_;
   std::unique_ptr<TcpServer> tcp_;
 };
