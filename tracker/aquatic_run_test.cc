@@ -204,7 +204,7 @@ namespace http_wire = ::aquatic::codec::http;
 class CombinedServerTest : public testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<ServerConfig> config = ParseServerConfig(
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(
         "socket_workers = 2\nlog_level = \"off\"\n"
         "[statistics]\nrun_prometheus_endpoint = true\n"
         "prometheus_endpoint_address = \"127.0.0.1:0\"\n"
@@ -213,10 +213,7 @@ class CombinedServerTest : public testing::Test {
         "[http]\nenabled = true\n"
         "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
         "[ws]\nenabled = true\n"
-        "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
-        "tracker.toml");
-    ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*std::move(config));
+        "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n");
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"));

@@ -65,9 +65,7 @@ ProbeAnnounce Peer(char torrent, char peer, absl::string_view event = "") {
 class LimitsTest : public testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<ServerConfig> config = ParseServerConfig(kConfig, "tracker.toml");
-    ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*std::move(config));
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(kConfig);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_port_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"))->ipv4_port();
@@ -215,7 +213,7 @@ class ConnectionLimits {
               "tls_certificate_path = \"tracker/server/testdata/certificate.pem\"\n"
               "tls_private_key_path = \"tracker/server/testdata/private_key.pem\"\n"
             : "";
-    absl::StatusOr<ServerConfig> config = ParseServerConfig(
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(
         absl::StrCat("socket_workers = 1\nlog_level = \"off\"\n",
                      "[limits]\nmax_connections_per_ip = 2\n",
                      "[cleaning]\nmax_connection_idle = 1\n",
@@ -224,10 +222,7 @@ class ConnectionLimits {
                      "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
                      tls_keys, "[ws]\nenabled = true\n",
                      "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
-                     tls_keys),
-        "tracker.toml");
-    ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*std::move(config));
+                     tls_keys));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     ports_ = {static_cast<TcpFrontEnd*>(runtime_->Find("http"))->ipv4_port(),

@@ -66,7 +66,7 @@ class PrivateTrackerTest : public testing::Test {
   // The tracker over what directory_ holds (its database included).
   void Start() {
     runtime_.reset();
-    absl::StatusOr<ServerConfig> config = ParseServerConfig(
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(
         absl::StrCat("socket_workers = 2\nlog_level = \"off\"\n",
                      "[private]\nmode = \"keys\"\n",
                      "[client_filter]\nmode = \"deny\"\npath = \"", directory_, "/clients.txt\"\n",
@@ -80,10 +80,7 @@ class PrivateTrackerTest : public testing::Test {
                      "[http]\nenabled = true\n",
                      "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
                      "[ws]\nenabled = true\n",
-                     "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"),
-        "tracker.toml");
-    ASSERT_TRUE(config.ok()) << config.status();
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServer(*std::move(config));
+                     "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_port_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"))->ipv4_port();

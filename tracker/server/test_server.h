@@ -34,6 +34,13 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(ServerConfig config)
   return runtime;
 }
 
+// As StartServer, from the text of an `aquatic run` file (tracker.toml).
+inline absl::StatusOr<std::unique_ptr<Runtime>> StartServerFromToml(absl::string_view toml) {
+  absl::StatusOr<ServerConfig> config = ParseServerConfig(toml, "tracker.toml");
+  if (!config.ok()) return config.status();
+  return StartServer(*std::move(config));
+}
+
 // Builds and starts the server that serves `protocol` alone from its own
 // config message (UdpConfig, ...), validated as its file would be.
 inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(
