@@ -4,7 +4,7 @@
 # announces and scrapes, HTTPS announces on a fresh connection each, WebTorrent
 # announces with offers and answers), with a SIGUSR1 reload and an API write
 # every second, and these fault steps in turn after a warm-up of a quarter of
-# the run (at least 20 s):
+# the run (at least 40 s):
 #   reload-storm     100 SIGUSR1 a second for 10 s, the access-list file made
 #                    invalid for the middle of it (the old list must stay)
 #   bad-certificate  the TLS certificate replaced by garbage and reloaded (the
@@ -19,9 +19,10 @@
 #                    and write its page again afterwards
 # The load draws from 200 torrents and 1,000 peers (one source address for
 # each load tester), which it has all announced within seconds, and peers
-# expire after 20 s (cleaning every 5 s): the swarms reach their steady size
-# during the warm-up, and memory that grows after it is a leak. Every second it samples the tracker's resident
-# memory, open descriptors and threads. It ends with a table of the samples
+# expire after 20 s and WebTorrent offers after 15 s (cleaning every 5 s):
+# the swarms reach their steady size during the warm-up, and memory that
+# grows after it is a leak. Every second it samples the tracker's resident
+# memory, open descriptors, threads and peers held. It ends with a table of the samples
 # (every tenth) and the fault steps, then one line:
 #   soak: S s, requests R, errors E, rss start A MiB end B MiB max C MiB, fds start F end G, faults survived K/N
 # where R counts the load testers' answered requests, E the error responses
@@ -47,7 +48,7 @@ PORT="${SOAK_PORT:-39600}"
 UDP_PORT="${PORT}" HTTP_PORT="$((PORT + 1))" WS_PORT="$((PORT + 2))"
 API_PORT="$((PORT + 3))" METRICS_PORT="$((PORT + 4))"
 TOKEN="soak-api-token-0123456789"
-WARMUP=$((DURATION / 4 < 20 ? 20 : DURATION / 4))
+WARMUP=$((DURATION / 4 < 40 ? 40 : DURATION / 4))
 
 bench_init
 command -v prlimit >/dev/null || die "prlimit (util-linux) is missing"
@@ -78,6 +79,7 @@ prometheus_endpoint_address = "127.0.0.1:${METRICS_PORT}"
 [cleaning]
 torrent_cleaning_interval = 5
 max_peer_age = 20
+max_offer_age = 15
 [udp.protocol]
 peer_announce_interval = 10
 [access_list]
