@@ -104,6 +104,15 @@ Verdict AdmissionCheck::CheckAnnounce(absl::string_view key_text,
   return Verdict{};
 }
 
+void AdmissionCheck::Prefetch(absl::string_view key_text, const InfoHash& info_hash,
+                              absl::Span<const uint8_t> peer_id) {
+  if (!keys_required_) return;
+  const std::optional<TrackerKey> key = ParseTrackerKey(key_text);
+  if (!key.has_value()) return;
+  keys_->Current().Prefetch(*key);
+  admission_->ledger().Prefetch(*key, info_hash, peer_id);
+}
+
 Verdict AdmissionCheck::CheckScrape(absl::string_view key_text, uint64_t unix_now) {
   return CheckKey(key_text, unix_now, nullptr);
 }

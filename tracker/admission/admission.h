@@ -21,6 +21,7 @@
 #include "tracker/admission/client_filter.h"
 #include "tracker/admission/key_registry.h"
 #include "tracker/admission/transfer_ledger.h"
+#include "tracker/base/info_hash.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/snapshot.h"
 #include "tracker/base/tracker_key.h"
@@ -103,6 +104,11 @@ class AdmissionCheck {
   // `*key` holds the key. Refusals are counted.
   Verdict CheckAnnounce(absl::string_view key_text, absl::Span<const uint8_t> peer_id,
                         uint64_t unix_now, TrackerKey* key);
+  // A hint that CheckAnnounce and Account follow soon for this announce:
+  // starts loading the key's entry and the ledger's into the cache. Does
+  // nothing unless keys are required.
+  void Prefetch(absl::string_view key_text, const InfoHash& info_hash,
+                absl::Span<const uint8_t> peer_id);
   // A scrape: its key alone (a scrape names no client).
   Verdict CheckScrape(absl::string_view key_text, uint64_t unix_now);
   // A refusal decided by the caller (a UDP scrape, which cannot carry a

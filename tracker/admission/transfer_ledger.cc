@@ -18,20 +18,29 @@ uint64_t Growth(uint64_t last, uint64_t now) { return now >= last ? now - last :
 TransferLedger::TransferLedger(Sink sink)
     : sink_(std::move(sink)), shards_(std::make_unique<std::array<Shard, kShards>>()) {}
 
-TransferLedger::PeerDigest TransferLedger::DigestOf(const TransferReport& report) {
-  const absl::string_view peer_id(reinterpret_cast<const char*>(report.peer_id.data()),
-                                  report.peer_id.size());
+TransferLedger::PeerDigest TransferLedger::DigestOf(const TrackerKey& key,
+                                                   const InfoHash& info_hash,
+                                                   absl::Span<const uint8_t> peer_id) {
+  const absl::string_view id(reinterpret_cast<const char*>(peer_id.data()), peer_id.size());
   // Two hashes of the same bytes under different salts.
-  return PeerDigest{absl::HashOf(uint8_t{1}, report.key, report.info_hash, peer_id),
-                    absl::HashOf(uint8_t{2}, report.key, report.info_hash, peer_id)};
+  return PeerDigest{absl::HashOf(uint8_t{1}, key, info_hash, id),
+                    absl::HashOf(uint8_t{2}, key, info_hash, id)};
+}
+
+void TransferLedger::Prefetch(const TrackerKey& key, const InfoHash& info_hash,
+                              absl::Span<const uint8_t> peer_id) const {
+  const PeerDigest peer = DigestOf(key, info_hash, peer_id);
+  Shard& shard = ShardOf(peer);
+  // Under the lock: another worker may be growing the table meanwhile.
+  std::lock_guard<std::mutex> lock(shard.mutex);
+  shard.peers.prefetch(peer);
 }
 
 TransferDelta TransferLedger::Record(const TransferReport& report) {
-  const PeerDigest peer = DigestOf(report);
+  const PeerDigest peer = DigestOf(report.key, report.info_hash, report.peer_id);
   const uint64_t uploaded = NonNegative(report.uploaded);
   const uint64_t downloaded = NonNegative(report.downloaded);
-  // The low word picks the slot in the shard; the high word the shard.
-  Shard& shard = (*shards_)[peer.high % kShards];
+  Shard& shard = ShardOf(peer);
 
   TransferDelta delta;
   std::lock_guard<std::mutex> lock(shard.mutex);

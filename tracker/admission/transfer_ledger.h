@@ -32,6 +32,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "tracker/base/huge_pages.h"
 #include "tracker/base/info_hash.h"
 #include "tracker/base/tracker_key.h"
 #include "tracker/swarm/swarm.h"
@@ -66,6 +67,12 @@ class TransferLedger {
 
   // The delta of `report` (also given to the sink).
   TransferDelta Record(const TransferReport& report);
+  // A hint that a report of this peer follows soon: loads where Record will
+  // look into the cache, so that a worker handling a batch of announces waits
+  // for several cache misses at once instead of one after another (the
+  // table outgrows the cache on a busy private tracker).
+  void Prefetch(const TrackerKey& key, const InfoHash& info_hash,
+                absl::Span<const uint8_t> peer_id) const;
 
   // Forgets peers not heard from since `oldest` (SecondsSinceStart()).
   void Clean(uint32_t oldest);
@@ -87,7 +94,8 @@ class TransferLedger {
       return H::combine(std::move(state), digest.low);
     }
   };
-  static PeerDigest DigestOf(const TransferReport& report);
+  static PeerDigest DigestOf(const TrackerKey& key, const InfoHash& info_hash,
+                             absl::Span<const uint8_t> peer_id);
 
   struct LastReport {
     uint64_t uploaded;
@@ -96,9 +104,14 @@ class TransferLedger {
   };
   struct alignas(64) Shard {
     mutable std::mutex mutex;
-    absl::flat_hash_map<PeerDigest, LastReport> peers;
+    absl::flat_hash_map<PeerDigest, LastReport, absl::Hash<PeerDigest>,
+                        std::equal_to<PeerDigest>,
+                        HugePageAllocator<std::pair<const PeerDigest, LastReport>>>
+        peers;
   };
   static constexpr size_t kShards = 64;
+  // The high word picks the shard; the low word the slot in it.
+  Shard& ShardOf(const PeerDigest& peer) const { return (*shards_)[peer.high % kShards]; }
 
   const Sink sink_;
   std::unique_ptr<std::array<Shard, kShards>> shards_;

@@ -24,6 +24,10 @@ class DatagramHandler {
   // `now` is SecondsSinceStart(), `unix_now` UnixSeconds().
   virtual size_t Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source,
                         uint32_t now, uint64_t unix_now, absl::Span<uint8_t> answer) = 0;
+  // Called a few datagrams ahead of Handle on the same datagram: a handler
+  // whose tables outgrow the cache starts loading what Handle will look up,
+  // so that the misses of several datagrams overlap. Must not change state.
+  virtual void Prefetch(absl::Span<const uint8_t> datagram) { (void)datagram; }
 };
 
 }  // namespace aquatic

@@ -69,6 +69,7 @@ UdpRequestHandler<PeerData>::UdpRequestHandler(const UdpProtocolSettings& settin
       counters_(counters),
       random_(random_seed),
       request_(std::make_unique<wire::Request>()),
+      prefetch_request_(std::make_unique<wire::Request>()),
       v4_response_(std::make_unique<wire::AnnounceResponseV4>()),
       v6_response_(std::make_unique<wire::AnnounceResponseV6>()),
       scrape_response_(std::make_unique<wire::ScrapeResponse>()) {}
@@ -94,6 +95,22 @@ size_t UdpRequestHandler<PeerData>::Handle(absl::Span<const uint8_t> datagram, c
   const size_t response_size = Respond(datagram, source, now, unix_now, response);
   if (response_size > 0) counters_.Add(UdpCounter::kBytesSent, ip_index, response_size);
   return response_size;
+}
+
+template <typename PeerData>
+void UdpRequestHandler<PeerData>::Prefetch(absl::Span<const uint8_t> datagram) {
+  // Only a private tracker's tables outgrow the cache on every announce
+  // (the ledger holds a row per key, torrent and peer).
+  if (!admission_.keys_required()) return;
+  wire::Request& request = *prefetch_request_;
+  wire::RequestError error;
+  if (!wire::ParseRequest(datagram, &request, &error) ||
+      request.kind != wire::RequestKind::kAnnounce) {
+    return;
+  }
+  const wire::AnnounceRequest& announce = request.announce;
+  admission_.Prefetch(admission::SplitKeyedPath(announce.url_data.view()).key, announce.info_hash,
+                      announce.peer_id);
 }
 
 template <typename PeerData>

@@ -64,6 +64,8 @@ class UdpRequestHandler final : public DatagramHandler {
   // nothing. `now` is SecondsSinceStart(), `unix_now` UnixSeconds().
   size_t Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
                 uint64_t unix_now, absl::Span<uint8_t> response) override;
+  // With keys required, a keyed announce's key and ledger entries.
+  void Prefetch(absl::Span<const uint8_t> datagram) override;
 
  private:
   size_t Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
@@ -82,6 +84,8 @@ class UdpRequestHandler final : public DatagramHandler {
   FastRandom random_;
   // Reused between datagrams: a scrape request alone is 1.5 KB.
   std::unique_ptr<codec::udp::Request> request_;
+  // Prefetch's own, so that it never disturbs the request being handled.
+  std::unique_ptr<codec::udp::Request> prefetch_request_;
   std::unique_ptr<codec::udp::AnnounceResponseV4> v4_response_;
   std::unique_ptr<codec::udp::AnnounceResponseV6> v6_response_;
   std::unique_ptr<codec::udp::ScrapeResponse> scrape_response_;
