@@ -84,8 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool private_tracker = flags & 4;
   auto& handler = private_tracker ? state->private_handler : state->handler;
   std::vector<uint8_t> reply(udp::kMaxResponseSize);
+  // As a socket worker drives it: the hint, the datagram, the batch's end.
+  handler.Prefetch(datagram);
   const size_t reply_size =
       handler.Handle(datagram, source, state->now, kUnixNow, absl::MakeSpan(reply));
+  handler.EndBatch();
   FUZZ_CHECK(reply_size <= udp::kMaxResponseSize);
   if (reply_size == 0) return 0;
   reply.resize(reply_size);

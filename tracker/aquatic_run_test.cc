@@ -205,15 +205,7 @@ class CombinedServerTest : public testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(
-        "socket_workers = 2\nlog_level = \"off\"\n"
-        "[statistics]\nrun_prometheus_endpoint = true\n"
-        "prometheus_endpoint_address = \"127.0.0.1:0\"\n"
-        "[udp.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
-        "socket_recv_buffer_size = 0\n"
-        "[http]\nenabled = true\n"
-        "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
-        "[ws]\nenabled = true\n"
-        "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n");
+        absl::StrCat("socket_workers = 2\nlog_level = \"off\"\n", kLoopbackAllProtocolsToml));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"));

@@ -36,17 +36,9 @@ using announce_probes::WsAnnounceFailure;
 
 // One socket worker: 64 shards per engine. 128 torrents and 192 peers give
 // each shard 2 torrents and 3 peers.
-constexpr char kConfig[] =
+constexpr char kLimits[] =
     "socket_workers = 1\nlog_level = \"off\"\n"
-    "[limits]\nmax_torrents = 128\nmax_peers = 192\n"
-    "[statistics]\nrun_prometheus_endpoint = true\n"
-    "prometheus_endpoint_address = \"127.0.0.1:0\"\n"
-    "[udp.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
-    "socket_recv_buffer_size = 0\n"
-    "[http]\nenabled = true\n"
-    "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
-    "[ws]\nenabled = true\n"
-    "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n";
+    "[limits]\nmax_torrents = 128\nmax_peers = 192\n";
 
 // Info hashes that all fall in shard 0: the engines pick the shard from the
 // last four bytes (big-endian) modulo the shard count, and "AAA@" is
@@ -65,7 +57,8 @@ ProbeAnnounce Peer(char torrent, char peer, absl::string_view event = "") {
 class LimitsTest : public testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Runtime>> runtime = StartServerFromToml(kConfig);
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+        StartServerFromToml(absl::StrCat(kLimits, kLoopbackAllProtocolsToml));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_port_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"))->ipv4_port();

@@ -71,16 +71,8 @@ class PrivateTrackerTest : public testing::Test {
                      "[private]\nmode = \"keys\"\n",
                      "[client_filter]\nmode = \"deny\"\npath = \"", directory_, "/clients.txt\"\n",
                      "[storage]\nbackend = \"sqlite\"\npath = \"", directory_, "/db.sqlite3\"\n",
-                     "[statistics]\nrun_prometheus_endpoint = true\n",
-                     "prometheus_endpoint_address = \"127.0.0.1:0\"\n",
                      "[api]\nenabled = true\naddress = \"127.0.0.1:0\"\n",
-                     "access_tokens = [\"", kToken, "\"]\n",
-                     "[udp.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
-                     "socket_recv_buffer_size = 0\n",
-                     "[http]\nenabled = true\n",
-                     "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n",
-                     "[ws]\nenabled = true\n",
-                     "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"));
+                     "access_tokens = [\"", kToken, "\"]\n", kLoopbackAllProtocolsToml));
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = *std::move(runtime);
     udp_port_ = static_cast<udp::UdpFrontEnd*>(runtime_->Find("udp"))->ipv4_port();

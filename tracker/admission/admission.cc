@@ -7,6 +7,10 @@
 namespace aquatic::admission {
 namespace {
 
+// Reports an AdmissionCheck gathers before it records them: a UDP receive
+// batch and then some.
+constexpr size_t kTransferBatch = 64;
+
 constexpr absl::string_view kTransportNames[kTransports] = {"udp", "http", "ws"};
 constexpr absl::string_view kRefusalNames[kRefusals] = {"none", "key_missing", "key_unknown",
                                                         "key_expired", "client"};
@@ -63,6 +67,7 @@ AdmissionCheck::AdmissionCheck(Admission* admission, Transport transport)
   active_ = keys_required_ || admission->filters_clients();
   if (keys_required_) {
     keys_ = std::make_unique<CachedSnapshot<KeySet>>(&admission->keys().snapshot());
+    transfers_ = std::make_unique<TransferBatch>(kTransferBatch);
   }
   if (admission->filters_clients()) {
     client_filter_ =
@@ -104,13 +109,21 @@ Verdict AdmissionCheck::CheckAnnounce(absl::string_view key_text,
   return Verdict{};
 }
 
-void AdmissionCheck::Prefetch(absl::string_view key_text, const InfoHash& info_hash,
-                              absl::Span<const uint8_t> peer_id) {
+void AdmissionCheck::Prefetch(absl::string_view key_text) {
   if (!keys_required_) return;
-  const std::optional<TrackerKey> key = ParseTrackerKey(key_text);
-  if (!key.has_value()) return;
-  keys_->Current().Prefetch(*key);
-  admission_->ledger().Prefetch(*key, info_hash, peer_id);
+  if (const std::optional<TrackerKey> key = ParseTrackerKey(key_text); key.has_value()) {
+    keys_->Current().Prefetch(*key);
+  }
+}
+
+void AdmissionCheck::AccountLater(const TransferReport& report) {
+  if (!keys_required_) return;
+  transfers_->Add(report);
+  if (transfers_->full()) FlushAccounts();
+}
+
+void AdmissionCheck::FlushAccounts() {
+  if (transfers_ != nullptr && !transfers_->empty()) admission_->ledger().Record(transfers_.get());
 }
 
 Verdict AdmissionCheck::CheckScrape(absl::string_view key_text, uint64_t unix_now) {

@@ -94,6 +94,10 @@ class AdmissionCheck {
  public:
   // `admission` may be null: everyone is admitted.
   AdmissionCheck(Admission* admission, Transport transport);
+  // Records what AccountLater still holds.
+  ~AdmissionCheck() { FlushAccounts(); }
+  AdmissionCheck(const AdmissionCheck&) = delete;
+  AdmissionCheck& operator=(const AdmissionCheck&) = delete;
 
   // Whether Check can refuse anything; when false, handlers skip it.
   bool active() const { return active_; }
@@ -104,11 +108,10 @@ class AdmissionCheck {
   // `*key` holds the key. Refusals are counted.
   Verdict CheckAnnounce(absl::string_view key_text, absl::Span<const uint8_t> peer_id,
                         uint64_t unix_now, TrackerKey* key);
-  // A hint that CheckAnnounce and Account follow soon for this announce:
-  // starts loading the key's entry and the ledger's into the cache. Does
-  // nothing unless keys are required.
-  void Prefetch(absl::string_view key_text, const InfoHash& info_hash,
-                absl::Span<const uint8_t> peer_id);
+  // A hint that CheckAnnounce follows soon for an announce with this key:
+  // starts loading the key's entry into the cache. Does nothing unless keys
+  // are required.
+  void Prefetch(absl::string_view key_text);
   // A scrape: its key alone (a scrape names no client).
   Verdict CheckScrape(absl::string_view key_text, uint64_t unix_now);
   // A refusal decided by the caller (a UDP scrape, which cannot carry a
@@ -119,6 +122,11 @@ class AdmissionCheck {
   void Account(const TransferReport& report) {
     if (keys_required_) admission_->ledger().Record(report);
   }
+  // As Account, recorded with the others of a batch of requests at the
+  // latest when FlushAccounts is called (see TransferLedger::Record of a
+  // TransferBatch).
+  void AccountLater(const TransferReport& report);
+  void FlushAccounts();
 
  private:
   Verdict CheckKey(absl::string_view key_text, uint64_t unix_now, TrackerKey* key);
@@ -130,6 +138,8 @@ class AdmissionCheck {
   // Null unless in use.
   std::unique_ptr<CachedSnapshot<KeySet>> keys_;
   std::unique_ptr<CachedSnapshot<ClientFilter>> client_filter_;
+  // Null unless keys are required.
+  std::unique_ptr<TransferBatch> transfers_;
 };
 
 }  // namespace aquatic::admission

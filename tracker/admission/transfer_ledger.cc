@@ -22,46 +22,78 @@ TransferLedger::PeerDigest TransferLedger::DigestOf(const TrackerKey& key,
                                                    const InfoHash& info_hash,
                                                    absl::Span<const uint8_t> peer_id) {
   const absl::string_view id(reinterpret_cast<const char*>(peer_id.data()), peer_id.size());
-  // Two hashes of the same bytes under different salts.
-  return PeerDigest{absl::HashOf(uint8_t{1}, key, info_hash, id),
-                    absl::HashOf(uint8_t{2}, key, info_hash, id)};
-}
-
-void TransferLedger::Prefetch(const TrackerKey& key, const InfoHash& info_hash,
-                              absl::Span<const uint8_t> peer_id) const {
-  const PeerDigest peer = DigestOf(key, info_hash, peer_id);
-  Shard& shard = ShardOf(peer);
-  // Under the lock: another worker may be growing the table meanwhile.
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.peers.prefetch(peer);
+  return PeerDigest{absl::HashOf(key, info_hash, id)};
 }
 
 TransferDelta TransferLedger::Record(const TransferReport& report) {
-  const PeerDigest peer = DigestOf(report.key, report.info_hash, report.peer_id);
-  const uint64_t uploaded = NonNegative(report.uploaded);
-  const uint64_t downloaded = NonNegative(report.downloaded);
-  Shard& shard = ShardOf(peer);
-
-  TransferDelta delta;
+  const Update update{DigestOf(report.key, report.info_hash, report.peer_id),
+                      NonNegative(report.uploaded), NonNegative(report.downloaded), report.event,
+                      report.now};
+  Shard& shard = (*shards_)[ShardIndex(update.peer)];
   std::lock_guard<std::mutex> lock(shard.mutex);
+  return Apply(shard, update, report.key, report.info_hash);
+}
+
+void TransferLedger::Record(TransferBatch* batch) {
+  const std::vector<TransferBatch::Entry>& entries = batch->entries_;
+  // A counting sort of the entries by shard, stable so that each peer's
+  // reports keep their order.
+  std::array<uint32_t, kShards + 1> starts{};
+  for (const TransferBatch::Entry& entry : entries) ++starts[ShardIndex(entry.update.peer) + 1];
+  for (size_t shard = 1; shard <= kShards; ++shard) starts[shard] += starts[shard - 1];
+  std::array<uint32_t, kShards> next{};
+  std::copy(starts.begin(), starts.end() - 1, next.begin());
+  std::vector<uint32_t>& by_shard = batch->by_shard_;
+  by_shard.resize(entries.size());
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    by_shard[next[ShardIndex(entries[i].update.peer)]++] = i;
+  }
+
+  // First every entry of the batch is asked for, then updated: the misses
+  // overlap across shards too. Each shard is locked twice, as a table may
+  // grow in between (a prefetch then fetched a stale address, which is
+  // harmless); its prefetches need the lock as much as its updates.
+  for (size_t index = 0; index < kShards; ++index) {
+    if (starts[index] == starts[index + 1]) continue;
+    Shard& shard = (*shards_)[index];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (uint32_t at = starts[index]; at < starts[index + 1]; ++at) {
+      shard.peers.prefetch(entries[by_shard[at]].update.peer);
+    }
+  }
+  for (size_t index = 0; index < kShards; ++index) {
+    if (starts[index] == starts[index + 1]) continue;
+    Shard& shard = (*shards_)[index];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    for (uint32_t at = starts[index]; at < starts[index + 1]; ++at) {
+      const TransferBatch::Entry& entry = entries[by_shard[at]];
+      Apply(shard, entry.update, entry.key, entry.info_hash);
+    }
+  }
+  batch->entries_.clear();
+}
+
+TransferDelta TransferLedger::Apply(Shard& shard, const Update& update, const TrackerKey& key,
+                                    const InfoHash& info_hash) {
+  TransferDelta delta;
   // One probe whether the peer is known or not: most announces of a busy
   // tracker come from peers it has not recorded on that torrent yet.
-  auto [entry, inserted] = shard.peers.try_emplace(peer);
+  auto [entry, inserted] = shard.peers.try_emplace(update.peer);
   LastReport& last = entry->second;
   if (!inserted) {
-    delta.uploaded = Growth(last.uploaded, uploaded);
-    delta.downloaded = Growth(last.downloaded, downloaded);
-  } else if (report.event == swarm::PeerEvent::kStarted) {
-    delta.uploaded = uploaded;
-    delta.downloaded = downloaded;
+    delta.uploaded = Growth(last.uploaded, update.uploaded);
+    delta.downloaded = Growth(last.downloaded, update.downloaded);
+  } else if (update.event == swarm::PeerEvent::kStarted) {
+    delta.uploaded = update.uploaded;
+    delta.downloaded = update.downloaded;
   }
-  if (report.event == swarm::PeerEvent::kCompleted) delta.completed = 1;
-  if (report.event == swarm::PeerEvent::kStopped) {
+  if (update.event == swarm::PeerEvent::kCompleted) delta.completed = 1;
+  if (update.event == swarm::PeerEvent::kStopped) {
     shard.peers.erase(entry);
   } else {
-    last = LastReport{uploaded, downloaded, report.now};
+    last = LastReport{update.uploaded, update.downloaded, update.now};
   }
-  if (!delta.empty() && sink_) sink_(report.key, report.info_hash, delta);
+  if (!delta.empty() && sink_) sink_(key, info_hash, delta);
   return delta;
 }
 
@@ -85,6 +117,19 @@ size_t TransferLedger::size() const {
     total += shard.peers.size();
   }
   return total;
+}
+
+TransferBatch::TransferBatch(size_t capacity) : capacity_(capacity) {
+  entries_.reserve(capacity);
+  by_shard_.reserve(capacity);
+}
+
+void TransferBatch::Add(const TransferReport& report) {
+  entries_.push_back(Entry{
+      TransferLedger::Update{TransferLedger::DigestOf(report.key, report.info_hash, report.peer_id),
+                             NonNegative(report.uploaded), NonNegative(report.downloaded),
+                             report.event, report.now},
+      report.key, report.info_hash});
 }
 
 }  // namespace aquatic::admission

@@ -1,6 +1,8 @@
 #include "tracker/admission/transfer_ledger.h"
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -115,6 +117,65 @@ TEST_F(TransferLedgerTest, CleanForgetsSilentPeers) {
   // Forgotten: its next report is a baseline.
   EXPECT_TRUE(Announce(kKey, kHash, kPeerA, 100, 0).empty());
   EXPECT_EQ(Announce(kKey, kHash, kPeerB, 100, 0).uploaded, 100u);
+}
+
+// A batch gives the sink what the same reports recorded one by one give, in
+// each peer's order, across keys, torrents and shards, and leaves the ledger
+// in the same state.
+TEST(TransferBatchTest, RecordsLikeOneByOne) {
+  struct Report {
+    const TrackerKey* key;
+    InfoHash hash;
+    std::string peer;
+    int64_t uploaded;
+    int64_t downloaded;
+    swarm::PeerEvent event;
+  };
+  std::vector<Report> reports;
+  // 40 peers over 3 torrents and 2 keys (enough to fill every shard), each
+  // reporting several times within the batch: started, growth, a restart,
+  // completed, stopped.
+  for (int round = 0; round < 5; ++round) {
+    for (int peer = 0; peer < 40; ++peer) {
+      const std::string id = "-qB4650-" + std::to_string(100 + peer) + "aaaaaaaaa";
+      const swarm::PeerEvent event = round == 0   ? swarm::PeerEvent::kStarted
+                                     : round == 3 ? swarm::PeerEvent::kCompleted
+                                     : round == 4 && peer % 2 == 0 ? swarm::PeerEvent::kStopped
+                                                                   : swarm::PeerEvent::kNone;
+      const int64_t uploaded = round == 2 ? 10 : (round + 1) * 1000 + peer;
+      reports.push_back(Report{peer % 2 == 0 ? &kKey : &kOtherKey,
+                               InfoHash{static_cast<uint8_t>(peer % 3)}, id, uploaded,
+                               round * 100, event});
+    }
+  }
+  using Sunk = std::vector<std::tuple<std::string, InfoHash, uint64_t, uint64_t, uint64_t>>;
+  auto sink_into = [](Sunk* sunk) {
+    return [sunk](const TrackerKey& key, const InfoHash& hash, const TransferDelta& delta) {
+      sunk->emplace_back(key.ToString(), hash, delta.uploaded, delta.downloaded, delta.completed);
+    };
+  };
+  Sunk one_by_one;
+  Sunk batched;
+  TransferLedger single(sink_into(&one_by_one));
+  TransferLedger ledger(sink_into(&batched));
+  TransferBatch batch(reports.size());
+  for (const Report& report : reports) {
+    const TransferReport view{*report.key, report.hash, Id(report.peer.c_str()), report.uploaded,
+                              report.downloaded, report.event, 10};
+    single.Record(view);
+    batch.Add(view);
+  }
+  EXPECT_TRUE(batch.full());
+  ledger.Record(&batch);
+  EXPECT_TRUE(batch.empty());
+
+  // Grouped by shard, so the order across peers differs; per peer it holds.
+  ASSERT_EQ(batched.size(), one_by_one.size());
+  std::sort(batched.begin(), batched.end());
+  std::sort(one_by_one.begin(), one_by_one.end());
+  EXPECT_EQ(batched, one_by_one);
+  EXPECT_EQ(ledger.size(), single.size());
+  EXPECT_EQ(ledger.size(), 20u);
 }
 
 }  // namespace

@@ -28,6 +28,11 @@ class DatagramHandler {
   // whose tables outgrow the cache starts loading what Handle will look up,
   // so that the misses of several datagrams overlap. Must not change state.
   virtual void Prefetch(absl::Span<const uint8_t> datagram) { (void)datagram; }
+  // Called after Handle for every datagram of a received batch, before the
+  // answers are sent: a handler that defers work to do it for a whole batch
+  // at once finishes it here, so that it is done when a client reads its
+  // answer.
+  virtual void EndBatch() {}
 };
 
 }  // namespace aquatic

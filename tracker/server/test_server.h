@@ -34,6 +34,19 @@ inline absl::StatusOr<std::unique_ptr<Runtime>> StartServer(ServerConfig config)
   return runtime;
 }
 
+// The tables of an `aquatic run` file (tracker.toml) that serve UDP, HTTP and
+// WebTorrent on 127.0.0.1 (any port, no IPv6) with the Prometheus endpoint
+// on: tests append it to their own top-level keys and sections.
+inline constexpr char kLoopbackAllProtocolsToml[] =
+    "[statistics]\nrun_prometheus_endpoint = true\n"
+    "prometheus_endpoint_address = \"127.0.0.1:0\"\n"
+    "[udp.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
+    "socket_recv_buffer_size = 0\n"
+    "[http]\nenabled = true\n"
+    "[http.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n"
+    "[ws]\nenabled = true\n"
+    "[ws.network]\naddress_ipv4 = \"127.0.0.1:0\"\nuse_ipv6 = false\n";
+
 // As StartServer, from the text of an `aquatic run` file (tracker.toml).
 inline absl::StatusOr<std::unique_ptr<Runtime>> StartServerFromToml(absl::string_view toml) {
   absl::StatusOr<ServerConfig> config = ParseServerConfig(toml, "tracker.toml");

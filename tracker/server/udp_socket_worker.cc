@@ -157,6 +157,7 @@ int UdpSocketWorker::ReceiveBatch(int fd, int flags) {
       b.out[sends].msg_hdr.msg_iovlen = 1;
       ++sends;
     }
+    handler_->EndBatch();
     for (unsigned sent = 0; sent < sends;) {
       const int n = sendmmsg(fd, b.out + sent, sends - sent, MSG_DONTWAIT);
       if (n <= 0) break;  // send buffer full: UDP may drop, the client retries

@@ -99,8 +99,8 @@ size_t UdpRequestHandler<PeerData>::Handle(absl::Span<const uint8_t> datagram, c
 
 template <typename PeerData>
 void UdpRequestHandler<PeerData>::Prefetch(absl::Span<const uint8_t> datagram) {
-  // Only a private tracker's tables outgrow the cache on every announce
-  // (the ledger holds a row per key, torrent and peer).
+  // A private tracker's key table outgrows the cache: one random lookup per
+  // announce. (Its transfer ledger prefetches for itself, in EndBatch.)
   if (!admission_.keys_required()) return;
   wire::Request& request = *prefetch_request_;
   wire::RequestError error;
@@ -108,9 +108,12 @@ void UdpRequestHandler<PeerData>::Prefetch(absl::Span<const uint8_t> datagram) {
       request.kind != wire::RequestKind::kAnnounce) {
     return;
   }
-  const wire::AnnounceRequest& announce = request.announce;
-  admission_.Prefetch(admission::SplitKeyedPath(announce.url_data.view()).key, announce.info_hash,
-                      announce.peer_id);
+  admission_.Prefetch(admission::SplitKeyedPath(request.announce.url_data.view()).key);
+}
+
+template <typename PeerData>
+void UdpRequestHandler<PeerData>::EndBatch() {
+  admission_.FlushAccounts();
 }
 
 template <typename PeerData>
@@ -165,9 +168,9 @@ size_t UdpRequestHandler<PeerData>::Respond(absl::Span<const uint8_t> datagram, 
         return ErrorReply(announce.transaction_id, "info hash not allowed", ip_index, response);
       }
       if (admission_.keys_required()) {
-        admission_.Account(admission::TransferReport{key, announce.info_hash, announce.peer_id,
-                                                     announce.uploaded, announce.downloaded,
-                                                     ToPeerEvent(announce.event), now});
+        admission_.AccountLater(admission::TransferReport{
+            key, announce.info_hash, announce.peer_id, announce.uploaded, announce.downloaded,
+            ToPeerEvent(announce.event), now});
       }
       const AnnounceContext context{announce, source, now, ip_index};
       return source.is_ipv6() ? this->template HandleAnnounce<swarm::PeerAddressV6>(context, response)

@@ -64,8 +64,10 @@ class UdpRequestHandler final : public DatagramHandler {
   // nothing. `now` is SecondsSinceStart(), `unix_now` UnixSeconds().
   size_t Handle(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
                 uint64_t unix_now, absl::Span<uint8_t> response) override;
-  // With keys required, a keyed announce's key and ledger entries.
+  // With keys required, the key table entry of a keyed announce.
   void Prefetch(absl::Span<const uint8_t> datagram) override;
+  // Records the batch's transfers (a private tracker's accounting).
+  void EndBatch() override;
 
  private:
   size_t Respond(absl::Span<const uint8_t> datagram, const SocketAddress& source, uint32_t now,
