@@ -67,7 +67,8 @@ AdmissionCheck::AdmissionCheck(Admission* admission, Transport transport)
   active_ = keys_required_ || admission->filters_clients();
   if (keys_required_) {
     keys_ = std::make_unique<CachedSnapshot<KeySet>>(&admission->keys().snapshot());
-    transfers_ = std::make_unique<TransferBatch>(kTransferBatch);
+    // Only UDP answers in batches; HTTP and WebTorrent record as they go.
+    if (transport == Transport::kUdp) transfers_ = std::make_unique<TransferBatch>(kTransferBatch);
   }
   if (admission->filters_clients()) {
     client_filter_ =
@@ -117,7 +118,10 @@ void AdmissionCheck::Prefetch(absl::string_view key_text) {
 }
 
 void AdmissionCheck::AccountLater(const TransferReport& report) {
-  if (!keys_required_) return;
+  if (transfers_ == nullptr) {
+    Account(report);
+    return;
+  }
   transfers_->Add(report);
   if (transfers_->full()) FlushAccounts();
 }

@@ -138,7 +138,7 @@ class AdmissionCheck {
   // Null unless in use.
   std::unique_ptr<CachedSnapshot<KeySet>> keys_;
   std::unique_ptr<CachedSnapshot<ClientFilter>> client_filter_;
-  // Null unless keys are required.
+  // Null unless keys are required on UDP.
   std::unique_ptr<TransferBatch> transfers_;
 };
 

@@ -44,7 +44,7 @@ class KeySet {
     return found->second != 0 && unix_now > found->second ? KeyStatus::kExpired
                                                           : KeyStatus::kValid;
   }
-  // A hint that `key` is checked soon (see TransferLedger::Prefetch).
+  // A hint that `key` is checked soon: starts loading its entry.
   void Prefetch(const TrackerKey& key) const { keys_.prefetch(key); }
   // The key's valid_until, or nullopt when there is no such key.
   std::optional<uint64_t> Find(const TrackerKey& key) const;

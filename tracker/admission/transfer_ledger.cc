@@ -35,7 +35,13 @@ TransferDelta TransferLedger::Record(const TransferReport& report) {
 }
 
 void TransferLedger::Record(TransferBatch* batch) {
-  const std::vector<TransferBatch::Entry>& entries = batch->entries_;
+  std::vector<TransferBatch::Entry>& entries = batch->entries_;
+  // Emptied however this returns: should the sink throw, the entries not yet
+  // applied are lost rather than the applied ones counted twice next time.
+  struct ClearOnExit {
+    std::vector<TransferBatch::Entry>& entries;
+    ~ClearOnExit() { entries.clear(); }
+  } clear_on_exit{entries};
   // A counting sort of the entries by shard, stable so that each peer's
   // reports keep their order.
   std::array<uint32_t, kShards + 1> starts{};
@@ -70,7 +76,6 @@ void TransferLedger::Record(TransferBatch* batch) {
       Apply(shard, entry.update, entry.key, entry.info_hash);
     }
   }
-  batch->entries_.clear();
 }
 
 TransferDelta TransferLedger::Apply(Shard& shard, const Update& update, const TrackerKey& key,

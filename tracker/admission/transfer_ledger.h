@@ -17,6 +17,10 @@
 //   - `stopped`: the delta, then the peer is forgotten;
 //   - `completed`: one completion more.
 // Negative counters (UDP carries signed integers) count as zero.
+// A peer's reports are taken in the order they are recorded. A client that
+// announces over IPv4 and IPv6 at once reaches two workers, which may record
+// the two in either order; had its totals grown in between, the older report
+// then reads as a restart and credits its totals again. (Known limitation.)
 //
 // Deltas go to a sink (the storage, which adds them up and writes them in
 // batches). Thread-safe: the peers are spread over shards, each with its own
@@ -121,6 +125,7 @@ class TransferLedger {
   // torrents rarely wait for one another (a record holds a lock ~100 ns).
   static constexpr size_t kShards = 16;
   // The top bits pick the shard; the map hashes the whole digest again.
+  static_assert(kShards <= 16, "ShardIndex takes the shard from the top 4 bits");
   static size_t ShardIndex(PeerDigest peer) { return (peer.value >> 60) % kShards; }
 
   struct Update {

@@ -132,7 +132,7 @@ TEST(TransferBatchTest, RecordsLikeOneByOne) {
     swarm::PeerEvent event;
   };
   std::vector<Report> reports;
-  // 40 peers over 3 torrents and 2 keys (enough to fill every shard), each
+  // 40 peers over 3 torrents and 2 keys (spread over most shards), each
   // reporting several times within the batch: started, growth, a restart,
   // completed, stopped.
   for (int round = 0; round < 5; ++round) {

@@ -9,6 +9,7 @@
 #define AQUATIC_TRACKER_BASE_HUGE_PAGES_H_
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <new>
 
@@ -32,6 +33,7 @@ class HugePageAllocator {
   HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: rebinding
 
   T* allocate(size_t n) {
+    if (n > std::numeric_limits<size_t>::max() / sizeof(T)) throw std::bad_array_new_length();
     const size_t bytes = n * sizeof(T);
     if (bytes < kHugePageSize) return std::allocator<T>().allocate(n);
     void* block = MapHugePageBacked(bytes);
