@@ -21,7 +21,6 @@
 #include "tracker/admission/client_filter.h"
 #include "tracker/admission/key_registry.h"
 #include "tracker/admission/transfer_ledger.h"
-#include "tracker/base/info_hash.h"
 #include "tracker/base/metrics.h"
 #include "tracker/base/snapshot.h"
 #include "tracker/base/tracker_key.h"

@@ -25,10 +25,14 @@ TransferLedger::PeerDigest TransferLedger::DigestOf(const TrackerKey& key,
   return PeerDigest{absl::HashOf(key, info_hash, id)};
 }
 
+TransferLedger::Update TransferLedger::UpdateOf(const TransferReport& report) {
+  return Update{DigestOf(report.key, report.info_hash, report.peer_id),
+                NonNegative(report.uploaded), NonNegative(report.downloaded), report.event,
+                report.now};
+}
+
 TransferDelta TransferLedger::Record(const TransferReport& report) {
-  const Update update{DigestOf(report.key, report.info_hash, report.peer_id),
-                      NonNegative(report.uploaded), NonNegative(report.downloaded), report.event,
-                      report.now};
+  const Update update = UpdateOf(report);
   Shard& shard = (*shards_)[ShardIndex(update.peer)];
   std::lock_guard<std::mutex> lock(shard.mutex);
   return Apply(shard, update, report.key, report.info_hash);
@@ -130,11 +134,7 @@ TransferBatch::TransferBatch(size_t capacity) : capacity_(capacity) {
 }
 
 void TransferBatch::Add(const TransferReport& report) {
-  entries_.push_back(Entry{
-      TransferLedger::Update{TransferLedger::DigestOf(report.key, report.info_hash, report.peer_id),
-                             NonNegative(report.uploaded), NonNegative(report.downloaded),
-                             report.event, report.now},
-      report.key, report.info_hash});
+  entries_.push_back(Entry{TransferLedger::UpdateOf(report), report.key, report.info_hash});
 }
 
 }  // namespace aquatic::admission

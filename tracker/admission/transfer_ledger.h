@@ -135,6 +135,7 @@ class TransferLedger {
     swarm::PeerEvent event;
     uint32_t now;
   };
+  static Update UpdateOf(const TransferReport& report);
   // Applies `update` to `shard` (locked by the caller) and gives a non-empty
   // delta to the sink.
   TransferDelta Apply(Shard& shard, const Update& update, const TrackerKey& key,

@@ -24,7 +24,9 @@ void* MapHugePageBacked(size_t bytes) {
   const uintptr_t aligned = (start + kHugePageSize - 1) / kHugePageSize * kHugePageSize;
   if (aligned > start) munmap(raw, aligned - start);
   const uintptr_t end = start + mapped;
-  if (end > aligned + length) munmap(reinterpret_cast<void*>(aligned + length), end - aligned - length);
+  if (end > aligned + length) {
+    munmap(reinterpret_cast<void*>(aligned + length), end - aligned - length);
+  }
   void* block = reinterpret_cast<void*>(aligned);
   // Advice only: without THP the block works with ordinary pages.
   madvise(block, length, MADV_HUGEPAGE);
