@@ -115,48 +115,25 @@ address_ipv4 = "127.0.0.1:${WS_PORT}"
 use_ipv6 = false
 TOML
 # --- the load ----------------------------------------------------------------------
-cat >"${work}/udp.toml" <<TOML
-server_address = "127.0.0.1:${UDP_PORT}"
-duration = ${DURATION}
-progress = false
-[network]
-sockets_per_worker = 2
-source_ipv4_addresses = 1
-max_requests_in_flight = 16
-[requests]
-number_of_torrents = 200
-number_of_peers = 1000
-seed = 7
-info_hash_file = "${work}/allow.txt"
-TOML
-cat >"${work}/http.toml" <<TOML
-server_address = "127.0.0.1:${HTTP_PORT}"
-duration = ${DURATION}
-progress = false
-[network]
-connections_per_worker = 8
-keep_alive = false
-enable_tls = true
-source_ipv4_addresses = 1
-request_timeout_ms = 5000
-[requests]
-number_of_torrents = 200
-number_of_peers = 1000
-seed = 7
-TOML
-cat >"${work}/ws.toml" <<TOML
-server_address = "127.0.0.1:${WS_PORT}"
-duration = ${DURATION}
-progress = false
-[network]
-connections_per_worker = 20
-[requests]
-number_of_torrents = 200
-number_of_peers = 1000
-seed = 7
-TOML
-# The three load testers draw the same torrents (same seed and count): the
-# UDP one writes them as the allow list.
+# loader_config KIND PORT NETWORK_LINE...: the load tester's TOML. The three
+# draw the same torrents (same seed and counts).
+loader_config() {
+  local kind="$1" port="$2"
+  shift 2
+  {
+    printf 'server_address = "127.0.0.1:%s"\nduration = %s\nprogress = false\n' "${port}" "${DURATION}"
+    printf '[network]\n'
+    printf '%s\n' "$@"
+    printf '[requests]\nnumber_of_torrents = 200\nnumber_of_peers = 1000\nseed = 7\n'
+  } >"${work}/${kind}.toml"
+}
+loader_config udp "${UDP_PORT}" "sockets_per_worker = 2" "source_ipv4_addresses = 1" \
+  "max_requests_in_flight = 16"
+echo "info_hash_file = \"${work}/allow.txt\"" >>"${work}/udp.toml"
+loader_config http "${HTTP_PORT}" "connections_per_worker = 8" "keep_alive = false" \
+  "enable_tls = true" "source_ipv4_addresses = 1" "request_timeout_ms = 5000"
+loader_config ws "${WS_PORT}" "connections_per_worker = 20"
+# The UDP load tester writes the torrents they draw as the allow list.
 "${work}/bin/udp" -c "${work}/udp.toml" -w >/dev/null 2>&1 || die "writing the allow list failed"
 cp "${work}/allow.txt" "${work}/allow.good"
 

@@ -390,6 +390,28 @@ median_column() {
   median "${values[@]}"
 }
 
+# paired_ratio RESULTS A B COLUMN: the median over rounds of A's COLUMN over
+# B's in the same round (lines "NAME RUN VALUE..." with the other CPU last,
+# rounds where both ran without errors and neither was disturbed: other CPU
+# at most BENCH_MAX_OTHER percent, 20 by default), then its first and third
+# quartiles and the number of rounds: "M.MMM (Q1-Q3, N rounds)", or "n/a".
+# The servers of one round ran minutes apart at most, so drift of the host's
+# speed, which moves whole runs, cancels in each round's ratio; the
+# quartiles say how far one round can be trusted.
+paired_ratio() {
+  awk -v a="$2" -v b="$3" -v c="$4" -v most="${BENCH_MAX_OTHER:-20}" '
+    $3 != "FAILED" && $5 == 0 && $NF + 0 <= most && $1 == a { x[$2] = $c }
+    $3 != "FAILED" && $5 == 0 && $NF + 0 <= most && $1 == b { y[$2] = $c }
+    END {
+      n = 0
+      for (r in x) if ((r in y) && y[r] + 0 > 0 && x[r] != "n/a") q[++n] = x[r] / y[r]
+      if (n == 0) { print "n/a"; exit }
+      for (i = 2; i <= n; ++i) { v = q[i]; for (j = i - 1; j >= 1 && q[j] > v; --j) q[j + 1] = q[j]; q[j + 1] = v }
+      m = (n % 2) ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
+      printf "%.3f (%.2f-%.2f, %d rounds)\n", m, q[int((n + 3) / 4)], q[int((3 * n + 3) / 4)], n
+    }' "$1"
+}
+
 ratio() {  # A B: A/B with two decimals, n/a if either is missing or zero
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'
 }

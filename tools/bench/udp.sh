@@ -44,17 +44,23 @@
 #   BENCH_SERVER_CPU=0 BENCH_LOAD_CPU=1
 #   BENCH_SOCKETS=4 BENCH_IN_FLIGHT=64  load tester sockets and requests in flight per socket
 #   BENCH_SKIP_BUILD=1      use the binaries already built with --config=opt
+#   BENCH_MAX_OTHER=20      paired ratios leave out rounds where other CPU (the
+#                           rest of the machine) went above this percentage
 #   BENCH_BASELINE_BIN=PATH also run this `aquatic` (e.g. an earlier commit's) as
 #                           "aquatic@baseline" in every round; the last line then
 #                           ends with "vs baseline: X.XX (cpu Y.YY)"
 #
 # The last line is:
 #   udp ratio vs opentracker: X.XX; vs floor: Y.YY; bytes/peer aquatic A opentracker B;
-#   storage sqlite vs off: S.SS; private vs sqlite: P.PP (cpu C.CC); limits on vs off: L.LL
+#   storage sqlite vs off: S.SS; private vs sqlite: P.PP (cpu C.CC, paired R.RRR);
+#   limits on vs off: L.LL (paired R.RRR)
 # ("n/a" where a server failed, or was not in BENCH_SERVERS: aquatic-nolimits
 # is not by default). L.LL is aquatic's median over aquatic-nolimits'. P.PP is the median announce responses/s of
 # aquatic-private over aquatic-sqlite's; C.CC aquatic-sqlite's CPU us/resp over
-# aquatic-private's (above 1: private mode costs less per response). If the
+# aquatic-private's (above 1: private mode costs less per response). "paired"
+# is the median of each round's own ratio (the line before gives its
+# quartiles): prefer it when the ratio sought is within a few percent of 1,
+# as the host's speed drifts between rounds by more than that. If the
 # private case's key setup fails the script stops before measuring; if a
 # measured aquatic-private run got mostly error responses (keys refused) or
 # sent no keys, the last line says "private vs sqlite: FAILED (why)" and the
@@ -335,8 +341,13 @@ echo "ratios are of median announce responses/s; CPU us/resp is server CPU time 
 echo "other CPU is what the rest of the machine used meanwhile (in % of one core): high means a disturbed run"
 vs_baseline="$(baseline_ratios RATES CPU_US ${SERVERS})"
 vs_off="$(ratio "${RATES[aquatic-sqlite]:-n/a}" "${RATES[aquatic]:-n/a}")"
-vs_private="$(ratio "${RATES[aquatic-private]:-n/a}" "${RATES[aquatic-sqlite]:-n/a}") (cpu $(ratio "${CPU_US[aquatic-sqlite]:-n/a}" "${CPU_US[aquatic-private]:-n/a}"))"
+# Each round's own ratio as well: the host's speed drifts between rounds by
+# more than the few percent a mode costs, and that drift cancels in a round.
+paired_private="$(paired_ratio "${results}" aquatic-private aquatic-sqlite 3)"
+paired_nolimits="$(paired_ratio "${results}" aquatic aquatic-nolimits 3)"
+echo "paired (median of each round's ratio, quartiles): private vs sqlite ${paired_private}, cpu $(paired_ratio "${results}" aquatic-sqlite aquatic-private 8); limits on vs off ${paired_nolimits}, cpu $(paired_ratio "${results}" aquatic-nolimits aquatic 8)"
+vs_private="$(ratio "${RATES[aquatic-private]:-n/a}" "${RATES[aquatic-sqlite]:-n/a}") (cpu $(ratio "${CPU_US[aquatic-sqlite]:-n/a}" "${CPU_US[aquatic-private]:-n/a}"), paired ${paired_private%% *})"
 [[ -n "${private_failed}" ]] && vs_private="FAILED (${private_failed})"
-vs_nolimits="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[aquatic-nolimits]:-n/a}")"
+vs_nolimits="$(ratio "${RATES[aquatic]:-n/a}" "${RATES[aquatic-nolimits]:-n/a}") (paired ${paired_nolimits%% *})"
 echo "udp ratio vs opentracker: ${vs_ot}; vs floor: ${vs_floor}; bytes/peer aquatic ${BYTES_PER_PEER[aquatic]:-n/a} opentracker ${BYTES_PER_PEER[opentracker]:-n/a}; storage sqlite vs off: ${vs_off}; private vs sqlite: ${vs_private}; limits on vs off: ${vs_nolimits}${vs_baseline:+; vs baseline: ${vs_baseline}}"
 [[ -z "${private_failed}" ]] || exit 1

@@ -1,7 +1,9 @@
 #include "tracker/server/swarms.h"
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
 #include "tracker/base/log.h"
 
 namespace aquatic {
@@ -48,13 +50,34 @@ void ExpectPeerIds(bool stored, bool wanted) {
 
 }  // namespace
 
+void Swarms::KeepCompletedIn(storage::Storage* storage, std::vector<storage::StoredCount> stored,
+                             size_t kept_torrent_limit) {
+  storage_ = storage;
+  stored_ = std::move(stored);
+  std::stable_sort(stored_.begin(), stored_.end(),
+                   [](const storage::StoredCount& a, const storage::StoredCount& b) {
+                     return a.completed > b.completed;
+                   });
+  kept_torrent_limit_ = kept_torrent_limit;
+}
+
 template <typename Engine>
 void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
   engine.set_limits(max_torrents_, max_peers_);
   if (storage_ == nullptr) return;
   engine.set_kept_torrent_limit(kept_torrent_limit_);
+  size_t left_out = 0;
   for (const storage::StoredCount& count : stored_) {
-    if (count.swarm == kind) engine.Restore(count.info_hash, count.completed);
+    if (count.swarm == kind && count.completed > 0 &&
+        !engine.Restore(count.info_hash, count.completed)) {
+      ++left_out;
+    }
+  }
+  if (left_out > 0) {
+    LogLine(LogLevel::kWarn,
+            absl::StrCat("storage: ", left_out, " stored completed counts (the least downloaded) "
+                         "were not restored: [limits] max_torrents = ", max_torrents_,
+                         " leaves room for only some of them"));
   }
   engine.SetCompletionHook([storage = storage_, kind](const InfoHash& info_hash, uint32_t) {
     storage->CountCompletion(kind, info_hash);

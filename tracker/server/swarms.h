@@ -42,12 +42,10 @@ class Swarms {
   // Before any engine is made: `storage` (which outlives this) gets every
   // counted download, `stored` is what each engine starts from, and up to
   // `kept_torrent_limit` torrents per engine are kept for their count alone.
+  // Where [limits] max_torrents leaves room for only some of the stored
+  // counts, the most downloaded torrents are the ones restored.
   void KeepCompletedIn(storage::Storage* storage, std::vector<storage::StoredCount> stored,
-                       size_t kept_torrent_limit) {
-    storage_ = storage;
-    stored_ = std::move(stored);
-    kept_torrent_limit_ = kept_torrent_limit;
-  }
+                       size_t kept_torrent_limit);
   // Before any engine is made: [limits] max_torrents and max_peers of each
   // engine (0: none).
   void SetLimits(uint64_t max_torrents, uint64_t max_peers) {

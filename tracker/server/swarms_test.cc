@@ -67,6 +67,50 @@ TEST(SwarmsTest, EachEngineStartsFromItsStoredCountsAndReportsNewOnes) {
   EXPECT_EQ(webtorrent.Scrape(Hash(2)).completed, 5u);
 }
 
+// A hash whose shard (its last bytes modulo the shard count) is n's.
+InfoHash HashInShardOrder(uint32_t n) {
+  InfoHash hash{};
+  hash[0] = 1;
+  hash[16] = static_cast<uint8_t>(n >> 24);
+  hash[17] = static_cast<uint8_t>(n >> 16);
+  hash[18] = static_cast<uint8_t>(n >> 8);
+  hash[19] = static_cast<uint8_t>(n);
+  return hash;
+}
+
+TEST(SwarmsTest, UnderMaxTorrentsTheMostDownloadedCountsAreRestoredAndRoomIsLeft) {
+  std::unique_ptr<storage::Storage> storage = SqliteStorage("restore_cap");
+  ASSERT_NE(storage, nullptr);
+  Swarms swarms(/*worker_count=*/1, /*store_peer_ids=*/false);
+  const size_t shards = swarm::ShardCountFor(1);
+  // Four torrents a shard, of which restored counts may take two; ten stored
+  // counts a shard, listed least downloaded first.
+  swarms.SetLimits(/*max_torrents=*/4 * shards, /*max_peers=*/0);
+  std::vector<storage::StoredCount> stored;
+  for (uint32_t i = 0; i < 10 * shards; ++i) {
+    stored.push_back({storage::SwarmKind::kIp, HashInShardOrder(i), i + 1});
+  }
+  swarms.KeepCompletedIn(storage.get(), std::move(stored), /*kept_torrent_limit=*/1000);
+  auto& ip = swarms.ip<swarm::NoPeerData>();
+
+  EXPECT_EQ(swarms.IpStats().held_torrents, static_cast<int64_t>(2 * shards));
+  for (uint32_t i = 0; i < 10 * shards; ++i) {
+    // Each shard keeps its two most downloaded: i from 8 * shards up.
+    EXPECT_EQ(ip.Scrape(HashInShardOrder(i)).completed, i >= 8 * shards ? i + 1 : 0) << i;
+  }
+  // The restart did not start full: new torrents are still taken in every
+  // shard.
+  swarm::IpTorrentEngine<swarm::NoPeerData>::Announce<swarm::PeerAddressV4> announce;
+  announce.key = swarm::PeerAddressV4{{127, 0, 0, 1}, 6881};
+  announce.now = 1;
+  for (uint32_t i = 0; i < shards; ++i) {
+    const InfoHash fresh = HashInShardOrder(100000 * shards + i);
+    ip.AnnounceAndSelect<swarm::PeerAddressV4>(fresh, announce, 0, 0, [](const auto&) {});
+    EXPECT_EQ(ip.Scrape(fresh).leechers, 1u) << i;
+  }
+  EXPECT_EQ(swarms.IpStats().refused_torrents, 0u);
+}
+
 TEST(SwarmsTest, ListPeersAndForEachTorrentSpanTheEngines) {
   Swarms swarms(1, /*store_peer_ids=*/false);
   auto& ip = swarms.ip<swarm::NoPeerData>();

@@ -77,8 +77,8 @@ class IpTorrentEngine {
   void set_limits(uint64_t max_torrents, uint64_t max_peers) {
     torrents_.set_limits(max_torrents, max_peers);
   }
-  void Restore(const InfoHash& info_hash, uint64_t completed) {
-    torrents_.Restore(info_hash, completed);
+  bool Restore(const InfoHash& info_hash, uint64_t completed) {
+    return torrents_.Restore(info_hash, completed);
   }
 
   // The torrent's counts and up to `max_peers` of its peers (appended to

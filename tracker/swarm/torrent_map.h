@@ -156,16 +156,25 @@ class ShardedTorrentMap {
 
   // A stored count, before the engine serves: the torrent's completed count
   // becomes `completed` (saturating), kept as a dormant torrent until peers
-  // come.
-  void Restore(const InfoHash& info_hash, uint64_t completed) {
-    if (completed == 0) return;
+  // come. Under max_torrents, restored torrents fill at most the share of a
+  // shard that torrents kept for their count alone may take, so that a
+  // restart never starts full: false when the count was left out for that
+  // (or was 0).
+  bool Restore(const InfoHash& info_hash, uint64_t completed) {
+    if (completed == 0) return false;
     Shard& shard = ShardOf(info_hash);
     std::lock_guard<std::mutex> lock(shard.mutex);
-    Torrent& torrent = shard.torrents[info_hash];
+    auto it = shard.torrents.find(info_hash);
+    if (it == shard.torrents.end()) {
+      if (shard.torrents.size() >= RestoredPerShard()) return false;
+      it = shard.torrents.try_emplace(info_hash).first;
+    }
+    Torrent& torrent = it->second;
     const uint32_t value =
         completed > UINT32_MAX ? UINT32_MAX : static_cast<uint32_t>(completed);
     shard.stats.completed = shard.stats.completed - torrent.completed + value;
     torrent.completed = value;
+    return true;
   }
 
   // Runs `update(TorrentUpdate<Torrent>&)` on the torrent, creating it first
@@ -301,6 +310,14 @@ class ShardedTorrentMap {
   // stay under it, but at least one.
   uint64_t ShareOf(uint64_t limit) const {
     return limit == 0 ? 0 : std::max<uint64_t>(1, limit / shards_.size());
+  }
+  // Most torrents a shard takes from Restore: with max_torrents, the kept
+  // share (at most half of the shard's torrents, see ApplyLimits), or half
+  // the shard's torrents when no kept limit is set.
+  size_t RestoredPerShard() const {
+    if (max_torrents_ == 0) return SIZE_MAX;
+    if (kept_per_shard_ != 0) return kept_per_shard_;
+    return std::max<size_t>(1, torrents_per_shard_ / 2);
   }
   void ApplyLimits() {
     torrents_per_shard_ = max_torrents_ == 0 ? SIZE_MAX : ShareOf(max_torrents_);

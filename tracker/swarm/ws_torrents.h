@@ -84,8 +84,8 @@ class WsTorrentEngine {
   void set_limits(uint64_t max_torrents, uint64_t max_peers) {
     torrents_.set_limits(max_torrents, max_peers);
   }
-  void Restore(const InfoHash& info_hash, uint64_t completed) {
-    torrents_.Restore(info_hash, completed);
+  bool Restore(const InfoHash& info_hash, uint64_t completed) {
+    return torrents_.Restore(info_hash, completed);
   }
 
   // As IpTorrentEngine::ListPeers: peers by peer id, without addresses.
