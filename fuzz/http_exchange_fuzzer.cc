@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/http_feed.h"
 #include "tracker/server/http/http_exchange.h"
 
 namespace {
@@ -45,34 +46,11 @@ std::string Describe(const RequestHead& head) {
 Outcome Feed(absl::string_view stream, const std::vector<size_t>& cuts) {
   RequestHeadParser parser("X-Forwarded-For", kHeaderLimit);
   Outcome outcome;
-  std::string buffer;
-  size_t fed = 0;
-  std::vector<size_t> ends = cuts;
-  ends.push_back(stream.size());
-  for (size_t end : ends) {
-    const absl::string_view piece = stream.substr(fed, end - fed);
-    buffer.append(piece.data(), piece.size());
-    fed = end;
-    while (!outcome.invalid) {
-      size_t consumed = 0;
-      const RequestHeadParser::Status status = parser.Parse(buffer, &consumed);
-      if (status == RequestHeadParser::Status::kNeedMore) {
-        FUZZ_CHECK(consumed == 0);
-        break;
-      }
-      if (status == RequestHeadParser::Status::kInvalid) {
-        FUZZ_CHECK(consumed == 0);
-        outcome.invalid = true;
-        break;
-      }
-      FUZZ_CHECK(consumed > 0 && consumed <= buffer.size());
-      FUZZ_CHECK(parser.head().target.size() <= kHeaderLimit);
-      outcome.requests.push_back(Describe(parser.head()));
-      buffer.erase(0, consumed);
-      parser.Reset();
-    }
-    if (outcome.invalid) break;
-  }
+  outcome.invalid = aquatic::fuzz::FeedRequests(stream, cuts, parser, [&](const RequestHead& head) {
+    FUZZ_CHECK(head.target.size() <= kHeaderLimit);
+    outcome.requests.push_back(Describe(head));
+    return true;
+  });
   return outcome;
 }
 
