@@ -2,8 +2,8 @@
 # Checks the committed fuzz corpora: each fuzz/corpus/TARGET holds at least
 # the inputs fuzz/corpus_sizes.txt records for it (corpora only grow:
 # tools/fuzz.sh --merge adds inputs and raises the record), and each target
-# has a record and a line in fuzz/dict/targets.txt. Prints one line per
-# target: its inputs and KiB.
+# has a record and a line in fuzz/dict/targets.txt naming dictionaries that
+# exist. Prints one line per target: its inputs and KiB.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 status=0
@@ -22,5 +22,9 @@ for corpus in fuzz/corpus/*/; do
   if ! grep -q "^${target}:" fuzz/dict/targets.txt; then
     echo "check_corpora.sh: ${target}: no line in fuzz/dict/targets.txt" >&2; status=1
   fi
+  for name in $(awk -F': *' -v t="${target}" '$1 == t {print $2}' fuzz/dict/targets.txt); do
+    [[ -f "fuzz/dict/${name}.dict" ]] \
+      || { echo "check_corpora.sh: ${target}: no dictionary fuzz/dict/${name}.dict" >&2; status=1; }
+  done
 done
 exit "${status}"

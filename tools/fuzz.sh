@@ -64,18 +64,22 @@ if [[ "${code}" != 0 ]]; then
 fi
 rmdir "${crashes}" 2>/dev/null || true
 if [[ "${merge}" == 1 ]]; then
-  before="$(ls "fuzz/corpus/${target}" | wc -l)"
+  before="$(find "fuzz/corpus/${target}" -type f | wc -l)"
   if ! "${binary}" -merge=1 -timeout=10 -rss_limit_mb=2048 "fuzz/corpus/${target}" "${work}/corpus" \
     >"${work}/merge.log" 2>&1; then
     tail -20 "${work}/merge.log"
     echo "fuzz.sh: ${target}: merge FAILED"
     exit 1
   fi
-  after="$(ls "fuzz/corpus/${target}" | wc -l)"
-  # The new size becomes the least tools/check_corpora.sh accepts.
-  awk -v t="${target}" -v n="${after}" '$1 == t { $0 = t " " n; found = 1 } { print }
-    END { if (!found) print t " " n }' fuzz/corpus_sizes.txt >"${work}/sizes"
-  cp "${work}/sizes" fuzz/corpus_sizes.txt
+  after="$(find "fuzz/corpus/${target}" -type f | wc -l)"
+  # The new size becomes the least tools/check_corpora.sh accepts; locked, as
+  # runs of other targets may record theirs at the same time.
+  (
+    flock 9
+    awk -v t="${target}" -v n="${after}" '$1 == t { $0 = t " " n; found = 1 } { print }
+      END { if (!found) print t " " n }' fuzz/corpus_sizes.txt >"${work}/sizes"
+    cp "${work}/sizes" fuzz/corpus_sizes.txt
+  ) 9>"/tmp/aquatic-fuzz-corpus-sizes.lock"
   echo "fuzz.sh: ${target}: merged: corpus ${before} -> ${after} inputs ($(( $(du -sb "fuzz/corpus/${target}" | cut -f1) / 1024 )) KiB)"
 fi
 echo "fuzz.sh: ${target}: OK"

@@ -73,7 +73,9 @@ def workspace_path(name):
     """The file's path in the workspace (generated files: under bazel-out)."""
     name = os.path.normpath(name)
     match = re.search(r"(?:^|/)bazel-out/[^/]+/bin/(.*)$", name)
-    return match.group(1) if match else name.lstrip("./")
+    if match:
+        return match.group(1)
+    return name[2:] if name.startswith("./") else name
 
 
 def group_of(path):

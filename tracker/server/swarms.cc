@@ -75,9 +75,11 @@ void Swarms::Prepare(Engine& engine, storage::SwarmKind kind) {
   }
   if (left_out > 0) {
     LogLine(LogLevel::kWarn,
-            absl::StrCat("storage: ", left_out, " stored completed counts (the least downloaded) "
-                         "were not restored: [limits] max_torrents = ", max_torrents_,
-                         " leaves room for only some of them"));
+            absl::StrCat("storage: ", left_out,
+                         " stored completed counts were not restored (in each shard of the "
+                         "engine, the least downloaded): torrents kept for their count alone "
+                         "may take [storage] max_kept_torrents = ", kept_torrent_limit_,
+                         ", and at most half of [limits] max_torrents = ", max_torrents_));
   }
   engine.SetCompletionHook([storage = storage_, kind](const InfoHash& info_hash, uint32_t) {
     storage->CountCompletion(kind, info_hash);

@@ -350,19 +350,34 @@ TEST(IpTorrentEngineTest, RestoredCountsAreKeptWhileStorageKeepsThem) {
 TEST(IpTorrentEngineTest, KeptTorrentsBeyondTheLimitAreForgottenWhenSilent) {
   Engine engine(/*shard_count=*/1);
   engine.set_kept_torrent_limit(3);
-  for (uint8_t i = 1; i <= 5; ++i) engine.Restore(Hash(i), i);
+  // Restoring stops at the limit.
+  for (uint8_t i = 1; i <= 3; ++i) EXPECT_TRUE(engine.Restore(Hash(i), i));
+  EXPECT_FALSE(engine.Restore(Hash(4), 4));
+  EXPECT_EQ(engine.StoredTorrents(), 3u);
   // A torrent with peers does not count against the limit.
   AnnounceAndCollect(engine, Hash(9), Announce(V4(1), false, PeerEvent::kStarted, /*now=*/500));
+  // Two more downloads counted, their peers gone: five kept for their count.
+  for (uint8_t i = 6; i <= 7; ++i) {
+    AnnounceAndCollect(engine, Hash(i), Announce(V4(1), true, PeerEvent::kCompleted, /*now=*/10));
+    AnnounceAndCollect(engine, Hash(i), Announce(V4(1), true, PeerEvent::kStopped, /*now=*/10));
+  }
   EXPECT_EQ(engine.StoredTorrents(), 6u);
-  // Over the limit: silent dormant torrents go, as without storage.
-  engine.RemoveStale(/*cutoff=*/100);
-  EXPECT_EQ(engine.StoredTorrents(), 1u);
-  EXPECT_EQ(engine.Scrape(Hash(9)).leechers, 1u);
-  // At or under it, they stay.
-  for (uint8_t i = 1; i <= 3; ++i) engine.Restore(Hash(i), i);
+  // Over the limit: as many silent ones go as it is exceeded by, no more.
   engine.RemoveStale(/*cutoff=*/100);
   EXPECT_EQ(engine.StoredTorrents(), 4u);
-  EXPECT_EQ(engine.Scrape(Hash(3)).completed, 3u);
+  EXPECT_EQ(engine.Scrape(Hash(9)).leechers, 1u);
+  // At the limit, they stay.
+  engine.RemoveStale(/*cutoff=*/100);
+  EXPECT_EQ(engine.StoredTorrents(), 4u);
+}
+
+TEST(IpTorrentEngineTest, AShardOfOneTorrentRestoresNoneAndStaysOpen) {
+  Engine engine(/*shard_count=*/1);
+  engine.set_limits(/*max_torrents=*/1, /*max_peers=*/0);
+  engine.set_kept_torrent_limit(10);
+  EXPECT_FALSE(engine.Restore(Hash(1), 5));
+  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  EXPECT_TRUE(Accepted(engine, Hash(2), Announce(V4(1), false, PeerEvent::kStarted, 10)));
 }
 
 TEST(IpTorrentEngineTest, NewTorrentsAreRefusedAtTheTorrentLimitAndHeldOnesServed) {
@@ -443,10 +458,10 @@ TEST(IpTorrentEngineTest, KeptTorrentsTakeAtMostHalfOfTheTorrentLimit) {
   }
   EXPECT_EQ(engine.StoredTorrents(), 4u);
   EXPECT_FALSE(Accepted(engine, Hash(5), Announce(V4(1), false, PeerEvent::kStarted, 20)));
-  // More than half the limit dormant: cleaning forgets the silent ones, and
-  // new torrents find room again.
+  // More than half the limit dormant: cleaning forgets silent ones down to
+  // half, and new torrents find room again.
   engine.RemoveStale(/*cutoff=*/15);
-  EXPECT_EQ(engine.StoredTorrents(), 0u);
+  EXPECT_EQ(engine.StoredTorrents(), 2u);
   EXPECT_TRUE(Accepted(engine, Hash(5), Announce(V4(1), false, PeerEvent::kStarted, 20)));
 }
 

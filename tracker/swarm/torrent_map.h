@@ -156,10 +156,10 @@ class ShardedTorrentMap {
 
   // A stored count, before the engine serves: the torrent's completed count
   // becomes `completed` (saturating), kept as a dormant torrent until peers
-  // come. Under max_torrents, restored torrents fill at most the share of a
-  // shard that torrents kept for their count alone may take, so that a
-  // restart never starts full: false when the count was left out for that
-  // (or was 0).
+  // come. Restored torrents fill at most the share of a shard that torrents
+  // kept for their count alone may take (the kept-torrent limit, and under
+  // max_torrents at most half of the shard), so that a restart never starts
+  // full: false when the count was left out for that (or was 0).
   bool Restore(const InfoHash& info_hash, uint64_t completed) {
     if (completed == 0) return false;
     Shard& shard = ShardOf(info_hash);
@@ -217,22 +217,28 @@ class ShardedTorrentMap {
 
   // Runs `update(TorrentUpdate<Torrent>&)` on every torrent, one shard locked
   // at a time, with the same bookkeeping as Update, and also erases torrents
-  // without peers whose last announce is before `dormant_cutoff` (cleaning).
+  // without peers whose last announce is before `dormant_cutoff` (cleaning):
+  // all of them without a kept-torrent limit, else only as many as the shard
+  // holds beyond its share of the limit.
   template <typename UpdateFn>
   void UpdateAll(uint32_t dormant_cutoff, UpdateFn&& update) {
     for (auto& shard : shards_) {
       std::lock_guard<std::mutex> lock(shard->mutex);
       const size_t dormant = shard->torrents.size() - static_cast<size_t>(shard->stats.torrents);
       // Torrents that lose their last peer in this pass count from the next.
-      const uint32_t cutoff =
-          kept_per_shard_ == 0 || dormant > kept_per_shard_ ? dormant_cutoff : 0;
+      size_t excess = kept_limit_ == 0                ? SIZE_MAX
+                      : dormant > kept_per_shard_ ? dormant - kept_per_shard_
+                                                  : 0;
       for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
         const bool had_peers = it->second.has_peers();
         TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_,
                                        peers_per_shard_);
         update(context);
+        const bool kept_for_count = !had_peers && it->second.completed > 0;
         const auto next = std::next(it);
-        Settle(*shard, it, had_peers, cutoff);
+        const bool unlimited = excess == SIZE_MAX;
+        const uint32_t cutoff = unlimited || (excess > 0 && kept_for_count) ? dormant_cutoff : 0;
+        if (Settle(*shard, it, had_peers, cutoff) && kept_for_count && !unlimited) --excess;
         it = next;
       }
     }
@@ -282,15 +288,17 @@ class ShardedTorrentMap {
 
   // After an update of `it`: counts a torrent that gained or lost its peers,
   // and erases one with nothing to keep (absl::flat_hash_map's erase leaves
-  // other iterators valid).
-  static void Settle(Shard& shard, typename Map::iterator it, bool had_peers,
+  // other iterators valid); true if it did.
+  static bool Settle(Shard& shard, typename Map::iterator it, bool had_peers,
                      uint32_t dormant_cutoff) {
     const Torrent& torrent = it->second;
     const bool has_peers = torrent.has_peers();
     shard.stats.torrents += static_cast<int>(has_peers) - static_cast<int>(had_peers);
     if (!has_peers && (torrent.completed == 0 || torrent.last_announce < dormant_cutoff)) {
       shard.torrents.erase(it);
+      return true;
     }
+    return false;
   }
 
   Shard& ShardOf(const InfoHash& info_hash) { return *shards_[ShardIndex(info_hash)]; }
@@ -311,20 +319,21 @@ class ShardedTorrentMap {
   uint64_t ShareOf(uint64_t limit) const {
     return limit == 0 ? 0 : std::max<uint64_t>(1, limit / shards_.size());
   }
-  // Most torrents a shard takes from Restore: with max_torrents, the kept
-  // share (at most half of the shard's torrents, see ApplyLimits), or half
-  // the shard's torrents when no kept limit is set.
+  // Most torrents a shard takes from Restore: its share of the kept-torrent
+  // limit (under max_torrents at most half the shard, see ApplyLimits), or
+  // without one, half the shard under max_torrents.
   size_t RestoredPerShard() const {
-    if (max_torrents_ == 0) return SIZE_MAX;
-    if (kept_per_shard_ != 0) return kept_per_shard_;
-    return std::max<size_t>(1, torrents_per_shard_ / 2);
+    if (kept_limit_ != 0) return kept_per_shard_;
+    return max_torrents_ == 0 ? SIZE_MAX : torrents_per_shard_ / 2;
   }
   void ApplyLimits() {
     torrents_per_shard_ = max_torrents_ == 0 ? SIZE_MAX : ShareOf(max_torrents_);
     peers_per_shard_ = static_cast<int64_t>(ShareOf(max_peers_));
     kept_per_shard_ = kept_limit_ == 0 ? 0 : (kept_limit_ + shards_.size() - 1) / shards_.size();
+    // Half of a shard at most, so that kept torrents never fill it; a shard
+    // of one torrent keeps none beyond max_peer_age.
     if (max_torrents_ != 0 && kept_limit_ != 0) {
-      kept_per_shard_ = std::max<size_t>(1, std::min(kept_per_shard_, torrents_per_shard_ / 2));
+      kept_per_shard_ = std::min(kept_per_shard_, torrents_per_shard_ / 2);
     }
   }
 
