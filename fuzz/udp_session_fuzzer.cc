@@ -35,6 +35,7 @@
 
 #include "codec/udp/udp.codec.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/swarm_model.h"
 #include "tracker/udp/request_handler.h"
 #include "tracker/udp/udp_metrics.h"
 
@@ -54,27 +55,7 @@ constexpr uint32_t kMaxResponsePeers = 5;
 // port.
 using PeerKey = std::pair<std::array<uint8_t, 16>, uint16_t>;
 
-struct ModelPeer {
-  bool seeder = false;
-  uint32_t last_announce = 0;
-  bool completion_counted = false;
-};
-
-struct ModelTorrent {
-  // [0] IPv4, [1] IPv6.
-  std::array<std::map<PeerKey, ModelPeer>, 2> swarms;
-  uint32_t completed = 0;
-  uint32_t last_announce = 0;
-
-  uint32_t Seeders(size_t family) const {
-    return static_cast<uint32_t>(std::count_if(swarms[family].begin(), swarms[family].end(),
-                                               [](const auto& peer) { return peer.second.seeder; }));
-  }
-  uint32_t Leechers(size_t family) const {
-    return static_cast<uint32_t>(swarms[family].size()) - Seeders(family);
-  }
-  bool HasPeers() const { return !swarms[0].empty() || !swarms[1].empty(); }
-};
+using ModelTorrent = fuzz::ModelTorrent<PeerKey>;
 
 struct Session {
   swarm::IpTorrentEngine<swarm::NoPeerData> engine{4};
@@ -139,24 +120,14 @@ void Connect(Session& session, size_t client) {
   session.ids[client] = response.connection_id;
 }
 
-// The model's side of an announce the engine took (the engine's Swarm::Apply
-// and its torrent bookkeeping, written out plainly).
-void ApplyToModel(Session& session, size_t torrent_index, size_t family, const PeerKey& key,
-                  bool seeder, wire::AnnounceEvent event) {
-  ModelTorrent& torrent = session.torrents[torrent_index];
-  std::map<PeerKey, ModelPeer>& swarm = torrent.swarms[family];
-  torrent.last_announce = session.now;
-  if (event == wire::AnnounceEvent::kStopped) {
-    swarm.erase(key);
-    return;
+swarm::PeerEvent ToPeerEvent(wire::AnnounceEvent event) {
+  switch (event) {
+    case wire::AnnounceEvent::kStarted: return swarm::PeerEvent::kStarted;
+    case wire::AnnounceEvent::kStopped: return swarm::PeerEvent::kStopped;
+    case wire::AnnounceEvent::kCompleted: return swarm::PeerEvent::kCompleted;
+    case wire::AnnounceEvent::kNone: break;
   }
-  ModelPeer& peer = swarm[key];
-  peer.seeder = seeder;
-  peer.last_announce = session.now;
-  if (event == wire::AnnounceEvent::kCompleted && !peer.completion_counted) {
-    peer.completion_counted = true;
-    ++torrent.completed;
-  }
+  return swarm::PeerEvent::kNone;
 }
 
 template <typename Response>
@@ -169,7 +140,7 @@ void CheckAnnounceAnswer(const Session& session, const std::vector<uint8_t>& rep
   const ModelTorrent& torrent = session.torrents[torrent_index];
   FUZZ_CHECK(response.seeders == torrent.Seeders(family));
   FUZZ_CHECK(response.leechers == torrent.Leechers(family));
-  const std::map<PeerKey, ModelPeer>& swarm = torrent.swarms[family];
+  const auto& swarm = torrent.swarms[family];
   // A seeder is offered leechers only; nobody is offered itself.
   const size_t offered = seeder ? torrent.Leechers(family) : swarm.size() - (stopped ? 0 : 1);
   FUZZ_CHECK(response.peers.size() == (stopped ? 0 : std::min(max_peers, offered)));
@@ -212,7 +183,7 @@ void Announce(Session& session, size_t client, uint8_t what, uint8_t detail) {
   const absl::Span<const uint8_t> ip = Client(client).ip_bytes();
   std::copy(ip.begin(), ip.end(), self.first.begin());
   self.second = request.port;
-  ApplyToModel(session, torrent, family, self, seeder, event);
+  session.torrents[torrent].Apply(family, self, seeder, ToPeerEvent(event), session.now);
   const size_t max_peers = numwant == 0 ? kMaxResponsePeers : std::min(numwant, kMaxResponsePeers);
   const bool stopped = event == wire::AnnounceEvent::kStopped;
   if (family == 0) {
@@ -259,14 +230,7 @@ void Clean(Session& session, uint8_t seconds) {
   session.now += seconds;
   const uint32_t cutoff = session.now > kPeerAge ? session.now - kPeerAge : 0;
   session.engine.RemoveStale(cutoff);
-  for (ModelTorrent& torrent : session.torrents) {
-    for (auto& swarm : torrent.swarms) {
-      for (auto it = swarm.begin(); it != swarm.end();) {
-        it = it->second.last_announce < cutoff ? swarm.erase(it) : std::next(it);
-      }
-    }
-    if (!torrent.HasPeers() && torrent.last_announce < cutoff) torrent.completed = 0;
-  }
+  for (ModelTorrent& torrent : session.torrents) torrent.RemoveStale(cutoff);
 }
 
 }  // namespace

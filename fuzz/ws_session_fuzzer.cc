@@ -44,6 +44,7 @@
 
 #include "codec/ws/ws.codec.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/swarm_model.h"
 #include "tracker/ws/ws_handler.h"
 #include "tracker/ws/ws_metrics.h"
 
@@ -68,31 +69,14 @@ class RecordingSink : public swarm::WsPeerSink {
   std::vector<std::string> messages;
 };
 
-struct ModelPeer {
-  bool seeder = false;
-  uint32_t last_announce = 0;
-  bool completion_counted = false;
+struct ModelPeer : fuzz::ModelPeerState {
   // The connection slot whose announce it was last, and that connection's
   // generation (a slot reopened is another connection).
   size_t owner = 0;
   uint32_t owner_generation = 0;
 };
 
-struct ModelTorrent {
-  // [0] IPv4, [1] IPv6.
-  std::array<std::map<PeerId, ModelPeer>, 2> swarms;
-  uint32_t completed = 0;
-  uint32_t last_announce = 0;
-
-  int64_t Seeders(size_t family) const {
-    return std::count_if(swarms[family].begin(), swarms[family].end(),
-                         [](const auto& peer) { return peer.second.seeder; });
-  }
-  int64_t Leechers(size_t family) const {
-    return static_cast<int64_t>(swarms[family].size()) - Seeders(family);
-  }
-  bool HasPeers() const { return !swarms[0].empty() || !swarms[1].empty(); }
-};
+using ModelTorrent = fuzz::ModelTorrent<PeerId, ModelPeer>;
 
 // An offer a connection received: what it needs to answer it.
 struct ReceivedOffer {
@@ -207,21 +191,14 @@ void ApplyToModel(Session& session, size_t slot, size_t torrent_index, const Pee
     // That may have emptied the torrent, which the engine then forgot.
     session.ForgetEmptyTorrents();
   }
-  torrent.last_announce = session.now;
-  if (event == swarm::PeerEvent::kStopped) {
-    swarm.erase(peer_id);
+  ModelPeer* peer =
+      torrent.Apply(FamilyOf(connection), peer_id, seeder, event, session.now);
+  if (peer == nullptr) {
     announced.erase(torrent_index);
     return;
   }
-  ModelPeer& peer = swarm[peer_id];
-  peer.seeder = seeder;
-  peer.last_announce = session.now;
-  peer.owner = slot;
-  peer.owner_generation = connection.generation;
-  if (event == swarm::PeerEvent::kCompleted && !peer.completion_counted) {
-    peer.completion_counted = true;
-    ++torrent.completed;
-  }
+  peer->owner = slot;
+  peer->owner_generation = connection.generation;
   announced[torrent_index] = peer_id;
 }
 
@@ -405,14 +382,7 @@ void Clean(Session& session, uint8_t seconds) {
   const uint32_t peer_cutoff = session.now > kPeerAge ? session.now - kPeerAge : 0;
   const uint32_t offer_cutoff = session.now > kOfferAge ? session.now - kOfferAge : 0;
   session.engine.Clean(peer_cutoff, offer_cutoff);
-  for (ModelTorrent& torrent : session.torrents) {
-    for (auto& swarm : torrent.swarms) {
-      for (auto it = swarm.begin(); it != swarm.end();) {
-        it = it->second.last_announce < peer_cutoff ? swarm.erase(it) : std::next(it);
-      }
-    }
-    if (!torrent.HasPeers() && torrent.last_announce < peer_cutoff) torrent.completed = 0;
-  }
+  for (ModelTorrent& torrent : session.torrents) torrent.RemoveStale(peer_cutoff);
   for (auto it = session.pending.begin(); it != session.pending.end();) {
     const bool expired = it->second.created < offer_cutoff ||
                          !session.torrents[std::get<0>(it->first)].HasPeers();

@@ -114,18 +114,23 @@ def lines_of(segments):
     return lines
 
 
+def join_into(files, path, lines):
+    """Adds `lines` ({line: covered}) of `path` to `files`: a line counts when
+    either has code for it, covered when either ran it."""
+    joined = files.setdefault(path, {})
+    for line, covered in lines.items():
+        joined[line] = joined.get(line, False) or covered
+
+
 def line_coverage(export):
     """{path: {line: covered}} of the files of a group; a file that appears
-    more than once (several binaries) covers a line if any of them does."""
+    more than once covers a line if any of its entries does."""
     files = {}
     for data in export["data"]:
         for entry in data["files"]:
             path = workspace_path(entry["filename"])
-            if group_of(path) is None:
-                continue
-            lines = files.setdefault(path, {})
-            for line, covered in lines_of(entry["segments"]).items():
-                lines[line] = lines.get(line, False) or covered
+            if group_of(path) is not None:
+                join_into(files, path, lines_of(entry["segments"]))
     return files
 
 
@@ -143,16 +148,18 @@ def percent(pair):
     return f"{100.0 * covered / found:5.1f}%" if found else "    -"
 
 
+def cell(pair):
+    found, covered = pair
+    return f"{percent(pair)} {covered:>5}/{found:<5}" if found else "-"
+
+
+def row(name, sums):
+    codec, handlers = (cell(sums.get(group, (0, 0))) for group in ("codec", "handlers"))
+    print(f"| {name:<28} | {codec:>17} | {handlers:>17} |")
+
+
 print(f"| {'target':<28} | {'codec lines':>17} | {'handler lines':>17} |")
 print(f"|{'-' * 30}|{'-' * 19}|{'-' * 19}|")
-for target in targets:
-    with open(os.path.join(work, target + ".json")) as f:
-        sums = totals(line_coverage(json.load(f)))
-    cells = []
-    for group in ("codec", "handlers"):
-        found, covered = sums.get(group, (0, 0))
-        cells.append(f"{percent((found, covered))} {covered:>5}/{found:<5}" if found else "-")
-    print(f"| {target:<28} | {cells[0]:>17} | {cells[1]:>17} |")
 # All targets: a line counts when some target's binary holds code for it,
 # covered when some target's corpus ran it (the binaries are not merged into
 # one profile: an inline function compiled differently in two of them would
@@ -160,22 +167,19 @@ for target in targets:
 files = {}
 for target in targets:
     with open(os.path.join(work, target + ".json")) as f:
-        for path, lines in line_coverage(json.load(f)).items():
-            joined = files.setdefault(path, {})
-            for line, covered in lines.items():
-                joined[line] = joined.get(line, False) or covered
+        coverage = line_coverage(json.load(f))
+    row(target, totals(coverage))
+    for path, lines in coverage.items():
+        join_into(files, path, lines)
 sums = totals(files)
-cells = [f"{percent(sums.get(g, (0, 0)))} {sums.get(g, (0, 0))[1]:>5}/{sums.get(g, (0, 0))[0]:<5}"
-         for g in ("codec", "handlers")]
-print(f"| {'all targets':<28} | {cells[0]:>17} | {cells[1]:>17} |")
+row("all targets", sums)
 if show_files:
     print()
     print(f"| {'file':<52} | {'lines':>17} |")
     print(f"|{'-' * 54}|{'-' * 19}|")
     for path in sorted(files):
         lines = files[path]
-        pair = (len(lines), sum(lines.values()))
-        print(f"| {path:<52} | {percent(pair)} {pair[1]:>5}/{pair[0]:<5} |")
+        print(f"| {path:<52} | {cell((len(lines), sum(lines.values()))):>17} |")
 print(f"fuzz coverage: codec {percent(sums.get('codec', (0, 0))).strip()} "
       f"handlers {percent(sums.get('handlers', (0, 0))).strip()}")
 PY

@@ -226,19 +226,19 @@ class ShardedTorrentMap {
       std::lock_guard<std::mutex> lock(shard->mutex);
       const size_t dormant = shard->torrents.size() - static_cast<size_t>(shard->stats.torrents);
       // Torrents that lose their last peer in this pass count from the next.
-      size_t excess = kept_limit_ == 0                ? SIZE_MAX
-                      : dormant > kept_per_shard_ ? dormant - kept_per_shard_
-                                                  : 0;
+      size_t excess = dormant > kept_per_shard_ ? dormant - kept_per_shard_ : 0;
       for (auto it = shard->torrents.begin(); it != shard->torrents.end();) {
         const bool had_peers = it->second.has_peers();
         TorrentUpdate<Torrent> context(it->first, it->second, shard->stats, hook_,
                                        peers_per_shard_);
         update(context);
         const bool kept_for_count = !had_peers && it->second.completed > 0;
+        const bool may_go = kept_limit_ == 0 || (kept_for_count && excess > 0);
         const auto next = std::next(it);
-        const bool unlimited = excess == SIZE_MAX;
-        const uint32_t cutoff = unlimited || (excess > 0 && kept_for_count) ? dormant_cutoff : 0;
-        if (Settle(*shard, it, had_peers, cutoff) && kept_for_count && !unlimited) --excess;
+        if (Settle(*shard, it, had_peers, may_go ? dormant_cutoff : 0) && kept_for_count &&
+            excess > 0) {
+          --excess;
+        }
         it = next;
       }
     }
