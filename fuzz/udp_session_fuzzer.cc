@@ -120,15 +120,16 @@ void Connect(Session& session, size_t client) {
   session.ids[client] = response.connection_id;
 }
 
-swarm::PeerEvent ToPeerEvent(wire::AnnounceEvent event) {
-  switch (event) {
-    case wire::AnnounceEvent::kStarted: return swarm::PeerEvent::kStarted;
-    case wire::AnnounceEvent::kStopped: return swarm::PeerEvent::kStopped;
-    case wire::AnnounceEvent::kCompleted: return swarm::PeerEvent::kCompleted;
-    case wire::AnnounceEvent::kNone: break;
-  }
-  return swarm::PeerEvent::kNone;
-}
+// An announce's event on the wire (bits 5-6 of a step's first byte) and
+// what the engine makes of it.
+struct Event {
+  wire::AnnounceEvent wire;
+  swarm::PeerEvent engine;
+};
+constexpr Event kEvents[] = {{wire::AnnounceEvent::kNone, swarm::PeerEvent::kNone},
+                             {wire::AnnounceEvent::kCompleted, swarm::PeerEvent::kCompleted},
+                             {wire::AnnounceEvent::kStarted, swarm::PeerEvent::kStarted},
+                             {wire::AnnounceEvent::kStopped, swarm::PeerEvent::kStopped}};
 
 template <typename Response>
 void CheckAnnounceAnswer(const Session& session, const std::vector<uint8_t>& reply,
@@ -161,7 +162,8 @@ void Announce(Session& session, size_t client, uint8_t what, uint8_t detail) {
   const size_t family = client < kClients / 2 ? 0 : 1;
   const size_t torrent = detail & 3;
   const bool seeder = what & 0x80;
-  const auto event = static_cast<wire::AnnounceEvent>((what >> 5) & 3);
+  const Event& chosen = kEvents[(what >> 5) & 3];
+  const wire::AnnounceEvent event = chosen.wire;
   const uint32_t numwant = detail >> 4;
 
   wire::AnnounceRequest request;
@@ -183,7 +185,7 @@ void Announce(Session& session, size_t client, uint8_t what, uint8_t detail) {
   const absl::Span<const uint8_t> ip = Client(client).ip_bytes();
   std::copy(ip.begin(), ip.end(), self.first.begin());
   self.second = request.port;
-  session.torrents[torrent].Apply(family, self, seeder, ToPeerEvent(event), session.now);
+  session.torrents[torrent].Apply(family, self, seeder, chosen.engine, session.now);
   const size_t max_peers = numwant == 0 ? kMaxResponsePeers : std::min(numwant, kMaxResponsePeers);
   const bool stopped = event == wire::AnnounceEvent::kStopped;
   if (family == 0) {
